@@ -1,0 +1,205 @@
+/**
+ * Configuration: `loadConfig(env)` validates every variable at once and names each bad or missing one;
+ * `loadCatalog(path)` reads and validates the catalog file. Secrets are wrapped so they never print.
+ */
+import { readFileSync } from 'node:fs';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { formatCatalogIssues, parseCatalog } from './domain/catalog.js';
+import { KeycardError } from './domain/errors.js';
+import type { Catalog, ProviderKind } from './domain/types.js';
+
+/** A secret value: prints as [redacted] in logs, JSON and string templates. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[redacted]';
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function httpsOrLoopback(name: string) {
+  return z
+    .string()
+    .url(`${name} must be a URL like https://example.com`)
+    .refine((value) => {
+      const url = new URL(value);
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+    }, `${name} must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`);
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+function cronExpression(name: string, fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()))
+    .refine((v) => cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 * * * * *" for every minute)`);
+}
+
+/** A Jira transition name; unset uses the default, an empty value turns the transition off. */
+function transitionName(fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v.trim() === '' ? null : v.trim()));
+}
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string({ required_error: 'SLACK_BOT_TOKEN is required (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)' }).min(1, 'SLACK_BOT_TOKEN is required'),
+  SLACK_SIGNING_SECRET: z.string({ required_error: 'SLACK_SIGNING_SECRET is required (Slack app > Basic Information > Signing Secret)' }).min(1, 'SLACK_SIGNING_SECRET is required'),
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.string().url('SLACK_API_URL must be a URL like https://slack.com/api/').optional()),
+  PORT: optionalText.pipe(z.coerce.number({ invalid_type_error: 'PORT must be a number' }).int().min(0).max(65535).optional()),
+  KEYCARD_ADMINS: optionalText,
+  KEYCARD_ALERT_CHANNEL: optionalText,
+  DATABASE_PATH: optionalText,
+  CATALOG_PATH: optionalText,
+  JIRA_HOST: optionalText.pipe(httpsOrLoopback('JIRA_HOST').optional()),
+  JIRA_EMAIL: optionalText,
+  JIRA_API_TOKEN: optionalText,
+  JIRA_PROJECT_KEY: optionalText.pipe(z.string().regex(/^[A-Z][A-Z0-9_]{0,9}$/, 'JIRA_PROJECT_KEY must be a Jira project key like ACCESS (capital letters and digits)').optional()),
+  JIRA_ISSUE_TYPE: optionalText,
+  JIRA_TRANSITION_ON_APPROVED: transitionName('In Progress'),
+  JIRA_TRANSITION_ON_ACTIVE: transitionName('Done'),
+  JIRA_TRANSITION_ON_DENIED: transitionName('Declined'),
+  OKTA_ORG_URL: optionalText.pipe(httpsOrLoopback('OKTA_ORG_URL').optional()),
+  OKTA_API_TOKEN: optionalText,
+  KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
+  KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
+});
+
+export interface KeycardConfig {
+  readonly slack: {
+    readonly botToken: Secret;
+    readonly signingSecret: Secret;
+    readonly appToken: Secret | null;
+    readonly apiUrl: string;
+    readonly port: number;
+  };
+  readonly admins: readonly string[];
+  readonly alertChannel: string | null;
+  readonly databasePath: string;
+  readonly catalogPath: string;
+  readonly jira: {
+    readonly host: string;
+    readonly email: string;
+    readonly apiToken: Secret;
+    readonly projectKey: string;
+    readonly issueType: string;
+    readonly transitions: { readonly onApproved: string | null; readonly onActive: string | null; readonly onDenied: string | null };
+  } | null;
+  readonly okta: { readonly orgUrl: string; readonly apiToken: Secret } | null;
+  readonly schedules: { readonly expiry: string };
+  readonly jobMaxAttempts: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends KeycardError {
+  constructor(readonly problems: readonly string[]) {
+    super('config', `Keycard cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates the environment. Integration settings are checked as a group: all or none. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? '');
+      problems.push(issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const admins = (e.KEYCARD_ADMINS ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const id of admins) {
+    if (!/^[UW][A-Z0-9]{2,}$/.test(id)) problems.push(`KEYCARD_ADMINS: '${id}' is not a Slack user id (they look like U012AB3CD)`);
+  }
+  if (e.KEYCARD_ALERT_CHANNEL && !/^[CGD][A-Z0-9]{2,}$/.test(e.KEYCARD_ALERT_CHANNEL)) {
+    problems.push(`KEYCARD_ALERT_CHANNEL: '${e.KEYCARD_ALERT_CHANNEL}' is not a Slack channel id (they look like C012AB3CD; names like #it-alerts are not accepted)`);
+  }
+
+  const jiraVars = { JIRA_HOST: e.JIRA_HOST, JIRA_EMAIL: e.JIRA_EMAIL, JIRA_API_TOKEN: e.JIRA_API_TOKEN, JIRA_PROJECT_KEY: e.JIRA_PROJECT_KEY };
+  const jiraMissing = Object.entries(jiraVars).filter(([, v]) => !v).map(([k]) => k);
+  // Jira is the system of record: Keycard does not run without it.
+  for (const name of jiraMissing) problems.push(`${name} is required (Jira Cloud is where every request is recorded)`);
+
+  const oktaVars = { OKTA_ORG_URL: e.OKTA_ORG_URL, OKTA_API_TOKEN: e.OKTA_API_TOKEN };
+  const oktaSet = Object.values(oktaVars).some(Boolean);
+  const oktaMissing = Object.entries(oktaVars).filter(([, v]) => !v).map(([k]) => k);
+  if (oktaSet) for (const name of oktaMissing) problems.push(`${name} is required when OKTA_ORG_URL or OKTA_API_TOKEN is set`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    slack: {
+      botToken: new Secret(e.SLACK_BOT_TOKEN),
+      signingSecret: new Secret(e.SLACK_SIGNING_SECRET),
+      appToken: e.SLACK_APP_TOKEN ? new Secret(e.SLACK_APP_TOKEN) : null,
+      apiUrl: e.SLACK_API_URL ?? 'https://slack.com/api/',
+      port: e.PORT ?? 3000,
+    },
+    admins,
+    alertChannel: e.KEYCARD_ALERT_CHANNEL ?? null,
+    databasePath: e.DATABASE_PATH ?? './data/keycard.db',
+    catalogPath: e.CATALOG_PATH ?? './catalog.yaml',
+    jira: {
+      host: e.JIRA_HOST ?? '',
+      email: e.JIRA_EMAIL ?? '',
+      apiToken: new Secret(e.JIRA_API_TOKEN ?? ''),
+      projectKey: e.JIRA_PROJECT_KEY ?? '',
+      issueType: e.JIRA_ISSUE_TYPE ?? 'Task',
+      transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED },
+    },
+    okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN) } : null,
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY },
+    jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** Reads and validates the catalog file; the error names the file, line and field of every problem. */
+export function loadCatalog(path: string): Catalog {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : String(error);
+    throw new KeycardError('catalog', `Cannot read the catalog ${path}: ${reason}. Set CATALOG_PATH, or copy catalog.example.yaml to catalog.yaml.`);
+  }
+  const result = parseCatalog(text, path);
+  if (!result.ok) {
+    throw new KeycardError('catalog', `The catalog ${path} is invalid:\n${formatCatalogIssues(result.issues)}`);
+  }
+  return result.catalog;
+}
+
+/** Providers the catalog uses that have no settings. */
+export function missingProviderSettings(config: KeycardConfig, catalog: Catalog): string[] {
+  const used = new Set<ProviderKind>(catalog.apps.map((a) => a.provider));
+  const problems: string[] = [];
+  if (used.has('okta') && !config.okta) problems.push('OKTA_ORG_URL and OKTA_API_TOKEN are required: the catalog has apps on provider okta');
+  for (const kind of ['entra', 'google'] as const) {
+    if (used.has(kind)) problems.push(`the catalog has apps on provider ${kind}, which this version of Keycard does not support yet`);
+  }
+  return problems;
+}

@@ -1,0 +1,55 @@
+/**
+ * The request state machine (ARCHITECTURE.md, "Request lifecycle"). Workflows check a move here
+ * before their compare-and-set update, so an illegal move is refused in one place.
+ */
+import type { RequestStatus } from './types.js';
+
+/**
+ * Every allowed move, by current status. A status with no moves is terminal.
+ * A pending request that times out is `cancelled`: `expired` means granted access ran out.
+ */
+export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
+  submitted: ['pending_approval', 'approved', 'cancelled', 'failed'],
+  pending_approval: ['approved', 'denied', 'cancelled'],
+  approved: ['provisioning', 'awaiting_fulfilment', 'failed'],
+  provisioning: ['active', 'failed'],
+  awaiting_fulfilment: ['active', 'failed', 'cancelled'],
+  // An admin retry goes back to provisioning, or to approved when the grant must be re-planned.
+  failed: ['provisioning', 'approved', 'cancelled'],
+  active: ['expired', 'revoked', 'relinquished'],
+  denied: [],
+  cancelled: [],
+  expired: [],
+  revoked: [],
+  relinquished: [],
+};
+
+/** True when the lifecycle allows moving a request from `from` to `to`. */
+export function canTransition(from: RequestStatus, to: RequestStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** True when nothing can happen to a request in this status any more. */
+export function isTerminal(status: RequestStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+const DESCRIPTIONS = {
+  submitted: 'submitted',
+  pending_approval: 'waiting for approval',
+  approved: 'approved, about to be granted',
+  provisioning: 'being granted',
+  awaiting_fulfilment: 'waiting for IT to grant it',
+  active: 'active',
+  failed: 'failed to grant; admins have been alerted',
+  denied: 'denied',
+  cancelled: 'cancelled',
+  expired: 'expired',
+  revoked: 'revoked',
+  relinquished: 'given up by the requester',
+} satisfies Record<RequestStatus, string>;
+
+/** The status in plain words for Slack messages (`waiting for approval`). */
+export function describeStatus(status: RequestStatus): string {
+  return DESCRIPTIONS[status];
+}

@@ -1,0 +1,143 @@
+/**
+ * Approval routing: what the catalog's stage strings mean, how to say them to people, and who is
+ * asked at each stage once refs have been resolved to Slack users.
+ */
+import type { ApprovalStage, Catalog, CatalogApp, CatalogRole } from './types.js';
+
+/**
+ * Parses a catalog stage string: `manager`, `owner`, `group:<name>` or `user:<ref>`.
+ * Syntax only: whether the group exists or the ref is an email is the catalog validator's call,
+ * so it can say precisely what is wrong.
+ */
+export function parseStage(text: string): ApprovalStage | null {
+  if (text === 'manager') return { kind: 'manager' };
+  if (text === 'owner') return { kind: 'owner' };
+  const colon = text.indexOf(':');
+  if (colon < 0) return null;
+  const prefix = text.slice(0, colon);
+  const rest = text.slice(colon + 1);
+  if (rest === '' || /\s/.test(rest)) return null;
+  if (prefix === 'group') return { kind: 'group', name: rest };
+  if (prefix === 'user') return { kind: 'user', ref: rest };
+  return null;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const SLACK_USER_RE = /^[UW][A-Z0-9]{2,}$/;
+
+/** True for an email address or a Slack user id: the two ways a catalog names a person. */
+export function isPersonRef(text: string): boolean {
+  return EMAIL_RE.test(text) || SLACK_USER_RE.test(text);
+}
+
+/** The catalog string for a stage; `parseStage(stageToString(s))` gives `s` back. */
+export function stageToString(stage: ApprovalStage): string {
+  switch (stage.kind) {
+    case 'manager':
+    case 'owner':
+      return stage.kind;
+    case 'group':
+      return `group:${stage.name}`;
+    case 'user':
+      return `user:${stage.ref}`;
+  }
+}
+
+/** Who a stage asks, in words for the requester: `your manager`, `the Salesforce owner`, `the security approvers`. */
+export function describeStage(stage: ApprovalStage, app: CatalogApp): string {
+  switch (stage.kind) {
+    case 'manager':
+      return 'your manager';
+    case 'owner':
+      return `the ${app.name} owner`;
+    case 'group':
+      return `the ${stage.name} approvers`;
+    case 'user':
+      return stage.ref;
+  }
+}
+
+/** `Your manager, then the Salesforce owner, then ...`, or the auto-approval policy sentence. */
+export function describeApprovalChain(role: CatalogRole, app: CatalogApp): string {
+  if (role.approval.kind === 'auto') {
+    return `Approved automatically by catalog policy ${policyRef(app, role)}`;
+  }
+  const text = role.approval.stages.map((stage) => describeStage(stage, app)).join(', then ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The note recorded (audit, Jira) when a request is approved by policy rather than by a person. */
+export function autoApprovalNote(app: CatalogApp, role: CatalogRole): string {
+  return `auto-approved by catalog policy ${policyRef(app, role)}`;
+}
+
+function policyRef(app: CatalogApp, role: CatalogRole): string {
+  return `${app.id}/${role.id}`;
+}
+
+export interface StageContext {
+  readonly app: CatalogApp;
+  readonly catalog: Catalog;
+  /** The requester's manager from the IdP profile; null when the profile has none. */
+  readonly managerEmail: string | null;
+}
+
+/**
+ * The raw refs (emails or Slack user ids) a stage names, before anyone resolves them to Slack
+ * users. Empty when the stage names nobody (no manager on file, a group that is not defined).
+ */
+export function stageCandidateRefs(stage: ApprovalStage, ctx: StageContext): string[] {
+  switch (stage.kind) {
+    case 'manager':
+      return ctx.managerEmail ? [ctx.managerEmail] : [];
+    case 'owner':
+      return [ctx.app.owner];
+    case 'group':
+      return [...(ctx.catalog.approverGroups[stage.name] ?? [])];
+    case 'user':
+      return [stage.ref];
+  }
+}
+
+export interface StageApproversInput {
+  /** Resolved Slack user ids, in the stage's order. */
+  readonly candidates: readonly string[];
+  /** The requester's Slack user id. */
+  readonly requester: string;
+  /** Slack user ids of Keycard admins (`KEYCARD_ADMINS`). */
+  readonly admins: readonly string[];
+}
+
+export interface StageApprovers {
+  readonly approvers: string[];
+  /** True when the stage's own approvers could not be used and admins were asked instead. */
+  readonly escalatedToAdmins: boolean;
+  /** Why the stage was escalated; set whenever `escalatedToAdmins` is. */
+  readonly reason?: string;
+}
+
+/**
+ * Who approves one stage: the candidates deduplicated in order, never the requester (nobody
+ * approves their own access). When nobody is left, the admins other than the requester are asked
+ * instead. If that is also nobody, `approvers` is empty and the caller must alert.
+ */
+export function pickStageApprovers(input: StageApproversInput): StageApprovers {
+  const approvers = uniqueExcept(input.candidates, input.requester);
+  if (approvers.length > 0) return { approvers, escalatedToAdmins: false };
+
+  const reason = input.candidates.includes(input.requester)
+    ? 'the requester is the only approver of this stage'
+    : 'no approver could be resolved';
+  const admins = uniqueExcept(input.admins, input.requester);
+  if (admins.length > 0) return { approvers: admins, escalatedToAdmins: true, reason };
+  return {
+    approvers: [],
+    escalatedToAdmins: true,
+    reason: `${reason}, and no admin other than the requester can approve`,
+  };
+}
+
+function uniqueExcept(ids: readonly string[], excluded: string): string[] {
+  // An empty id is a resolution that failed upstream; it must not count as an approver.
+  return [...new Set(ids)].filter((id) => id !== '' && id !== excluded);
+}

@@ -1,0 +1,80 @@
+/**
+ * Core domain types shared by every layer. Pure data: no I/O, no clock reads.
+ */
+
+/** A stage of an approval chain, as written in the catalog (`manager`, `owner`, `group:security`, `user:x@acme.com`). */
+export type ApprovalStage =
+  | { kind: 'manager' }
+  | { kind: 'owner' }
+  | { kind: 'group'; name: string }
+  | { kind: 'user'; ref: string };
+
+/** `auto` skips approvers (still recorded); otherwise stages in order, one approval per stage. */
+export type ApprovalPolicy = { kind: 'auto' } | { kind: 'stages'; stages: readonly ApprovalStage[] };
+
+export type ProviderKind = 'okta' | 'entra' | 'google' | 'manual';
+
+export interface CatalogRole {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Provider group ids (empty for manual apps). */
+  readonly groups: readonly string[];
+  readonly approval: ApprovalPolicy;
+  /** Allowed durations in milliseconds, in catalog order. Present => time-bound. */
+  readonly durationsMs?: readonly number[];
+  /** Maximum total duration (including extensions) in milliseconds. */
+  readonly maxDurationMs?: number;
+  /** How an extension of a time-bound grant is decided: `auto` grants it, `approval` re-runs the chain. */
+  readonly extend?: 'auto' | 'approval';
+}
+
+export interface CatalogApp {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  /** Optional grouping for the app picker's option groups (default "Other"). */
+  readonly category?: string;
+  /** Email or Slack user id of the app owner (the `owner` stage). */
+  readonly owner: string;
+  readonly provider: ProviderKind;
+  readonly roles: readonly CatalogRole[];
+}
+
+export interface Catalog {
+  readonly version: 1;
+  /** Named sets of approvers: emails or Slack user ids. */
+  readonly approverGroups: Readonly<Record<string, readonly string[]>>;
+  readonly apps: readonly CatalogApp[];
+}
+
+/** One problem found in a catalog file. `line` is 1-based; `field` is a dotted path like `apps[2].roles[0].durations`. */
+export interface CatalogIssue {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string;
+  readonly message: string;
+}
+
+export type CatalogResult =
+  | { readonly ok: true; readonly catalog: Catalog }
+  | { readonly ok: false; readonly issues: readonly CatalogIssue[] };
+
+export type RequestStatus =
+  | 'submitted'
+  | 'pending_approval'
+  | 'approved'
+  | 'provisioning'
+  | 'active'
+  | 'expired'
+  | 'revoked'
+  | 'relinquished'
+  | 'denied'
+  | 'cancelled'
+  | 'failed'
+  | 'awaiting_fulfilment';
+
+/** Who performed an action. A `user` actor has been authorized by the caller before it is built. */
+export type Actor =
+  | { readonly kind: 'user'; readonly slackId: string }
+  | { readonly kind: 'system'; readonly reason: string };

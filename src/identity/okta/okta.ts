@@ -1,0 +1,151 @@
+/**
+ * Okta adapter (@okta/okta-sdk-nodejs 8). The SDK's own cache and retries are off: stale membership
+ * answers are wrong for access control, and the job queue retries with Okta's X-Rate-Limit-Reset.
+ */
+import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
+import { z } from 'zod';
+import { PermanentError, RetryableError } from '../../domain/errors.js';
+import type { IdentityProvider, IdentityUser } from '../types.js';
+
+export interface OktaSettings {
+  readonly orgUrl: string;
+  readonly token: string;
+}
+
+/** Only the Okta user fields Keycard reads. */
+const oktaUserSchema = z.object({
+  id: z.string(),
+  status: z.string().optional(),
+  profile: z.object({
+    login: z.string(),
+    email: z.string().nullish(),
+    firstName: z.string().nullish(),
+    lastName: z.string().nullish(),
+    displayName: z.string().nullish(),
+    title: z.string().nullish(),
+    department: z.string().nullish(),
+    managerId: z.string().nullish(),
+    manager: z.string().nullish(),
+  }),
+});
+export type OktaUser = z.infer<typeof oktaUserSchema>;
+
+/** Okta's user to Keycard's; `managerEmail` is filled in by the caller, which may need another lookup. */
+export function toIdentityUser(user: OktaUser, managerEmail: string | null): IdentityUser {
+  const p = user.profile;
+  const name = p.displayName || [p.firstName, p.lastName].filter(Boolean).join(' ') || p.login;
+  return { id: user.id, email: p.email ?? p.login, displayName: name, title: p.title ?? null, department: p.department ?? null, managerEmail };
+}
+
+function header(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  const h = headers as { get?: (n: string) => string | null } & Record<string, unknown>;
+  if (typeof h.get === 'function') return h.get(name);
+  const value = h[name] ?? h[name.toLowerCase()];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Okta failures to the queue's error kinds: 404 and 4xx are permanent; 429, 5xx and network errors retry. */
+export function classifyOktaError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+  const e = error as { status?: number; errorCode?: string; errorSummary?: string; headers?: unknown; message?: string };
+  const status = typeof e.status === 'number' ? e.status : Number(e.status ?? Number.NaN);
+  const summary = e.errorSummary || e.message || String(error);
+  if (status === 429) {
+    const reset = Number(header(e.headers, 'x-rate-limit-reset'));
+    const retryAfterMs = Number.isFinite(reset) && reset > 0 ? Math.max(reset * 1000 - nowMs, 0) : undefined;
+    return new RetryableError(`Okta rate limit while trying to ${what}`, retryAfterMs);
+  }
+  if (status === 401 || status === 403) {
+    return new PermanentError(`Okta refused to ${what} (HTTP ${status}: ${summary}); check OKTA_API_TOKEN and that its admin role covers the group`);
+  }
+  if (Number.isFinite(status) && status >= 400 && status < 500) {
+    return new PermanentError(`Okta could not ${what} (HTTP ${status}${e.errorCode ? ` ${e.errorCode}` : ''}: ${summary})`);
+  }
+  return new RetryableError(`Okta failed to ${what}: ${Number.isFinite(status) ? `HTTP ${status} ` : ''}${summary}`);
+}
+
+export class OktaProvider implements IdentityProvider {
+  readonly kind = 'okta' as const;
+  private readonly client: Client;
+
+  constructor(settings: OktaSettings) {
+    this.client = new Client({
+      orgUrl: settings.orgUrl,
+      token: settings.token,
+      cacheMiddleware: null,
+      // `maxRetries` is not a Client option (it is ignored there): it belongs to the executor.
+      requestExecutor: new DefaultRequestExecutor({ maxRetries: 0, requestTimeout: 20_000 }),
+    });
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifyOktaError(what, error);
+    }
+  }
+
+  private async getUser(idOrLogin: string): Promise<OktaUser | null> {
+    try {
+      const user = await this.client.userApi.getUser({ userId: idOrLogin });
+      return oktaUserSchema.parse(user);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw classifyOktaError(`look up user ${idOrLogin}`, error);
+    }
+  }
+
+  private async searchByEmail(email: string): Promise<OktaUser | null> {
+    const escaped = email.replace(/"/g, '\\"');
+    const users = await this.call(`search users by email ${email}`, () => this.client.userApi.listUsers({ search: `profile.email eq "${escaped}"`, limit: 2 }));
+    for await (const user of users) {
+      if (user) return oktaUserSchema.parse(user);
+    }
+    return null;
+  }
+
+  /** The manager from `managerId` (an Okta id or login), else `manager` when it is an email. */
+  private async managerEmail(user: OktaUser): Promise<string | null> {
+    const { managerId, manager } = user.profile;
+    if (managerId) {
+      const found = await this.getUser(managerId);
+      if (found) return found.profile.email ?? found.profile.login;
+    }
+    if (manager && manager.includes('@')) return manager;
+    return null;
+  }
+
+  async findUserByEmail(email: string): Promise<IdentityUser | null> {
+    const user = (await this.getUser(email)) ?? (await this.searchByEmail(email));
+    if (!user) return null;
+    return toIdentityUser(user, await this.managerEmail(user));
+  }
+
+  async addToGroup(userId: string, groupId: string): Promise<void> {
+    // Okta answers 204 whether or not the user was already a member.
+    await this.call(`add user ${userId} to group ${groupId}`, () => this.client.groupApi.assignUserToGroup({ groupId, userId }));
+  }
+
+  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await this.client.groupApi.unassignUserFromGroup({ groupId, userId });
+    } catch (error) {
+      // Removing someone who is not a member is done; but an unknown group or user is worth saying.
+      throw classifyOktaError(`remove user ${userId} from group ${groupId}`, error);
+    }
+  }
+
+  async isMember(userId: string, groupId: string): Promise<boolean> {
+    const groups = await this.call(`list groups of user ${userId}`, () => this.client.userApi.listUserGroups({ userId }));
+    for await (const group of groups) {
+      if (group?.id === groupId) return true;
+    }
+    return false;
+  }
+
+  async checkHealth(): Promise<void> {
+    const users = await this.call('list users (health check)', () => this.client.userApi.listUsers({ limit: 1 }));
+    for await (const _ of users) break;
+  }
+}

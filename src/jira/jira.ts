@@ -1,0 +1,117 @@
+/**
+ * The Jira Cloud adapter (jira.js 5, REST v3). jira.js does not retry: the job queue does, honouring
+ * Retry-After. Errors become the queue's kinds: 429, 5xx and network failures retry; other 4xx do not.
+ */
+import { Version3Client } from 'jira.js';
+import { PermanentError, RetryableError } from '../domain/errors.js';
+import type { AdfDoc } from './adf.js';
+import type { CreatedIssue, Ticketing } from './types.js';
+
+export interface JiraSettings {
+  readonly host: string;
+  readonly email: string;
+  readonly apiToken: string;
+  readonly projectKey: string;
+  readonly issueType: string;
+}
+
+function retryAfterMs(headers: unknown): number | undefined {
+  const value = (headers as Record<string, unknown> | undefined)?.['retry-after'];
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+function jiraMessages(data: unknown): string {
+  const d = data as { errorMessages?: unknown; errors?: unknown } | undefined;
+  const parts: string[] = [];
+  if (Array.isArray(d?.errorMessages)) parts.push(...d.errorMessages.map(String));
+  if (d?.errors && typeof d.errors === 'object') {
+    for (const [field, message] of Object.entries(d.errors)) parts.push(`${field}: ${String(message)}`);
+  }
+  return parts.join('; ');
+}
+
+/** jira.js throws HttpException (with `.status`) for HTTP answers and the raw Axios error for network failures. */
+export function classifyJiraError(what: string, error: unknown): Error {
+  const e = error as { status?: number; response?: { data?: unknown }; cause?: { response?: { headers?: unknown } }; message?: string; code?: string };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const detail = jiraMessages(e.response?.data) || e.message || String(error);
+  if (status === undefined) return new RetryableError(`Jira did not answer while trying to ${what}: ${e.code ?? detail}`);
+  if (status === 429) return new RetryableError(`Jira rate limit while trying to ${what}`, retryAfterMs(e.cause?.response?.headers));
+  if (status >= 500) return new RetryableError(`Jira failed to ${what}: HTTP ${status} ${detail}`);
+  if (status === 401 || status === 403) {
+    return new PermanentError(`Jira refused to ${what} (HTTP ${status}); check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions`);
+  }
+  return new PermanentError(`Jira could not ${what}: HTTP ${status} ${detail}`);
+}
+
+export class JiraTicketing implements Ticketing {
+  private readonly client: Version3Client;
+  private readonly browseBase: string;
+
+  constructor(private readonly settings: JiraSettings) {
+    this.client = new Version3Client({
+      host: settings.host,
+      authentication: { basic: { email: settings.email, apiToken: settings.apiToken } },
+      baseRequestConfig: { timeout: 20_000 },
+    });
+    this.browseBase = settings.host.replace(/\/+$/, '');
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifyJiraError(what, error);
+    }
+  }
+
+  issueUrl(key: string): string {
+    return `${this.browseBase}/browse/${key}`;
+  }
+
+  async createIssue(input: { summary: string; description: AdfDoc; label: string }): Promise<CreatedIssue> {
+    const created = await this.call('create the issue', () =>
+      this.client.issues.createIssue({
+        fields: {
+          project: { key: this.settings.projectKey },
+          issuetype: { name: this.settings.issueType },
+          summary: input.summary.slice(0, 255),
+          description: input.description,
+          labels: ['keycard', input.label],
+        },
+      }),
+    );
+    return { key: created.key, url: this.issueUrl(created.key) };
+  }
+
+  async findIssueByLabel(label: string): Promise<CreatedIssue | null> {
+    const found = await this.call('search for the issue', () =>
+      this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
+        jql: `project = ${this.settings.projectKey} AND labels = "${label}"`,
+        fields: ['key'],
+        maxResults: 1,
+      }),
+    );
+    const key = found.issues?.[0]?.key;
+    return key ? { key, url: this.issueUrl(key) } : null;
+  }
+
+  async addComment(key: string, body: AdfDoc): Promise<void> {
+    await this.call(`comment on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: body }));
+  }
+
+  async transition(key: string, name: string): Promise<boolean> {
+    const available = await this.call(`read the transitions of ${key}`, () => this.client.issues.getTransitions({ issueIdOrKey: key }));
+    const wanted = name.toLowerCase();
+    const match = available.transitions?.find((t) => t.name?.toLowerCase() === wanted || t.to?.name?.toLowerCase() === wanted);
+    if (!match?.id) return false;
+    const id = match.id;
+    await this.call(`move ${key} to ${name}`, () => this.client.issues.doTransition({ issueIdOrKey: key, transition: { id } }));
+    return true;
+  }
+
+  async checkHealth(): Promise<void> {
+    await this.call(`read project ${this.settings.projectKey}`, () => this.client.projects.getProject({ projectIdOrKey: this.settings.projectKey }));
+  }
+}

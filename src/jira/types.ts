@@ -1,0 +1,21 @@
+/**
+ * The ticketing port: Jira is the system of record for every request.
+ * Errors follow the identity port: `PermanentError` for what will not change, `RetryableError` otherwise.
+ */
+import type { AdfDoc } from './adf.js';
+
+export interface CreatedIssue {
+  readonly key: string;
+  readonly url: string;
+}
+
+export interface Ticketing {
+  /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
+  createIssue(input: { summary: string; description: AdfDoc; label: string }): Promise<CreatedIssue>;
+  findIssueByLabel(label: string): Promise<CreatedIssue | null>;
+  addComment(key: string, body: AdfDoc): Promise<void>;
+  /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
+  transition(key: string, name: string): Promise<boolean>;
+  issueUrl(key: string): string;
+  checkHealth(): Promise<void>;
+}

@@ -1,0 +1,25 @@
+/**
+ * Maps each job kind to the workflow that carries it out.
+ */
+import type { SideEffectDeps } from '../workflows/deps.js';
+import { deprovisionJob } from '../workflows/expire.js';
+import { commentJob, createIssueJob, transitionJob } from '../workflows/jira-sync.js';
+import { alertJob, approverDmJob, dmJob, updateStepJob } from '../workflows/notify.js';
+import { provisionJob } from '../workflows/provision.js';
+import { routeStageJob } from '../workflows/route.js';
+import type { JobHandlers } from './worker.js';
+
+export function buildHandlers(deps: SideEffectDeps): JobHandlers {
+  return {
+    'jira.create': (job) => createIssueJob(deps, job),
+    'jira.comment': (job) => commentJob(deps, job),
+    'jira.transition': (job) => transitionJob(deps, job),
+    'slack.dm': (job) => dmJob(deps, job),
+    'slack.approver_dm': (job) => approverDmJob(deps, job),
+    'slack.update_step': (job) => updateStepJob(deps, job),
+    'slack.alert': (job) => alertJob(deps, job),
+    'approval.route': (job) => routeStageJob(deps, job),
+    'idp.provision': (job) => provisionJob(deps, job),
+    'idp.deprovision': (job) => deprovisionJob(deps, job),
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * node-cron schedules in the same process. Each only calls a workflow with the injected clock; the
+ * workflows decide what is due, so a run missed while the process was down is caught up by the next one.
+ */
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { WorkflowDeps } from '../workflows/deps.js';
+import { sweepExpired } from '../workflows/expire.js';
+
+export interface Schedules {
+  /** Runs every schedule once now (start-up catch-up, tests, the demo). */
+  runAll(): void;
+  stop(): Promise<void>;
+}
+
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string }, logger: Logger, enabled = true): Schedules {
+  const runExpiry = () => {
+    const started = sweepExpired(deps);
+    if (started > 0) logger.info({ grants: started }, 'expiry sweep started removals');
+  };
+  const tasks: ScheduledTask[] = enabled
+    ? [cron.schedule(expressions.expiry, runExpiry, { name: 'expiry', noOverlap: true, timezone: 'UTC' })]
+    : [];
+  return {
+    runAll() {
+      runExpiry();
+    },
+    async stop() {
+      for (const task of tasks) await task.destroy();
+    },
+  };
+}

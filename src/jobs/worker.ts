@@ -1,0 +1,163 @@
+/**
+ * The job worker: claims due jobs, runs their handlers, and records the outcome. Failures retry with
+ * exponential back-off and jitter, honouring the service's own signal (Retry-After, X-Rate-Limit-Reset);
+ * a permanent failure or the last attempt makes the job dead and calls `onDead`.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import { PermanentError, RetryableError } from '../domain/errors.js';
+import type { Job, JobKind } from '../store/jobs.repo.js';
+import type { Store } from '../store/store.js';
+
+export type JobHandler = (job: Job) => Promise<void>;
+export type JobHandlers = Readonly<Record<JobKind, JobHandler>>;
+
+export interface WorkerOptions {
+  readonly concurrency: number;
+  /** First retry delay; doubles each attempt up to `maxBackoffMs`. */
+  readonly baseBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** Longest wait between polls when nothing wakes the worker. */
+  readonly pollMs: number;
+  /** Returns a number in [0, 1); injectable so tests are deterministic. */
+  readonly random?: () => number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  concurrency: 8,
+  baseBackoffMs: 2_000,
+  maxBackoffMs: 10 * 60_000,
+  pollMs: 5_000,
+};
+
+/** Delay before the next attempt: the service's own signal when given, else exponential with jitter. */
+export function retryDelayMs(attempt: number, error: unknown, options: WorkerOptions, random: () => number): number {
+  if (error instanceof RetryableError && error.retryAfterMs !== undefined) {
+    return Math.max(error.retryAfterMs, 0) + Math.floor(random() * 250);
+  }
+  const exponential = Math.min(options.baseBackoffMs * 2 ** Math.max(attempt - 1, 0), options.maxBackoffMs);
+  // "Equal jitter": at least half the delay, so retries neither bunch nor come back too soon.
+  return Math.floor(exponential / 2 + random() * (exponential / 2));
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.slice(0, 2000);
+  return String(error).slice(0, 2000);
+}
+
+export class JobWorker {
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private started = false;
+  private stopping = false;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly handlers: JobHandlers,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
+    /** Called in the transaction that marks a job dead. */
+    private readonly onDead: (job: Job, error: string) => void = () => {},
+  ) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Resumes what a previous process left running and starts polling. */
+  start(): void {
+    const reset = this.store.jobs.resetRunning(this.clock.now());
+    if (reset > 0) this.logger.warn({ jobs: reset }, 'resuming jobs left running by a previous process');
+    this.started = true;
+    this.store.jobs.onEnqueue = () => this.kick();
+    this.kick();
+  }
+
+  /** Stops claiming new jobs and waits for the running ones. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Wakes the worker on the next tick (after the caller's transaction has committed). */
+  kick(): void {
+    if (!this.started || this.stopping) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), 0);
+  }
+
+  /** Runs due jobs until none is due and none is running (tests and the demo move the clock between calls). */
+  async runUntilIdle(): Promise<void> {
+    for (;;) {
+      this.claimAndRun();
+      if (this.running.size === 0) return;
+      await Promise.race([...this.running]);
+    }
+  }
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  private pump(): void {
+    this.timer = undefined;
+    if (this.stopping) return;
+    this.claimAndRun();
+    this.scheduleNext();
+  }
+
+  private scheduleNext(): void {
+    if (this.stopping || !this.started) return;
+    const next = this.store.jobs.nextRunAt();
+    let wait = this.options.pollMs;
+    if (next !== null) wait = Math.min(wait, Math.max(next - this.clock.now().getTime(), 0));
+    // With every slot busy, a finishing job wakes the worker instead.
+    if (this.running.size >= this.options.concurrency) wait = this.options.pollMs;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), wait);
+    this.timer.unref();
+  }
+
+  private claimAndRun(): void {
+    const free = this.options.concurrency - this.running.size;
+    const claimed = this.store.jobs.claimDue(this.clock.now(), free);
+    for (const job of claimed) {
+      const run = this.runOne(job).finally(() => {
+        this.running.delete(run);
+        if (this.started) this.kick();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const log = this.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId ?? undefined, attempt: job.attempts });
+    const handler = this.handlers[job.kind as JobKind];
+    try {
+      if (!handler) throw new PermanentError(`no handler for job kind '${job.kind}'`);
+      await handler(job);
+      this.store.jobs.markDone(job.id, this.clock.now());
+      log.debug('job done');
+    } catch (error) {
+      this.recordFailure(job, error, log);
+    }
+  }
+
+  private recordFailure(job: Job, error: unknown, log: Logger): void {
+    const now = this.clock.now();
+    const message = describeError(error);
+    const permanent = error instanceof PermanentError;
+    if (!permanent && job.attempts < job.maxAttempts) {
+      const delay = retryDelayMs(job.attempts, error, this.options, this.random);
+      this.store.jobs.reschedule(job.id, new Date(now.getTime() + delay), message, now);
+      log.warn({ err: message, retryInMs: delay }, 'job failed; will retry');
+      return;
+    }
+    this.store.tx(() => {
+      this.store.jobs.markDead(job.id, message, now);
+      this.onDead({ ...job, lastError: message }, message);
+    });
+    log.error({ err: message, permanent }, 'job dead');
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Wires Keycard together: database, adapters, Bolt app, job worker and schedules. `src/main.ts` calls it
+ * with the environment's config; the demo, the tests and the benchmarks call it with fakes' addresses.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { KeycardConfig } from './config.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import type { Catalog } from './domain/types.js';
+import { OktaProvider } from './identity/okta/okta.js';
+import type { IdentityProviders } from './identity/types.js';
+import { buildHandlers } from './jobs/handlers.js';
+import { startSchedules, type Schedules } from './jobs/schedules.js';
+import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
+import { JiraTicketing } from './jira/jira.js';
+import { createSlackApp } from './slack/app.js';
+import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
+import { openDatabase } from './store/db.js';
+import { Store } from './store/store.js';
+import type { SideEffectDeps } from './workflows/deps.js';
+import { onJobDead } from './workflows/failures.js';
+
+export interface KeycardOptions {
+  readonly config: KeycardConfig;
+  readonly catalog: Catalog;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Interface to listen on in HTTP mode (default all interfaces). */
+  readonly host?: string;
+  readonly worker?: Partial<WorkerOptions>;
+  /** Start the cron schedules (tests and benchmarks run them by hand). Default true. */
+  readonly cron?: boolean;
+  /** Check every integration at start-up and refuse to start if one fails. Default true. */
+  readonly healthChecks?: boolean;
+}
+
+export interface Keycard {
+  readonly store: Store;
+  readonly worker: JobWorker;
+  readonly schedules: Schedules;
+  readonly deps: SideEffectDeps;
+  /** `http://host:port/slack/events` in HTTP mode, else null. */
+  readonly eventsUrl: string | null;
+  readonly baseUrl: string | null;
+  /** Waits until every listener has finished and no job is due or running. */
+  settle(): Promise<void>;
+  /** Puts a new, already validated catalog in force. */
+  setCatalog(next: Catalog): void;
+  /** Graceful stop: no new requests or jobs, running jobs finish, the database closes. */
+  stop(): Promise<void>;
+}
+
+export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'keycard' } });
+  let catalog = options.catalog;
+
+  const handle = openDatabase(config.databasePath);
+  const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts });
+
+  const providers: IdentityProviders = {};
+  if (config.okta) providers.okta = new OktaProvider({ orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() });
+  if (!config.jira) throw new Error('Jira settings are required');
+  const ticketing = new JiraTicketing({
+    host: config.jira.host,
+    email: config.jira.email,
+    apiToken: config.jira.apiToken.reveal(),
+    projectKey: config.jira.projectKey,
+    issueType: config.jira.issueType,
+  });
+  const webClient = createSlackWebClient(config.slack.botToken.reveal(), config.slack.apiUrl);
+  const notifier = new SlackNotifier(webClient, config.alertChannel, logger);
+
+  if (options.healthChecks ?? true) {
+    const checks: Array<[string, Promise<unknown>]> = [
+      ['Jira', ticketing.checkHealth()],
+      ['Slack', webClient.auth.test()],
+      ...Object.entries(providers).map(([kind, p]) => [kind, p.checkHealth()] as [string, Promise<unknown>]),
+    ];
+    const failures: string[] = [];
+    for (const [name, check] of checks) {
+      try {
+        await check;
+      } catch (error) {
+        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (failures.length > 0) {
+      handle.close();
+      throw new Error(`Keycard start-up checks failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+    }
+  }
+
+  const deps: SideEffectDeps = {
+    store,
+    clock,
+    logger,
+    catalog: () => catalog,
+    admins: config.admins,
+    providers,
+    ticketing,
+    notifier,
+    directory: notifier,
+    jiraTransitions: config.jira.transitions,
+    profileProvider: config.okta ? 'okta' : null,
+  };
+
+  const worker = new JobWorker(store, buildHandlers(deps), clock, logger.child({ component: 'worker' }), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, (job, error) =>
+    onJobDead(deps, job, error),
+  );
+  const slack = createSlackApp(
+    {
+      botToken: config.slack.botToken.reveal(),
+      signingSecret: config.slack.signingSecret.reveal(),
+      appToken: config.slack.appToken?.reveal() ?? null,
+      slackApiUrl: config.slack.apiUrl,
+      health: () => ({ jobs: store.jobs.countByStatus(), activeGrants: store.grants.countActive() }),
+    },
+    deps,
+  );
+
+  worker.start();
+  const schedules = startSchedules(deps, config.schedules, logger, options.cron ?? true);
+  // Expiries that fell due while the process was down are carried out now.
+  schedules.runAll();
+
+  let baseUrl: string | null = null;
+  if (config.slack.appToken) {
+    await slack.app.start();
+  } else {
+    const server = (await slack.app.start({ port: config.slack.port, host: options.host })) as Server;
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    baseUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  }
+  logger.info({ mode: config.slack.appToken ? 'socket' : 'http', url: baseUrl, apps: catalog.apps.length }, 'Keycard started');
+
+  let stopped = false;
+  return {
+    store,
+    worker,
+    schedules,
+    deps,
+    baseUrl,
+    eventsUrl: baseUrl ? `${baseUrl}/slack/events` : null,
+    async settle() {
+      for (;;) {
+        await slack.settled();
+        await worker.runUntilIdle();
+        await slack.settled();
+        if (worker.busy === 0) {
+          const next = store.jobs.nextRunAt();
+          if (next === null || next > clock.now().getTime()) return;
+        }
+      }
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await slack.app.stop();
+      await schedules.stop();
+      await worker.stop();
+      handle.close();
+    },
+    setCatalog(next: Catalog) {
+      catalog = next;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Builds the Bolt app: HTTP receiver (POST /slack/events, GET /healthz) or Socket Mode, the listeners,
+ * and an error handler that logs what went wrong without secrets.
+ */
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { WorkflowDeps } from '../workflows/deps.js';
+import { registerAdminListeners } from './listeners/admin.js';
+import { registerApprovalListeners } from './listeners/approval.js';
+import { registerRequestListeners } from './listeners/request.js';
+
+export interface SlackAppOptions {
+  readonly botToken: string;
+  readonly signingSecret: string;
+  readonly appToken: string | null;
+  readonly slackApiUrl: string;
+  /** Answers GET /healthz: throws when the process should not receive traffic. */
+  readonly health: () => Record<string, unknown>;
+}
+
+/** Bolt speaks its own logger interface; route it into pino. */
+function boltLogger(logger: Logger): BoltLogger {
+  const log = logger.child({ component: 'bolt' });
+  let level = LogLevel.INFO;
+  return {
+    debug: (...msg: unknown[]) => log.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => log.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => log.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => log.error(msg.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export interface SlackApp {
+  readonly app: App;
+  /** Resolves when every listener started so far has finished (tests wait on it). */
+  settled(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): SlackApp {
+  const socketMode = options.appToken !== null;
+  const app = new App({
+    token: options.botToken,
+    signingSecret: options.signingSecret,
+    ...(socketMode ? { socketMode: true, appToken: options.appToken ?? undefined } : {}),
+    logger: boltLogger(deps.logger),
+    // Slack retries requests it does not see acknowledged in 3 s; the listeners ack first and the worker does the slow parts.
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } },
+    customRoutes: socketMode
+      ? []
+      : [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              try {
+                const body = JSON.stringify({ ok: true, ...options.health() });
+                res.writeHead(200, { 'content-type': 'application/json' });
+                res.end(body);
+              } catch (error) {
+                res.writeHead(503, { 'content-type': 'application/json' });
+                res.end(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+              }
+            },
+          },
+        ],
+  });
+
+  const inflight = new Set<Promise<unknown>>();
+  app.use(async ({ next }) => {
+    const run = next();
+    inflight.add(run);
+    try {
+      await run;
+    } finally {
+      inflight.delete(run);
+    }
+  });
+
+  registerRequestListeners(app, deps);
+  registerApprovalListeners(app, deps);
+  registerAdminListeners(app, deps);
+
+  app.error(async (error) => {
+    deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');
+  });
+
+  return {
+    app,
+    async settled() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * `/request help` and `/access-admin help`.
+ */
+import { isTimeBound } from '../domain/catalog.js';
+import { formatDurationSpec } from '../domain/duration.js';
+import type { Catalog } from '../domain/types.js';
+
+/** Usage with examples drawn from the live catalog, so they always work. */
+export function requestHelpText(catalog: Catalog): string {
+  const app = catalog.apps.find((a) => a.roles.some((r) => isTimeBound(r))) ?? catalog.apps[0];
+  const role = app?.roles.find((r) => isTimeBound(r)) ?? app?.roles[0];
+  const duration = role?.durationsMs?.[0] !== undefined ? ` ${formatDurationSpec(role.durationsMs[0])}` : '';
+  const example = app && role ? `/request ${app.id} ${role.id}${duration} fixing the pipeline sync` : '/request <app> <role> [duration] <why>';
+  const apps = catalog.apps
+    .slice(0, 30)
+    .map((a) => `\`${a.id}\``)
+    .join(', ');
+  const more = catalog.apps.length > 30 ? ` and ${catalog.apps.length - 30} more` : '';
+  return [
+    '*Keycard: request access to an app*',
+    '• `/request`: open the catalog and pick an app and a role.',
+    app ? `• \`/request ${app.id}\`: open the form with ${app.name} chosen.` : '',
+    `• \`${example}\`: send a complete request in one line (app, role, duration for time-bound roles, then why).`,
+    '• `/request help`: this message.',
+    'Durations look like `30m`, `6h`, `2d`; time-bound roles only accept the ones listed for them. Access ends on its own when the time is up.',
+    `Apps: ${apps}${more}.`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+export function adminHelpText(): string {
+  return [
+    '*Keycard admin*',
+    '• `/access-admin status`: requests waiting, active grants, failing jobs.',
+    '• `/access-admin request <id>`: one request with its steps and audit trail.',
+    '• `/access-admin retry <request id>`: retry a failed request (its dead jobs run again).',
+    '• `/access-admin retry job <job id>`: retry one dead job.',
+    '• `/access-admin audit verify`: check the audit log\'s hash chain.',
+  ].join('\n');
+}

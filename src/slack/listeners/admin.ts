@@ -1,0 +1,87 @@
+/**
+ * `/access-admin`: only the Slack users in KEYCARD_ADMINS; everyone else is refused, and the refusal is audited.
+ */
+import type { App } from '@slack/bolt';
+import { formatDateTimeUtc } from '../../domain/format.js';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { retryRequest } from '../../workflows/failures.js';
+import { adminHelpText } from '../help.js';
+
+function status(deps: WorkflowDeps): string {
+  const { store } = deps;
+  const pending = store.requests.listByStatus(['pending_approval']).length;
+  const failed = store.requests.listByStatus(['failed']);
+  const jobs = store.jobs.countByStatus();
+  const dead = store.jobs.list({ status: 'dead' }).slice(0, 10);
+  const lines = [
+    `*Keycard status*`,
+    `• Requests waiting for approval: ${pending}`,
+    `• Active grants: ${store.grants.countActive()}`,
+    `• Failed requests: ${failed.length}${failed.length ? ` (${failed.slice(0, 10).map((r) => `#${r.id}`).join(', ')})` : ''}`,
+    `• Jobs: ${jobs.pending} pending, ${jobs.running} running, ${jobs.dead} dead`,
+  ];
+  for (const job of dead) lines.push(`  – job ${job.id} \`${job.kind}\`${job.requestId ? ` (request #${job.requestId})` : ''}: ${job.lastError ?? ''}`);
+  return lines.join('\n');
+}
+
+function showRequest(deps: WorkflowDeps, id: number): string {
+  const request = deps.store.requests.get(id);
+  if (!request) return `No request #${id}.`;
+  const lines = [
+    `*Request #${id}*: ${request.snapshot.appName} / ${request.snapshot.roleName} for <@${request.requesterSlackId}>, ${request.status.replace(/_/g, ' ')}${request.jiraKey ? `, Jira ${request.jiraKey}` : ''}`,
+  ];
+  if (request.failureReason) lines.push(`Failure: ${request.failureReason}`);
+  for (const event of deps.store.audit.forRequest(id)) {
+    lines.push(`• ${formatDateTimeUtc(new Date(event.at))} ${event.action} by ${event.actor}`);
+  }
+  return lines.join('\n').slice(0, 3900);
+}
+
+export function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [verb = 'help', ...rest] = words;
+  switch (verb.toLowerCase()) {
+    case 'status':
+      return status(deps);
+    case 'request': {
+      const id = Number.parseInt(rest[0] ?? '', 10);
+      return Number.isSafeInteger(id) ? showRequest(deps, id) : 'Usage: `/access-admin request <id>` (a request number, e.g. `42`).';
+    }
+    case 'retry': {
+      if (rest[0] === 'job') {
+        const jobId = Number.parseInt(rest[1] ?? '', 10);
+        if (!Number.isSafeInteger(jobId)) return 'Usage: `/access-admin retry job <job id>` (see `/access-admin status`).';
+        const n = deps.store.jobs.retryDead({ jobId }, deps.clock.now());
+        return n > 0 ? `Job ${jobId} is queued again.` : `Job ${jobId} is not dead, or does not exist.`;
+      }
+      const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
+      if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin retry <request id>`, e.g. `/access-admin retry 42`.';
+      const result = retryRequest(deps, id, userId);
+      if (result.kind === 'not_found') return `No request #${id}.`;
+      if (result.kind === 'nothing_to_retry') return `Request #${id} has nothing to retry (it is ${result.status.replace(/_/g, ' ')}).`;
+      return `Request #${id} is being retried (${result.jobs} job(s) queued again).`;
+    }
+    case 'audit': {
+      if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
+      const result = deps.store.audit.verify();
+      return result.ok
+        ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
+        : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
+    }
+    case 'help':
+      return adminHelpText();
+    default:
+      return `Unknown command '${verb}'.\n${adminHelpText()}`;
+  }
+}
+
+export function registerAdminListeners(app: App, deps: WorkflowDeps): void {
+  app.command('/access-admin', async ({ command, ack }) => {
+    if (!deps.admins.includes(command.user_id)) {
+      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: command.user_id }, action: 'admin.refused', data: { text: command.text } });
+      await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Approve and Deny on the approval cards, and the deny-reason modal. The button value and the modal's
+ * private_metadata only point at a step: `decideStep` re-reads it and checks the clicker every time.
+ */
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { formatTimeUtc } from '../../domain/format.js';
+import { decideStep, type DecideResult } from '../../workflows/decide.js';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK, buildDenyModal } from '../blocks/approval-card.js';
+
+/** What the clicker is told when the click did not decide anything. Null when it did. */
+export function decisionFeedback(result: DecideResult): string | null {
+  switch (result.kind) {
+    case 'decided':
+      return null;
+    case 'already_decided':
+      return `Nothing to do: <@${result.by}> already ${result.status === 'denied' ? 'denied' : 'approved'} this at ${formatTimeUtc(result.at)}.`;
+    case 'not_open':
+      return `Nothing to do: this request is no longer waiting for this approval (it is ${result.status.replace(/_/g, ' ')}).`;
+    case 'refused':
+      if (result.reason === 'requester') return ':no_entry: You cannot approve or deny your own request. Another approver of this stage will decide.';
+      if (result.reason === 'not_approver') return ':no_entry: You are not an approver of this stage, so your click was not counted. It has been logged.';
+      return ':no_entry: This approval no longer exists.';
+  }
+}
+
+function stepIdOf(value: string | undefined): number {
+  const id = Number.parseInt(value ?? '', 10);
+  return Number.isSafeInteger(id) && id > 0 ? id : -1;
+}
+
+export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
+  app.action<BlockAction<ButtonAction>>({ action_id: APPROVE_ACTION, type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+    await ack();
+    const result = decideStep(deps, { stepId: stepIdOf(action.value), actorSlackId: body.user.id, decision: 'approve', reason: null });
+    const feedback = decisionFeedback(result);
+    if (feedback) await respond({ response_type: 'ephemeral', replace_original: false, text: feedback });
+  });
+
+  app.action<BlockAction<ButtonAction>>({ action_id: DENY_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const stepId = stepIdOf(action.value);
+    const step = deps.store.requests.getStep(stepId);
+    const request = step ? deps.store.requests.get(step.requestId) : undefined;
+    // Check before asking for a reason, so nobody types one for nothing; the submission checks again.
+    if (!step || !request || step.status !== 'pending' || request.requesterSlackId === body.user.id || !step.approvers.includes(body.user.id)) {
+      const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason: null });
+      const feedback = decisionFeedback(result);
+      if (feedback) await respond({ response_type: 'ephemeral', replace_original: false, text: feedback });
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal(stepId, `${request.snapshot.appName} / ${request.snapshot.roleName}`) });
+  });
+
+  app.view<ViewSubmitAction>(DENY_CALLBACK_ID, async ({ ack, body, view, client }) => {
+    let stepId = -1;
+    try {
+      stepId = stepIdOf(String((JSON.parse(view.private_metadata) as { stepId?: unknown }).stepId));
+    } catch {
+      stepId = -1;
+    }
+    const reason = view.state.values[DENY_REASON_BLOCK]?.[DENY_REASON_ACTION]?.value?.trim() || null;
+    const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason });
+    await ack();
+    const feedback = decisionFeedback(result);
+    if (feedback) await client.chat.postMessage({ channel: body.user.id, text: feedback });
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * `/request`: the command, the modal's app and role pickers, the app search, and the submission.
+ * Listeners parse, call a workflow and answer; every rule lives in the domain.
+ */
+import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
+import { findApp, findRole } from '../../domain/catalog.js';
+import { formatDuration } from '../../domain/duration.js';
+import { accessLabel } from '../../domain/format.js';
+import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
+import { describeApprovalChain } from '../../domain/routing.js';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { submitRequest } from '../../workflows/submit.js';
+import {
+  APP_ACTION,
+  APP_BLOCK,
+  DURATION_ACTION,
+  DURATION_BLOCK_PREFIX,
+  JUSTIFICATION_ACTION,
+  JUSTIFICATION_BLOCK,
+  REQUEST_CALLBACK_ID,
+  ROLE_ACTION,
+  ROLE_BLOCK_PREFIX,
+  buildRequestModal,
+  buildSubmittedModal,
+  modalErrors,
+  searchAppOptions,
+} from '../blocks/request-modal.js';
+import { requestHelpText } from '../help.js';
+
+type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; value?: string | null }>>;
+
+/** Reads the modal's current choices from Slack's `view.state.values` (never from private_metadata). */
+export function draftFromState(values: StateValues): RequestDraft {
+  const pick = (prefix: string, action: string): string | undefined => {
+    for (const [blockId, actions] of Object.entries(values)) {
+      if (blockId !== prefix && !blockId.startsWith(`${prefix}:`)) continue;
+      const element = actions[action];
+      const value = element?.selected_option?.value ?? element?.value ?? undefined;
+      if (value) return value;
+    }
+    return undefined;
+  };
+  return {
+    appId: pick(APP_BLOCK, APP_ACTION),
+    roleId: pick(ROLE_BLOCK_PREFIX, ROLE_ACTION),
+    duration: pick(DURATION_BLOCK_PREFIX, DURATION_ACTION),
+    justification: pick(JUSTIFICATION_BLOCK, JUSTIFICATION_ACTION),
+  };
+}
+
+function confirmation(requestId: number, value: ValidRequest): string {
+  const what = accessLabel(value.app.name, value.role.name);
+  const duration = value.durationMs !== null ? ` for ${formatDuration(value.durationMs)}` : '';
+  return `:white_check_mark: Request *#${requestId}* for *${what}*${duration} is in. ${describeApprovalChain(value.role, value.app)}. You'll get a DM with the Jira issue and every decision.`;
+}
+
+function missingNotice(errors: Record<string, string | undefined>): string | undefined {
+  const messages = Object.values(errors).filter((m): m is string => Boolean(m));
+  return messages.length > 0 ? `Almost there: ${messages.join('. ')}.` : undefined;
+}
+
+export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
+  app.command('/request', async ({ command, ack, client }) => {
+    const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
+    switch (parsed.kind) {
+      case 'help':
+        await ack({ response_type: 'ephemeral', text: requestHelpText(deps.catalog()) });
+        return;
+      case 'unknown_app': {
+        const hint = parsed.suggestions.length > 0 ? ` Did you mean: ${parsed.suggestions.join(', ')}?` : ' Type `/request` to browse the catalog.';
+        await ack({ response_type: 'ephemeral', text: `No app '${parsed.input}'.${hint}` });
+        return;
+      }
+      case 'complete': {
+        const request = submitRequest(deps, { requesterSlackId: command.user_id, ...parsed.value });
+        await ack({ response_type: 'ephemeral', text: confirmation(request.id, parsed.value) });
+        return;
+      }
+      case 'open':
+      case 'prefill': {
+        // Ack first: the trigger id lives three seconds and views.open must use it.
+        await ack();
+        const selection = parsed.kind === 'prefill' ? { ...parsed.draft, notice: missingNotice(parsed.errors) } : {};
+        await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal(deps.catalog(), selection) });
+        return;
+      }
+    }
+  });
+
+  // Choosing an app or a role redraws the modal with what follows from it.
+  const redraw = async ({ ack, body, client }: { ack: () => Promise<void>; body: BlockAction; client: App['client'] }): Promise<void> => {
+    await ack();
+    const view = body.view;
+    if (!view) return;
+    const draft = draftFromState((view.state?.values ?? {}) as StateValues);
+    await client.views.update({ view_id: view.id, hash: view.hash, view: buildRequestModal(deps.catalog(), draft) });
+  };
+  app.action<BlockAction>({ action_id: APP_ACTION, type: 'block_actions' }, redraw);
+  app.action<BlockAction>({ action_id: ROLE_ACTION, type: 'block_actions' }, redraw);
+  // A duration choice needs no redraw, but Slack expects every action to be acknowledged.
+  app.action<BlockAction>({ action_id: DURATION_ACTION, type: 'block_actions' }, async ({ ack }) => ack());
+
+  app.options(APP_ACTION, async ({ ack, payload }) => {
+    await ack({ option_groups: searchAppOptions(deps.catalog(), payload.value ?? '') });
+  });
+
+  app.view<ViewSubmitAction>(REQUEST_CALLBACK_ID, async ({ ack, body, view }) => {
+    const draft = draftFromState(view.state.values as StateValues);
+    const result = validateRequestDraft(deps.catalog(), draft);
+    if (!result.ok) {
+      const app = draft.appId ? findApp(deps.catalog(), draft.appId) : undefined;
+      const role = app && draft.roleId ? findRole(app, draft.roleId) : undefined;
+      const present = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => Boolean(id)));
+      await ack({ response_action: 'errors', errors: modalErrors(result.errors, app?.id, role?.id, present) });
+      return;
+    }
+    const request = submitRequest(deps, { requesterSlackId: body.user.id, ...result.value });
+    const what = accessLabel(result.value.app.name, result.value.role.name);
+    await ack({ response_action: 'update', view: buildSubmittedModal(request.id, what, describeApprovalChain(result.value.role, result.value.app)) });
+  });
+}

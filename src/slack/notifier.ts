@@ -1,0 +1,159 @@
+/**
+ * The Slack adapter for the workflows' ports: DMs, approval cards, alerts, and a cached user directory.
+ * The WebClient does not retry on its own here: the job queue retries, honouring Retry-After, so a
+ * throttled call frees its worker slot instead of holding it.
+ */
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { PermanentError, RetryableError } from '../domain/errors.js';
+import type { ApprovalCard, MessageRef, Notifier, SlackDirectory, SlackProfile } from '../workflows/ports.js';
+import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
+
+/** Slack errors that will not go away by trying again. */
+const PERMANENT_SLACK_ERRORS = new Set([
+  'channel_not_found',
+  'user_not_found',
+  'users_not_found',
+  'invalid_blocks',
+  'invalid_arguments',
+  'msg_too_long',
+  'no_text',
+  'is_archived',
+  'not_in_channel',
+  'message_not_found',
+  'cant_update_message',
+  'account_inactive',
+  'user_disabled',
+  'missing_scope',
+  'not_allowed_token_type',
+]);
+
+/** Turns a Web API failure into the job queue's retryable or permanent error. */
+export function classifySlackError(method: string, error: unknown): Error {
+  const code = (error as { code?: string }).code;
+  if (code === ErrorCode.RateLimitedError) {
+    const seconds = (error as { retryAfter?: number }).retryAfter ?? 1;
+    return new RetryableError(`Slack ${method} rate limited`, seconds * 1000);
+  }
+  if (code === ErrorCode.PlatformError) {
+    const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown_error';
+    const message = `Slack ${method} failed: ${slackError}`;
+    return PERMANENT_SLACK_ERRORS.has(slackError) ? new PermanentError(message) : new RetryableError(message);
+  }
+  if (code === ErrorCode.HTTPError) {
+    const status = (error as { statusCode?: number }).statusCode ?? 0;
+    return new RetryableError(`Slack ${method} answered HTTP ${status}`);
+  }
+  return new RetryableError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+export function createSlackWebClient(token: string, slackApiUrl: string, extra: WebClientOptions = {}): WebClient {
+  return new WebClient(token, { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, ...extra });
+}
+
+interface CacheEntry<T> {
+  readonly value: Promise<T>;
+  readonly expires: number;
+}
+
+/** A small TTL cache that also shares one in-flight lookup between concurrent callers. */
+class LookupCache<T> {
+  private readonly entries = new Map<string, CacheEntry<T>>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expires > now) return hit.value;
+    const value = load();
+    this.entries.set(key, { value, expires: now + this.ttlMs });
+    // A failed lookup is not remembered.
+    value.catch(() => this.entries.delete(key));
+    if (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    return value;
+  }
+}
+
+export class SlackNotifier implements Notifier, SlackDirectory {
+  private readonly profiles = new LookupCache<SlackProfile | null>(15 * 60_000);
+  private readonly emails = new LookupCache<string | null>(15 * 60_000);
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly alertChannel: string | null,
+    private readonly logger: Logger,
+  ) {}
+
+  private async call<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifySlackError(method, error);
+    }
+  }
+
+  async sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: approverSlackId, text: approvalCardText(card), blocks: buildApprovalCardBlocks(card) }),
+    );
+    return { channel: res.channel ?? approverSlackId, ts: res.ts ?? '' };
+  }
+
+  async updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void> {
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: approvalCardText(card), blocks: buildApprovalCardBlocks(card) }),
+    );
+  }
+
+  async sendDm(userSlackId: string, text: string): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text, mrkdwn: true }));
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async sendAlert(text: string): Promise<void> {
+    if (!this.alertChannel) {
+      this.logger.warn({ alert: text }, 'alert not sent to Slack: KEYCARD_ALERT_CHANNEL is not set');
+      return;
+    }
+    const channel = this.alertChannel;
+    await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text, mrkdwn: true }));
+  }
+
+  userIdByEmail(email: string): Promise<string | null> {
+    return this.emails.get(email.toLowerCase(), async () => {
+      try {
+        const res = await this.client.users.lookupByEmail({ email });
+        return res.user?.id ?? null;
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
+        throw classifySlackError('users.lookupByEmail', error);
+      }
+    });
+  }
+
+  profile(slackId: string): Promise<SlackProfile | null> {
+    return this.profiles.get(slackId, async () => {
+      try {
+        const res = await this.client.users.info({ user: slackId });
+        const user = res.user;
+        if (!user?.id) return null;
+        return {
+          id: user.id,
+          email: user.profile?.email ?? null,
+          name: user.real_name || user.profile?.real_name || user.name || user.id,
+          tz: user.tz ?? null,
+        };
+      } catch (error) {
+        if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
+        throw classifySlackError('users.info', error);
+      }
+    });
+  }
+}

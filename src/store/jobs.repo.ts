@@ -1,0 +1,172 @@
+/**
+ * The durable job queue's table (transactional outbox). Jobs are inserted in the same transaction as the
+ * state change that caused them; the worker (src/jobs/worker.ts) claims and runs them.
+ */
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { jobs } from './schema.js';
+
+export type JobKind =
+  | 'jira.create'
+  | 'jira.comment'
+  | 'jira.transition'
+  | 'slack.dm'
+  | 'slack.approver_dm'
+  | 'slack.update_step'
+  | 'slack.alert'
+  | 'approval.route'
+  | 'idp.provision'
+  | 'idp.deprovision';
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+export type Job = typeof jobs.$inferSelect;
+
+export interface EnqueueInput {
+  readonly kind: JobKind;
+  readonly payload: Record<string, unknown>;
+  /** Jobs sharing a key run one at a time in insertion order; a dead job holds back the ones after it. */
+  readonly orderKey?: string | null;
+  readonly requestId?: number | null;
+  readonly runAt?: Date;
+}
+
+export class JobsRepo {
+  /** Called after every enqueue so the worker wakes at once (it runs after the transaction commits). */
+  onEnqueue: () => void = () => {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly defaultMaxAttempts: number,
+  ) {}
+
+  enqueue(input: EnqueueInput, now: Date): Job {
+    const at = now.getTime();
+    const job = this.db
+      .insert(jobs)
+      .values({
+        kind: input.kind,
+        payload: input.payload,
+        orderKey: input.orderKey ?? null,
+        requestId: input.requestId ?? null,
+        status: 'pending',
+        attempts: 0,
+        maxAttempts: this.defaultMaxAttempts,
+        runAt: input.runAt?.getTime() ?? at,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning()
+      .get();
+    this.onEnqueue();
+    return job;
+  }
+
+  /**
+   * Claims up to `limit` due jobs whose order key has no earlier unfinished job, marking them running.
+   * One process owns the database, so select-then-update is safe within this synchronous call.
+   */
+  claimDue(now: Date, limit: number): Job[] {
+    if (limit <= 0) return [];
+    const due = this.db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.status, 'pending'),
+          sql`${jobs.runAt} <= ${now.getTime()}`,
+          sql`(${jobs.orderKey} IS NULL OR NOT EXISTS (
+            SELECT 1 FROM jobs AS earlier
+            WHERE earlier.order_key = ${jobs.orderKey}
+              AND earlier.id < ${jobs.id}
+              AND earlier.status IN ('pending', 'running', 'dead')))`,
+        ),
+      )
+      .orderBy(asc(jobs.runAt), asc(jobs.id))
+      .limit(limit)
+      .all();
+    if (due.length === 0) return [];
+    const ids = due.map((j) => j.id);
+    this.db
+      .update(jobs)
+      .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, updatedAt: now.getTime() })
+      .where(inArray(jobs.id, ids))
+      .run();
+    return due.map((j) => ({ ...j, status: 'running', attempts: j.attempts + 1 }));
+  }
+
+  /** The earliest run time of a pending job, to know when to wake. */
+  nextRunAt(): number | null {
+    const row = this.db
+      .select({ runAt: sql<number | null>`min(${jobs.runAt})` })
+      .from(jobs)
+      .where(eq(jobs.status, 'pending'))
+      .get();
+    return row?.runAt ?? null;
+  }
+
+  markDone(id: number, now: Date): void {
+    this.db.update(jobs).set({ status: 'done', lastError: null, updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
+  }
+
+  reschedule(id: number, runAt: Date, error: string, now: Date): void {
+    this.db
+      .update(jobs)
+      .set({ status: 'pending', runAt: runAt.getTime(), lastError: error, updatedAt: now.getTime() })
+      .where(eq(jobs.id, id))
+      .run();
+  }
+
+  markDead(id: number, error: string, now: Date): void {
+    this.db.update(jobs).set({ status: 'dead', lastError: error, updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
+  }
+
+  /** After a crash, jobs left `running` did not finish: run them again (handlers are idempotent). */
+  resetRunning(now: Date): number {
+    return this.db
+      .update(jobs)
+      .set({ status: 'pending', updatedAt: now.getTime() })
+      .where(eq(jobs.status, 'running'))
+      .run().changes;
+  }
+
+  /** Puts dead jobs back in the queue with a fresh set of attempts. */
+  retryDead(filter: { requestId?: number; jobId?: number }, now: Date): number {
+    const conditions = [eq(jobs.status, 'dead')];
+    if (filter.requestId !== undefined) conditions.push(eq(jobs.requestId, filter.requestId));
+    if (filter.jobId !== undefined) conditions.push(eq(jobs.id, filter.jobId));
+    const changed = this.db
+      .update(jobs)
+      .set({ status: 'pending', attempts: 0, runAt: now.getTime(), updatedAt: now.getTime() })
+      .where(and(...conditions))
+      .run().changes;
+    if (changed > 0) this.onEnqueue();
+    return changed;
+  }
+
+  get(id: number): Job | undefined {
+    return this.db.select().from(jobs).where(eq(jobs.id, id)).get();
+  }
+
+  list(filter: { status?: JobStatus; requestId?: number } = {}): Job[] {
+    const conditions = [];
+    if (filter.status) conditions.push(eq(jobs.status, filter.status));
+    if (filter.requestId !== undefined) conditions.push(eq(jobs.requestId, filter.requestId));
+    return this.db
+      .select()
+      .from(jobs)
+      .where(conditions.length > 0 ? and(...conditions) : undefined)
+      .orderBy(asc(jobs.id))
+      .all();
+  }
+
+  countByStatus(): Record<JobStatus, number> {
+    const rows = this.db
+      .select({ status: jobs.status, n: sql<number>`count(*)` })
+      .from(jobs)
+      .groupBy(jobs.status)
+      .all();
+    const counts: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0 };
+    for (const row of rows) counts[row.status as JobStatus] = row.n;
+    return counts;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The database schema (drizzle, SQLite). Times are stored as integer milliseconds since the epoch.
+ * `npm run db:generate -- --name <what_changed>` writes the SQL migration into migrations/.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const requests = sqliteTable(
+  'requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requesterSlackId: text('requester_slack_id').notNull(),
+    requesterEmail: text('requester_email'),
+    requesterName: text('requester_name'),
+    requesterTitle: text('requester_title'),
+    requesterDepartment: text('requester_department'),
+    requesterManagerEmail: text('requester_manager_email'),
+    appId: text('app_id').notNull(),
+    roleId: text('role_id').notNull(),
+    /** The app and role as the catalog described them when the request was made (JSON). */
+    snapshot: text('snapshot', { mode: 'json' }).$type<RequestSnapshot>().notNull(),
+    durationMs: integer('duration_ms'),
+    justification: text('justification').notNull(),
+    status: text('status').notNull(),
+    currentStage: integer('current_stage').notNull().default(0),
+    jiraKey: text('jira_key'),
+    idpUserId: text('idp_user_id'),
+    failureReason: text('failure_reason'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('requests_requester_idx').on(t.requesterSlackId, t.status),
+    index('requests_status_idx').on(t.status),
+  ],
+);
+
+export interface RequestSnapshot {
+  readonly appName: string;
+  readonly roleName: string;
+  readonly roleDescription: string;
+  readonly provider: string;
+  readonly groups: readonly string[];
+  readonly owner: string;
+  /** Approval stages as catalog strings (`manager`, `group:security`), or `auto`. */
+  readonly approval: readonly string[] | 'auto';
+  readonly maxDurationMs: number | null;
+}
+
+export const approvalSteps = sqliteTable(
+  'approval_steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    stageIndex: integer('stage_index').notNull(),
+    /** The catalog stage, e.g. `manager` or `group:security`. */
+    stage: text('stage').notNull(),
+    /** Slack user ids who may decide this step (JSON array). */
+    approvers: text('approvers', { mode: 'json' }).$type<string[]>().notNull(),
+    escalationReason: text('escalation_reason'),
+    status: text('status').notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    reason: text('reason'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('approval_steps_request_stage_uq').on(t.requestId, t.stageIndex)],
+);
+
+/** Every DM sent to an approver for a step, so that all copies can be updated after a decision. */
+export const approverMessages = sqliteTable(
+  'approver_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    stepId: integer('step_id')
+      .notNull()
+      .references(() => approvalSteps.id),
+    approverSlackId: text('approver_slack_id').notNull(),
+    channel: text('channel'),
+    ts: text('ts'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('approver_messages_step_approver_uq').on(t.stepId, t.approverSlackId)],
+);
+
+export const grants = sqliteTable(
+  'grants',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    userSlackId: text('user_slack_id').notNull(),
+    appId: text('app_id').notNull(),
+    roleId: text('role_id').notNull(),
+    provider: text('provider').notNull(),
+    idpUserId: text('idp_user_id'),
+    groups: text('groups', { mode: 'json' }).$type<string[]>().notNull(),
+    status: text('status').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at'),
+    endedAt: integer('ended_at'),
+    endReason: text('end_reason'),
+  },
+  (t) => [
+    uniqueIndex('grants_request_uq').on(t.requestId),
+    index('grants_due_idx').on(t.status, t.endsAt),
+    index('grants_user_idx').on(t.userSlackId, t.status),
+  ],
+);
+
+export const jobs = sqliteTable(
+  'jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Jobs with the same key run one at a time, in id order (null: no ordering). */
+    orderKey: text('order_key'),
+    requestId: integer('request_id'),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAt: integer('run_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('jobs_due_idx').on(t.status, t.runAt),
+    index('jobs_order_idx').on(t.orderKey, t.status),
+    index('jobs_request_idx').on(t.requestId),
+  ],
+);
+
+/** Append-only, hash-chained audit log. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    requestId: integer('request_id'),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_request_idx').on(t.requestId)],
+);

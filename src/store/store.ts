@@ -1,0 +1,37 @@
+/**
+ * The store: repositories over one database, and `tx()` to make a state change and its jobs atomic.
+ */
+import { AuditRepo } from './audit.repo.js';
+import type { DbHandle } from './db.js';
+import { GrantsRepo } from './grants.repo.js';
+import { JobsRepo } from './jobs.repo.js';
+import { RequestsRepo } from './requests.repo.js';
+
+export interface StoreOptions {
+  readonly jobMaxAttempts: number;
+}
+
+export class Store {
+  readonly requests: RequestsRepo;
+  readonly grants: GrantsRepo;
+  readonly jobs: JobsRepo;
+  readonly audit: AuditRepo;
+
+  constructor(
+    readonly handle: DbHandle,
+    options: StoreOptions,
+  ) {
+    this.requests = new RequestsRepo(handle.db);
+    this.grants = new GrantsRepo(handle.db);
+    this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
+    this.audit = new AuditRepo(handle.db);
+  }
+
+  /**
+   * Runs `fn` in one SQLite transaction (a savepoint when nested). `fn` must be synchronous: every
+   * repository call inside it uses the same connection, so all of it commits or none of it does.
+   */
+  tx<T>(fn: () => T): T {
+    return this.handle.sqlite.transaction(fn).immediate();
+  }
+}

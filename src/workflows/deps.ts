@@ -1,0 +1,44 @@
+/**
+ * What workflows are given by the composition root. Nothing here is created at import time.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../domain/clock.js';
+import type { Catalog, ProviderKind } from '../domain/types.js';
+import type { IdentityProvider, IdentityProviders } from '../identity/types.js';
+import type { Ticketing } from '../jira/types.js';
+import type { Store } from '../store/store.js';
+import type { Notifier, SlackDirectory } from './ports.js';
+import { PermanentError } from '../domain/errors.js';
+
+/** Names of Jira workflow transitions to apply at each point; null skips it. */
+export interface JiraTransitions {
+  readonly onApproved: string | null;
+  readonly onActive: string | null;
+  readonly onDenied: string | null;
+}
+
+export interface WorkflowDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** The catalog in force (it can be reloaded while running). */
+  readonly catalog: () => Catalog;
+  /** Slack user ids of the admins: they run /access-admin and take stages nobody else can. */
+  readonly admins: readonly string[];
+}
+
+export interface SideEffectDeps extends WorkflowDeps {
+  readonly providers: IdentityProviders;
+  readonly ticketing: Ticketing;
+  readonly notifier: Notifier;
+  readonly directory: SlackDirectory;
+  readonly jiraTransitions: JiraTransitions;
+  /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
+  readonly profileProvider: ProviderKind | null;
+}
+
+export function providerFor(deps: SideEffectDeps, kind: string): IdentityProvider {
+  const provider = deps.providers[kind as ProviderKind];
+  if (!provider) throw new PermanentError(`identity provider '${kind}' is not configured`);
+  return provider;
+}

@@ -1,0 +1,50 @@
+/**
+ * Enqueue helpers: the only way workflows ask for a side effect. Call them inside the transaction of the
+ * state change that causes them, so the change and its effects commit together.
+ */
+import type { Store } from '../store/store.js';
+
+export type TransitionPoint = 'approved' | 'active' | 'denied';
+
+/** Order keys: one request's Jira writes run in order; its approval and IdP steps run in order. */
+export function jiraKey(requestId: number): string {
+  return `jira:${requestId}`;
+}
+export function flowKey(requestId: number): string {
+  return `flow:${requestId}`;
+}
+function dmKey(userSlackId: string): string {
+  return `dm:${userSlackId}`;
+}
+
+export function enqueueJiraComment(store: Store, requestId: number, lines: readonly string[], now: Date): void {
+  store.jobs.enqueue({ kind: 'jira.comment', payload: { requestId, lines }, orderKey: jiraKey(requestId), requestId }, now);
+}
+
+export function enqueueJiraTransition(store: Store, requestId: number, point: TransitionPoint, now: Date): void {
+  store.jobs.enqueue({ kind: 'jira.transition', payload: { requestId, point }, orderKey: jiraKey(requestId), requestId }, now);
+}
+
+export function enqueueDm(store: Store, to: string, text: string, now: Date, requestId: number | null = null): void {
+  store.jobs.enqueue({ kind: 'slack.dm', payload: { to, text }, orderKey: dmKey(to), requestId }, now);
+}
+
+export function enqueueAlert(store: Store, text: string, now: Date, requestId: number | null = null): void {
+  store.jobs.enqueue({ kind: 'slack.alert', payload: { text }, requestId }, now);
+}
+
+export function enqueueRoute(store: Store, requestId: number, stageIndex: number, now: Date): void {
+  store.jobs.enqueue({ kind: 'approval.route', payload: { requestId, stageIndex }, orderKey: flowKey(requestId), requestId }, now);
+}
+
+export function enqueueProvision(store: Store, requestId: number, now: Date): void {
+  store.jobs.enqueue({ kind: 'idp.provision', payload: { requestId }, orderKey: flowKey(requestId), requestId }, now);
+}
+
+export function enqueueDeprovision(store: Store, requestId: number, grantId: number, reason: string, now: Date): void {
+  store.jobs.enqueue({ kind: 'idp.deprovision', payload: { grantId, reason }, orderKey: flowKey(requestId), requestId }, now);
+}
+
+export function enqueueStepUpdate(store: Store, requestId: number, stepId: number, now: Date): void {
+  store.jobs.enqueue({ kind: 'slack.update_step', payload: { stepId }, requestId }, now);
+}

@@ -1,0 +1,71 @@
+/**
+ * Expire: the schedule finds grants whose end has come and, per grant in one transaction, marks it ending
+ * and enqueues its removal. The removal job takes the user out of every group, then ends the grant and
+ * the request, comments on Jira and tells the user. A sweep missed while the process was down runs at
+ * start-up, because it only compares end times with now.
+ */
+import { accessLabel, formatDateTimeUtc } from '../domain/format.js';
+import { formatDuration } from '../domain/duration.js';
+import type { Job } from '../store/jobs.repo.js';
+import type { WorkflowDeps } from './deps.js';
+import { providerFor, type SideEffectDeps } from './deps.js';
+import { enqueueDeprovision, enqueueDm, enqueueJiraComment } from './effects.js';
+
+export type EndReason = 'expired' | 'revoked' | 'relinquished';
+
+/** Starts the removal of every due grant; returns how many it started. */
+export function sweepExpired(deps: WorkflowDeps, batchSize = 500): number {
+  const { store } = deps;
+  let started = 0;
+  for (;;) {
+    const now = deps.clock.now();
+    const due = store.grants.due(now, batchSize);
+    if (due.length === 0) return started;
+    store.tx(() => {
+      for (const grant of due) {
+        if (!store.grants.transition(grant.id, 'active', 'ending')) continue;
+        store.audit.append({ at: now, actor: { kind: 'system', reason: 'expiry schedule' }, action: 'grant.expiring', requestId: grant.requestId, data: { grantId: grant.id, endsAt: grant.endsAt } });
+        enqueueDeprovision(store, grant.requestId, grant.id, 'expired', now);
+        started += 1;
+      }
+    });
+    if (due.length < batchSize) return started;
+  }
+}
+
+export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { grantId, reason } = job.payload as { grantId: number; reason: EndReason };
+  const { store } = deps;
+  const grant = store.grants.get(grantId);
+  if (!grant || grant.status !== 'ending') return;
+  const request = store.requests.get(grant.requestId);
+  if (!request) return;
+  const provider = providerFor(deps, grant.provider);
+  if (grant.idpUserId) {
+    for (const group of grant.groups) await provider.removeFromGroup(grant.idpUserId, group);
+  }
+
+  const now = deps.clock.now();
+  const held = formatDuration(now.getTime() - grant.startsAt);
+  const what = accessLabel(request.snapshot.appName, request.snapshot.roleName);
+  store.tx(() => {
+    if (!store.grants.transition(grant.id, 'ending', reason, { endedAt: now.getTime(), endReason: reason })) return;
+    store.requests.transition(request.id, ['active'], reason, now);
+    store.audit.append({
+      at: now,
+      actor: { kind: 'system', reason: reason === 'expired' ? 'expiry schedule' : reason },
+      action: `grant.${reason}`,
+      requestId: request.id,
+      fromStatus: 'active',
+      toStatus: reason,
+      data: { grantId: grant.id, groups: grant.groups, idpUserId: grant.idpUserId, heldMs: now.getTime() - grant.startsAt },
+    });
+    enqueueJiraComment(
+      store,
+      request.id,
+      [`Access ended (${reason}) at ${formatDateTimeUtc(now)} after ${held}: removed <@${grant.userSlackId}> from ${grant.groups.join(', ')} in ${grant.provider}.`],
+      now,
+    );
+    enqueueDm(store, grant.userSlackId, `:hourglass: Your access to *${what}* has ended (${reason} after ${held}). Use \`/request\` if you need it again.`, now, request.id);
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Jira write-back: create the issue, add comments, move it through its workflow. Comment lines may name
+ * Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ */
+import { accessLabel, formatDateTimeUtc, requestLabel } from '../domain/format.js';
+import { formatDuration } from '../domain/duration.js';
+import { RetryableError } from '../domain/errors.js';
+import { bulletList, doc, heading, linesDoc, paragraph, strong, type Inline } from '../jira/adf.js';
+import type { Job } from '../store/jobs.repo.js';
+import type { RequestRow } from '../store/requests.repo.js';
+import type { SideEffectDeps } from './deps.js';
+import type { TransitionPoint } from './effects.js';
+import { enqueueDm } from './effects.js';
+import { ensureSlackProfile } from './requester.js';
+
+/** Replaces `<@U123>` with the person's name and email. */
+export async function resolveMentions(deps: SideEffectDeps, text: string): Promise<string> {
+  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]!))];
+  let out = text;
+  for (const id of ids) {
+    const profile = await deps.directory.profile(id);
+    const name = profile ? (profile.email ? `${profile.name} (${profile.email})` : profile.name) : id;
+    out = out.split(`<@${id}>`).join(name);
+  }
+  return out;
+}
+
+function describeChain(request: RequestRow): string {
+  const approval = request.snapshot.approval;
+  return approval === 'auto' ? 'auto-approve (catalog policy)' : approval.join(' → ');
+}
+
+export async function createIssueJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { requestId } = job.payload as { requestId: number };
+  const { store, ticketing } = deps;
+  const found = store.requests.get(requestId);
+  if (!found || found.jiraKey) return;
+  const request = await ensureSlackProfile(deps, found);
+  const label = requestLabel(requestId);
+  // A retry may follow a create whose answer was lost: look before creating a second issue.
+  const existing = job.attempts > 1 ? await ticketing.findIssueByLabel(label) : null;
+  const what = accessLabel(request.snapshot.appName, request.snapshot.roleName);
+  const requester = request.requesterName ?? request.requesterEmail;
+  const items: Inline[][] = [
+    [strong('Requester: '), `${requester} (${request.requesterEmail}, Slack ${request.requesterSlackId})`],
+    [strong('App: '), `${request.snapshot.appName} (${request.appId})`],
+    [strong('Role: '), `${request.snapshot.roleName} (${request.roleId}): ${request.snapshot.roleDescription}`],
+    [strong('Provider groups: '), `${request.snapshot.provider}: ${request.snapshot.groups.join(', ') || 'none (manual fulfilment)'}`],
+    [strong('Duration: '), request.durationMs !== null ? formatDuration(request.durationMs) : 'standing access'],
+    [strong('Approval chain: '), describeChain(request)],
+    [strong('Requested: '), formatDateTimeUtc(new Date(request.createdAt))],
+  ];
+  const issue =
+    existing ??
+    (await ticketing.createIssue({
+      summary: `Access request: ${requester} → ${what}`,
+      label,
+      description: doc(
+        paragraph(`Keycard request #${requestId}.`),
+        bulletList(items),
+        heading(3, 'Justification'),
+        paragraph(request.justification || '(none: auto-approved role)'),
+      ),
+    }));
+  const now = deps.clock.now();
+  store.tx(() => {
+    store.requests.update(requestId, { jiraKey: issue.key }, now);
+    store.audit.append({ at: now, actor: { kind: 'system', reason: 'jira' }, action: 'jira.created', requestId, data: { key: issue.key, url: issue.url } });
+    enqueueDm(store, request.requesterSlackId, `:memo: Your request for *${what}* is filed as <${issue.url}|${issue.key}>. ${request.snapshot.approval === 'auto' ? 'It is auto-approved by catalog policy.' : `Approval: ${describeChain(request)}.`}`, now, requestId);
+  });
+}
+
+function jiraKeyOf(deps: SideEffectDeps, requestId: number): string {
+  const request = deps.store.requests.get(requestId);
+  if (!request?.jiraKey) throw new RetryableError(`the Jira issue of request ${requestId} does not exist yet`);
+  return request.jiraKey;
+}
+
+export async function commentJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { requestId, lines } = job.payload as { requestId: number; lines: string[] };
+  const key = jiraKeyOf(deps, requestId);
+  const resolved = await Promise.all(lines.map((line) => resolveMentions(deps, line)));
+  await deps.ticketing.addComment(key, linesDoc(resolved));
+}
+
+export async function transitionJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { requestId, point } = job.payload as { requestId: number; point: TransitionPoint };
+  const name = { approved: deps.jiraTransitions.onApproved, active: deps.jiraTransitions.onActive, denied: deps.jiraTransitions.onDenied }[point];
+  if (!name) return;
+  const key = jiraKeyOf(deps, requestId);
+  const moved = await deps.ticketing.transition(key, name);
+  if (!moved) {
+    deps.logger.info({ requestId, jiraKey: key, transition: name }, 'Jira workflow has no such transition from the current status; skipped');
+  }
+}

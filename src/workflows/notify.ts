@@ -1,0 +1,70 @@
+/**
+ * Slack side effects rendered at send time from the store, so a late or repeated job shows the truth:
+ * an approval card for a step that was decided meanwhile is sent already closed, or not at all.
+ */
+import { formatDuration } from '../domain/duration.js';
+import type { Job } from '../store/jobs.repo.js';
+import type { SideEffectDeps } from './deps.js';
+import type { ApprovalCard } from './ports.js';
+import { describeStatus } from '../domain/request-state.js';
+
+export function buildApprovalCard(deps: SideEffectDeps, stepId: number): ApprovalCard | null {
+  const step = deps.store.requests.getStep(stepId);
+  const request = step ? deps.store.requests.get(step.requestId) : undefined;
+  if (!step || !request) return null;
+  let outcome: ApprovalCard['outcome'] = null;
+  if (step.status === 'approved' || step.status === 'denied') {
+    outcome = { kind: step.status, by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? 0), reason: step.reason };
+  } else if (request.status !== 'pending_approval') {
+    outcome = { kind: 'closed', text: `This request is ${describeStatus(request.status as never)}; no decision is needed.` };
+  }
+  const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
+  return {
+    requestId: request.id,
+    stepId: step.id,
+    requesterSlackId: request.requesterSlackId,
+    requesterName: request.requesterName ?? request.requesterSlackId,
+    requesterTitle: request.requesterTitle,
+    requesterDepartment: request.requesterDepartment,
+    appName: request.snapshot.appName,
+    roleName: request.snapshot.roleName,
+    roleDescription: request.snapshot.roleDescription,
+    groups: request.snapshot.groups,
+    durationText: request.durationMs !== null ? formatDuration(request.durationMs) : null,
+    justification: request.justification,
+    jiraKey: request.jiraKey,
+    jiraUrl: request.jiraKey ? deps.ticketing.issueUrl(request.jiraKey) : null,
+    stageText: `Stage ${step.stageIndex + 1} of ${stages.length}: ${step.stage}`,
+    escalationReason: step.escalationReason,
+    outcome,
+  };
+}
+
+export async function approverDmJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { stepId, approver } = job.payload as { stepId: number; approver: string };
+  if (deps.store.requests.approverMessage(stepId, approver)) return; // sent before a restart
+  const card = buildApprovalCard(deps, stepId);
+  if (!card || card.outcome) return; // decided before the card went out: nothing to ask
+  const ref = await deps.notifier.sendApprovalCard(approver, card);
+  deps.store.requests.recordApproverMessage(stepId, approver, ref.channel, ref.ts, deps.clock.now());
+}
+
+export async function updateStepJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { stepId } = job.payload as { stepId: number };
+  const card = buildApprovalCard(deps, stepId);
+  if (!card) return;
+  for (const message of deps.store.requests.approverMessages(stepId)) {
+    if (!message.channel || !message.ts) continue;
+    await deps.notifier.updateApprovalCard({ channel: message.channel, ts: message.ts }, card);
+  }
+}
+
+export async function dmJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { to, text } = job.payload as { to: string; text: string };
+  await deps.notifier.sendDm(to, text);
+}
+
+export async function alertJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { text } = job.payload as { text: string };
+  await deps.notifier.sendAlert(text);
+}

@@ -1,0 +1,54 @@
+/**
+ * Ports the workflows use to reach Slack. The Slack adapter (src/slack/notifier.ts) renders Block Kit.
+ */
+
+export interface MessageRef {
+  readonly channel: string;
+  readonly ts: string;
+}
+
+export interface SlackProfile {
+  readonly id: string;
+  readonly email: string | null;
+  readonly name: string;
+  readonly tz: string | null;
+}
+
+/** Everything an approver needs to decide, read fresh from the store at send time. */
+export interface ApprovalCard {
+  readonly requestId: number;
+  readonly stepId: number;
+  readonly requesterSlackId: string;
+  readonly requesterName: string;
+  readonly requesterTitle: string | null;
+  readonly requesterDepartment: string | null;
+  readonly appName: string;
+  readonly roleName: string;
+  readonly roleDescription: string;
+  readonly groups: readonly string[];
+  readonly durationText: string | null;
+  readonly justification: string;
+  readonly jiraKey: string | null;
+  readonly jiraUrl: string | null;
+  readonly stageText: string;
+  readonly escalationReason: string | null;
+  /** Present once the step is decided: the card then shows the outcome and no buttons. */
+  readonly outcome:
+    | null
+    | { readonly kind: 'approved' | 'denied'; readonly by: string; readonly at: Date; readonly reason: string | null }
+    | { readonly kind: 'closed'; readonly text: string };
+}
+
+export interface Notifier {
+  sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef>;
+  updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
+  /** A direct message in mrkdwn. */
+  sendDm(userSlackId: string, text: string): Promise<MessageRef>;
+  /** A message to the alert channel; a no-op (logged) when none is configured. */
+  sendAlert(text: string): Promise<void>;
+}
+
+export interface SlackDirectory {
+  userIdByEmail(email: string): Promise<string | null>;
+  profile(slackId: string): Promise<SlackProfile | null>;
+}

@@ -1,0 +1,102 @@
+/**
+ * Route: find who decides the current stage (manager, owner, named group, user), never the requester,
+ * record the step and enqueue one approval card per approver.
+ */
+import { findApp } from '../domain/catalog.js';
+import { describeStage, parseStage, pickStageApprovers, stageCandidateRefs } from '../domain/routing.js';
+import type { CatalogApp } from '../domain/types.js';
+import type { Job } from '../store/jobs.repo.js';
+import type { RequestRow } from '../store/requests.repo.js';
+import type { SideEffectDeps } from './deps.js';
+import { enqueueAlert, enqueueJiraComment } from './effects.js';
+import { ensureIdpProfile } from './requester.js';
+
+const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/** The app as the request saw it, with the live catalog's approver groups. */
+function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
+  const live = findApp(deps.catalog(), request.appId);
+  if (live) return live;
+  // The app left the catalog after the request was made: route with what the request recorded.
+  return {
+    id: request.appId,
+    name: request.snapshot.appName,
+    description: '',
+    owner: request.snapshot.owner,
+    provider: request.snapshot.provider as CatalogApp['provider'],
+    roles: [],
+  };
+}
+
+async function resolveRef(deps: SideEffectDeps, ref: string): Promise<string | null> {
+  if (SLACK_ID.test(ref)) return ref;
+  return deps.directory.userIdByEmail(ref);
+}
+
+export async function routeStageJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { requestId, stageIndex } = job.payload as { requestId: number; stageIndex: number };
+  const { store } = deps;
+  let request = store.requests.get(requestId);
+  if (!request || request.status !== 'pending_approval') return;
+  if (store.requests.stepFor(requestId, stageIndex)) return; // routed before a restart
+  const stages = request.snapshot.approval;
+  const stageText = Array.isArray(stages) ? stages[stageIndex] : undefined;
+  const stage = stageText ? parseStage(stageText) : null;
+  if (!stageText || !stage) return;
+
+  request = await ensureIdpProfile(deps, request);
+  const app = appFor(deps, request);
+  const refs = stageCandidateRefs(stage, { app, catalog: deps.catalog(), managerEmail: request.requesterManagerEmail });
+  const resolved: string[] = [];
+  const unresolved: string[] = [];
+  for (const ref of refs) {
+    const id = await resolveRef(deps, ref);
+    if (id) resolved.push(id);
+    else unresolved.push(ref);
+  }
+  const pick = pickStageApprovers({ candidates: resolved, requester: request.requesterSlackId, admins: deps.admins });
+  let reason = pick.reason ?? null;
+  if (pick.escalatedToAdmins && stage.kind === 'manager' && !request.requesterManagerEmail) {
+    reason = 'the requester has no manager in the identity provider';
+  } else if (pick.escalatedToAdmins && unresolved.length > 0) {
+    reason = `no Slack user for ${unresolved.join(', ')}`;
+  }
+
+  const now = deps.clock.now();
+  const who = describeStage(stage, app);
+  store.tx(() => {
+    const current = store.requests.get(requestId);
+    if (!current || current.status !== 'pending_approval' || store.requests.stepFor(requestId, stageIndex)) return;
+    if (pick.approvers.length === 0) {
+      store.audit.append({
+        at: now,
+        actor: { kind: 'system', reason: 'routing' },
+        action: 'approval.unroutable',
+        requestId,
+        data: { stage: stageText, unresolved },
+      });
+      enqueueAlert(
+        store,
+        `Request #${requestId} (${request.snapshot.appName} / ${request.snapshot.roleName}) has nobody to approve stage "${who}": ${reason ?? 'no approver'}. Add KEYCARD_ADMINS or fix the catalog, then \`/access-admin retry ${requestId}\`.`,
+        now,
+        requestId,
+      );
+      return;
+    }
+    const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: pick.approvers, escalationReason: pick.escalatedToAdmins ? reason : null }, now);
+    store.requests.update(requestId, { currentStage: stageIndex }, now);
+    store.audit.append({
+      at: now,
+      actor: { kind: 'system', reason: 'routing' },
+      action: 'approval.stage_started',
+      requestId,
+      data: { stepId: step.id, stage: stageText, approvers: pick.approvers, escalated: pick.escalatedToAdmins, reason },
+    });
+    if (pick.escalatedToAdmins) {
+      enqueueJiraComment(store, requestId, [`Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`], now);
+    }
+    for (const approver of pick.approvers) {
+      store.jobs.enqueue({ kind: 'slack.approver_dm', payload: { stepId: step.id, approver }, requestId }, now);
+    }
+  });
+}

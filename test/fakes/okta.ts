@@ -1,0 +1,468 @@
+/**
+ * Stateful fake of the Okta Management API v1 (users, groups, group memberships), as
+ * @okta/okta-sdk-nodejs 8 calls it.
+ *
+ * Behaves like Okta where our code can tell the difference:
+ * - `Authorization: SSWS <token>` or 401 E0000011.
+ * - Unknown user or group: 404 E0000007 `Not found: Resource not found: <id> (User|UserGroup)`.
+ * - Membership PUT is idempotent (204 when already a member); DELETE of a non-member is also 204.
+ *   Membership writes take a user **id** only (the path parameter is "ID of an existing Okta user"),
+ *   while `GET /api/v1/users/{idOrLogin}` also takes a login or an unambiguous login shortname.
+ * - Only `OKTA_GROUP` memberships can be changed: `APP_GROUP`/`BUILT_IN` answer 403 E0000006.
+ * - Collections page with `limit` + `after` cursor and an RFC 5988 `Link: <abs url>; rel="next"`.
+ * - `GET /api/v1/users` omits DEPROVISIONED users unless `search` or `filter` is used; `q` is a
+ *   startsWith match on firstName/lastName/email, defaults to 10 results and does not page.
+ * - Membership writes are rate limited (sliding one-minute window, see `setRateLimit`) with Okta's
+ *   429 E0000047 and `X-Rate-Limit-Limit/-Remaining/-Reset` + `Date` headers, which the SDK's
+ *   built-in retry reads.
+ */
+import { randomBytes } from 'node:crypto';
+import { HttpFake, type FakeResponse, type RecordedCall, type RouteContext } from './http-fake.js';
+
+export type OktaUserStatus = 'ACTIVE' | 'SUSPENDED' | 'DEPROVISIONED' | 'STAGED' | 'PROVISIONED' | 'LOCKED_OUT' | 'RECOVERY' | 'PASSWORD_EXPIRED';
+
+export interface OktaUserInput {
+  id: string;
+  login: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  displayName?: string;
+  title?: string;
+  department?: string;
+  managerId?: string;
+  manager?: string;
+  status?: OktaUserStatus;
+  /** ISO timestamp or null (never signed in). Default null. */
+  lastLogin?: string | null;
+  /** ISO timestamp. Default: the fake's clock at `addUser`. */
+  created?: string;
+}
+
+export type OktaGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
+
+export interface OktaGroupInput {
+  id: string;
+  name: string;
+  description?: string;
+  /** Default OKTA_GROUP. Only OKTA_GROUP memberships can be changed through the API. */
+  type?: OktaGroupType;
+}
+
+export interface OktaFakeOptions {
+  token: string;
+  /** Clock (ms since epoch) for timestamps; `setRateLimit({ now })` overrides it for rate limiting. */
+  now?: () => number;
+}
+
+export interface OktaRateLimit {
+  perMinute: number;
+  now?: () => number;
+}
+
+export interface OktaMembershipCall {
+  readonly method: 'PUT' | 'DELETE';
+  readonly groupId: string;
+  readonly userId: string;
+  /** HTTP status answered (including injected faults and 429s). */
+  readonly status: number;
+}
+
+interface StoredUser {
+  id: string;
+  status: OktaUserStatus;
+  created: string;
+  activated: string | null;
+  statusChanged: string | null;
+  lastLogin: string | null;
+  lastUpdated: string;
+  profile: Record<string, string>;
+}
+
+interface StoredGroup {
+  id: string;
+  type: OktaGroupType;
+  name: string;
+  description: string;
+  created: string;
+  lastUpdated: string;
+  lastMembershipUpdated: string;
+  /** User ids in the order they were added. */
+  members: string[];
+}
+
+/** Effectively unlimited unless `setRateLimit` is called; the headers are still sent. */
+const DEFAULT_PER_MINUTE = 100_000;
+const WINDOW_MS = 60_000;
+const MEMBERSHIP_PATH = /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/;
+
+function oktaError(status: number, errorCode: string, errorSummary: string, headers?: Record<string, string>): FakeResponse {
+  return {
+    status,
+    headers,
+    body: { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomBytes(11).toString('base64url')}`, errorCauses: [] },
+  };
+}
+
+function notFound(id: string, kind: 'User' | 'UserGroup'): FakeResponse {
+  return oktaError(404, 'E0000007', `Not found: Resource not found: ${id} (${kind})`);
+}
+
+interface Clause {
+  property: string;
+  operator: 'eq' | 'sw';
+  value: string;
+}
+
+/** `profile.email eq "x" and status eq "ACTIVE"`; anything fancier is refused as Okta refuses bad criteria. */
+function parseExpression(expression: string, allowed: readonly string[]): Clause[] | undefined {
+  const clauses: Clause[] = [];
+  for (const part of expression.trim().split(/\s+and\s+/i)) {
+    const m = /^([\w.]+)\s+(eq|sw)\s+"((?:[^"\\]|\\.)*)"$/i.exec(part.trim());
+    if (!m) return undefined;
+    const property = m[1] ?? '';
+    if (!allowed.includes(property)) return undefined;
+    clauses.push({ property, operator: (m[2] ?? 'eq').toLowerCase() as Clause['operator'], value: (m[3] ?? '').replace(/\\(.)/g, '$1') });
+  }
+  return clauses;
+}
+
+const SEARCH_PROPERTIES = [
+  'id',
+  'status',
+  'profile.login',
+  'profile.email',
+  'profile.firstName',
+  'profile.lastName',
+  'profile.displayName',
+  'profile.department',
+  'profile.title',
+  'profile.managerId',
+];
+const FILTER_PROPERTIES = ['id', 'status', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName'];
+
+function propertyOf(user: StoredUser, property: string): string | undefined {
+  if (property === 'id') return user.id;
+  if (property === 'status') return user.status;
+  if (property.startsWith('profile.')) return user.profile[property.slice('profile.'.length)];
+  return undefined;
+}
+
+function matches(user: StoredUser, clauses: Clause[], caseSensitive: boolean): boolean {
+  return clauses.every((c) => {
+    const actual = propertyOf(user, c.property);
+    if (actual === undefined) return false;
+    const a = caseSensitive ? actual : actual.toLowerCase();
+    const v = caseSensitive ? c.value : c.value.toLowerCase();
+    return c.operator === 'eq' ? a === v : a.startsWith(v);
+  });
+}
+
+export class OktaFake extends HttpFake {
+  private readonly users = new Map<string, StoredUser>();
+  private readonly groups = new Map<string, StoredGroup>();
+  private readonly clock: () => number;
+  private perMinute = DEFAULT_PER_MINUTE;
+  private rateClock: () => number;
+  /** Times (ms) of accepted membership writes inside the window. */
+  private windowHits: number[] = [];
+
+  constructor(private readonly options: OktaFakeOptions) {
+    super('Okta');
+    this.clock = options.now ?? Date.now;
+    this.rateClock = this.clock;
+    this.registerRoutes();
+  }
+
+  // ----- configuration -----------------------------------------------------------------------
+
+  addUser(input: OktaUserInput): void {
+    const at = new Date(this.clock()).toISOString();
+    const status = input.status ?? 'ACTIVE';
+    const profile: Record<string, string> = {
+      login: input.login,
+      email: input.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+    };
+    for (const key of ['displayName', 'title', 'department', 'managerId', 'manager'] as const) {
+      const value = input[key];
+      if (value !== undefined) profile[key] = value;
+    }
+    const created = input.created ?? at;
+    this.users.set(input.id, {
+      id: input.id,
+      status,
+      created,
+      activated: status === 'STAGED' ? null : created,
+      statusChanged: status === 'ACTIVE' ? null : created,
+      lastLogin: input.lastLogin ?? null,
+      lastUpdated: created,
+      profile,
+    });
+  }
+
+  addGroup(input: OktaGroupInput): void {
+    const at = new Date(this.clock()).toISOString();
+    this.groups.set(input.id, {
+      id: input.id,
+      type: input.type ?? 'OKTA_GROUP',
+      name: input.name,
+      description: input.description ?? '',
+      created: at,
+      lastUpdated: at,
+      lastMembershipUpdated: at,
+      members: [],
+    });
+  }
+
+  /** Adds a membership directly (no HTTP call, no rate limit), as if an admin had done it. */
+  addMember(groupId: string, userId: string): void {
+    const group = this.requireGroup(groupId);
+    if (!this.users.has(userId)) throw new Error(`OktaFake: no user ${userId}`);
+    if (!group.members.includes(userId)) group.members.push(userId);
+  }
+
+  /** Changes a user's status directly, as an admin or a lifecycle policy would. */
+  setUserStatus(userId: string, status: OktaUserStatus): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`OktaFake: no user ${userId}`);
+    const at = new Date(this.clock()).toISOString();
+    user.status = status;
+    user.statusChanged = at;
+    user.lastUpdated = at;
+  }
+
+  /**
+   * Limits membership writes (PUT/DELETE /api/v1/groups/:g/users/:u) to `perMinute` in any sliding
+   * minute of `now()`. Rejected calls do not count. Resets the window.
+   */
+  setRateLimit(limit: OktaRateLimit): void {
+    this.perMinute = limit.perMinute;
+    this.rateClock = limit.now ?? this.clock;
+    this.windowHits = [];
+  }
+
+  // ----- inspection --------------------------------------------------------------------------
+
+  /** Member user ids, in the order they were added. */
+  members(groupId: string): string[] {
+    return [...this.requireGroup(groupId).members];
+  }
+
+  isMember(groupId: string, userId: string): boolean {
+    return this.requireGroup(groupId).members.includes(userId);
+  }
+
+  /** Every membership write that reached the fake, in order, with the status it got. */
+  membershipCalls(): OktaMembershipCall[] {
+    return this.calls.flatMap((call: RecordedCall) => {
+      const m = MEMBERSHIP_PATH.exec(call.path);
+      if (!m || (call.method !== 'PUT' && call.method !== 'DELETE')) return [];
+      return [{ method: call.method, groupId: m[1] ?? '', userId: m[2] ?? '', status: call.status }];
+    });
+  }
+
+  // ----- internals ---------------------------------------------------------------------------
+
+  private requireGroup(groupId: string): StoredGroup {
+    const group = this.groups.get(groupId);
+    if (!group) throw new Error(`OktaFake: no group ${groupId}`);
+    return group;
+  }
+
+  /** By id, login (case-insensitive) or unambiguous login shortname, as `GET /users/{idOrLogin}`. */
+  private findUser(idOrLogin: string): StoredUser | undefined {
+    const byId = this.users.get(idOrLogin);
+    if (byId) return byId;
+    const wanted = idOrLogin.toLowerCase();
+    const all = [...this.users.values()];
+    const byLogin = all.find((u) => (u.profile['login'] ?? '').toLowerCase() === wanted);
+    if (byLogin) return byLogin;
+    const byShort = all.filter((u) => (u.profile['login'] ?? '').toLowerCase().split('@')[0] === wanted);
+    return byShort.length === 1 ? byShort[0] : undefined;
+  }
+
+  private userJson(user: StoredUser): Record<string, unknown> {
+    const self = `${this.url}/api/v1/users/${user.id}`;
+    return {
+      id: user.id,
+      status: user.status,
+      created: user.created,
+      activated: user.activated,
+      statusChanged: user.statusChanged,
+      lastLogin: user.lastLogin,
+      lastUpdated: user.lastUpdated,
+      passwordChanged: user.created,
+      type: { id: 'oty1a2b3c4d5e6f7g8h9' },
+      profile: { mobilePhone: null, secondEmail: null, ...user.profile },
+      credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+      _links: { self: { href: self } },
+    };
+  }
+
+  private groupJson(group: StoredGroup): Record<string, unknown> {
+    const self = `${this.url}/api/v1/groups/${group.id}`;
+    return {
+      id: group.id,
+      created: group.created,
+      lastUpdated: group.lastUpdated,
+      lastMembershipUpdated: group.lastMembershipUpdated,
+      objectClass: ['okta:user_group'],
+      type: group.type,
+      profile: { name: group.name, description: group.description },
+      _links: {
+        logo: [],
+        users: { href: `${self}/users` },
+        apps: { href: `${self}/apps` },
+        self: { href: self },
+      },
+    };
+  }
+
+  /** One page by id cursor, with Okta's `Link` header (`self`, and `next` when more remain). */
+  private page<T extends { id: string }>(
+    items: T[],
+    call: RecordedCall,
+    defaultLimit: number,
+    render: (item: T) => Record<string, unknown>,
+  ): FakeResponse {
+    const limit = Math.max(1, Number.parseInt(call.query.get('limit') ?? '', 10) || defaultLimit);
+    const after = call.query.get('after');
+    const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const rest = after ? sorted.filter((i) => i.id > after) : sorted;
+    const page = rest.slice(0, limit);
+    const selfUrl = new URL(call.path, this.url);
+    call.query.forEach((value, key) => selfUrl.searchParams.set(key, value));
+    const links = [`<${selfUrl.href}>; rel="self"`];
+    const last = page[page.length - 1];
+    if (rest.length > limit && last) {
+      const nextUrl = new URL(selfUrl.href);
+      nextUrl.searchParams.set('after', last.id);
+      nextUrl.searchParams.set('limit', String(limit));
+      links.push(`<${nextUrl.href}>; rel="next"`);
+    }
+    return { status: 200, headers: { link: links.join(', ') }, body: page.map(render) };
+  }
+
+  private rateHeaders(remaining: number, resetMs: number, now: number): Record<string, string> {
+    return {
+      'x-rate-limit-limit': String(this.perMinute),
+      'x-rate-limit-remaining': String(Math.max(0, remaining)),
+      'x-rate-limit-reset': String(Math.ceil(resetMs / 1000)),
+      date: new Date(now).toUTCString(),
+    };
+  }
+
+  /** Counts a membership write; returns the 429 answer when the window is full, else headers. */
+  private takeRateSlot(): { rejected: FakeResponse } | { headers: Record<string, string> } {
+    const now = this.rateClock();
+    this.windowHits = this.windowHits.filter((t) => t > now - WINDOW_MS);
+    if (this.windowHits.length >= this.perMinute) {
+      const reset = (this.windowHits[0] ?? now) + WINDOW_MS;
+      return {
+        rejected: oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.', this.rateHeaders(0, reset, now)),
+      };
+    }
+    this.windowHits.push(now);
+    const reset = (this.windowHits[0] ?? now) + WINDOW_MS;
+    return { headers: this.rateHeaders(this.perMinute - this.windowHits.length, reset, now) };
+  }
+
+  private membership(ctx: RouteContext, method: 'PUT' | 'DELETE'): FakeResponse {
+    const slot = this.takeRateSlot();
+    if ('rejected' in slot) return slot.rejected;
+    const groupId = ctx.params['groupId'] ?? '';
+    const userId = ctx.params['userId'] ?? '';
+    const group = this.groups.get(groupId);
+    if (!group) return { ...notFound(groupId, 'UserGroup'), headers: slot.headers };
+    if (!this.users.has(userId)) return { ...notFound(userId, 'User'), headers: slot.headers };
+    if (group.type !== 'OKTA_GROUP') {
+      return oktaError(403, 'E0000006', 'You do not have permission to perform the requested action', slot.headers);
+    }
+    const isMember = group.members.includes(userId);
+    if (method === 'PUT' && !isMember) group.members.push(userId);
+    if (method === 'DELETE' && isMember) group.members = group.members.filter((id) => id !== userId);
+    if ((method === 'PUT') !== isMember) group.lastMembershipUpdated = new Date(this.clock()).toISOString();
+    return { status: 204, headers: slot.headers };
+  }
+
+  private listUsers(call: RecordedCall): FakeResponse {
+    const search = call.query.get('search');
+    const filter = call.query.get('filter');
+    const q = call.query.get('q');
+    const all = [...this.users.values()];
+    if (search !== null) {
+      const clauses = parseExpression(search, SEARCH_PROPERTIES);
+      if (!clauses) return oktaError(400, 'E0000031', 'Invalid search criteria.');
+      return this.page(all.filter((u) => matches(u, clauses, false)), call, 200, (u) => this.userJson(u));
+    }
+    if (filter !== null) {
+      const clauses = parseExpression(filter, FILTER_PROPERTIES);
+      if (!clauses || clauses.some((c) => c.operator !== 'eq')) return oktaError(400, 'E0000031', 'Invalid search criteria.');
+      return this.page(all.filter((u) => matches(u, clauses, true)), call, 200, (u) => this.userJson(u));
+    }
+    const visible = all.filter((u) => u.status !== 'DEPROVISIONED');
+    if (q !== null) {
+      const prefix = q.toLowerCase();
+      const limit = Math.max(1, Number.parseInt(call.query.get('limit') ?? '', 10) || 10);
+      const found = visible.filter((u) =>
+        ['firstName', 'lastName', 'email'].some((k) => (u.profile[k] ?? '').toLowerCase().startsWith(prefix)),
+      );
+      return { status: 200, body: found.slice(0, limit).map((u) => this.userJson(u)) };
+    }
+    return this.page(visible, call, 200, (u) => this.userJson(u));
+  }
+
+  private authed(handler: (ctx: RouteContext) => FakeResponse): (ctx: RouteContext) => FakeResponse {
+    return (ctx) => {
+      if (ctx.call.headers.authorization !== `SSWS ${this.options.token}`) {
+        return oktaError(401, 'E0000011', 'Invalid token provided');
+      }
+      const answer = handler(ctx);
+      return { ...answer, headers: { 'x-okta-request-id': randomBytes(12).toString('base64url'), ...answer.headers } };
+    };
+  }
+
+  private on(method: string, path: string, handler: (ctx: RouteContext) => FakeResponse): void {
+    this.route(method, path, this.authed(handler));
+  }
+
+  private registerRoutes(): void {
+    this.on('GET', '/api/v1/users', ({ call }) => this.listUsers(call));
+
+    this.on('GET', '/api/v1/users/:idOrLogin', ({ params }) => {
+      const key = params['idOrLogin'] ?? '';
+      const user = this.findUser(key);
+      return user ? { status: 200, body: this.userJson(user) } : notFound(key, 'User');
+    });
+
+    this.on('GET', '/api/v1/users/:idOrLogin/groups', ({ params }) => {
+      const key = params['idOrLogin'] ?? '';
+      const user = this.findUser(key);
+      if (!user) return notFound(key, 'User');
+      const groups = [...this.groups.values()].filter((g) => g.members.includes(user.id));
+      return { status: 200, body: groups.map((g) => this.groupJson(g)) };
+    });
+
+    this.on('GET', '/api/v1/groups/:groupId', ({ params }) => {
+      const id = params['groupId'] ?? '';
+      const group = this.groups.get(id);
+      return group ? { status: 200, body: this.groupJson(group) } : notFound(id, 'UserGroup');
+    });
+
+    this.on('GET', '/api/v1/groups/:groupId/users', ({ params, call }) => {
+      const id = params['groupId'] ?? '';
+      const group = this.groups.get(id);
+      if (!group) return notFound(id, 'UserGroup');
+      const members = group.members.flatMap((userId) => {
+        const user = this.users.get(userId);
+        return user ? [user] : [];
+      });
+      return this.page(members, call, 1000, (u) => this.userJson(u));
+    });
+
+    this.on('PUT', '/api/v1/groups/:groupId/users/:userId', (ctx) => this.membership(ctx, 'PUT'));
+    this.on('DELETE', '/api/v1/groups/:groupId/users/:userId', (ctx) => this.membership(ctx, 'DELETE'));
+  }
+}
