@@ -22,8 +22,11 @@ export interface SlackAppOptions {
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ component: 'bolt' });
   let level = LogLevel.INFO;
+  // Formatting is skipped for disabled levels: Bolt and the WebClient log every request at debug.
   return {
-    debug: (...msg: unknown[]) => log.debug(msg.map(String).join(' ')),
+    debug: (...msg: unknown[]) => {
+      if (log.isLevelEnabled('debug')) log.debug(msg.map(String).join(' '));
+    },
     info: (...msg: unknown[]) => log.info(msg.map(String).join(' ')),
     warn: (...msg: unknown[]) => log.warn(msg.map(String).join(' ')),
     error: (...msg: unknown[]) => log.error(msg.map(String).join(' ')),
@@ -48,6 +51,9 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
     signingSecret: options.signingSecret,
     ...(socketMode ? { socketMode: true, appToken: options.appToken ?? undefined } : {}),
     logger: boltLogger(deps.logger),
+    logLevel: deps.logger.isLevelEnabled('debug') ? LogLevel.DEBUG : LogLevel.INFO,
+    // Keycard keeps its own state in SQLite; Bolt's in-memory conversation store is unused work per event.
+    convoStore: false,
     // Slack retries requests it does not see acknowledged in 3 s; the listeners ack first and the worker does the slow parts.
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } },
     customRoutes: socketMode

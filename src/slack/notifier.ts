@@ -65,6 +65,11 @@ class LookupCache<T> {
     private readonly maxEntries = 10_000,
   ) {}
 
+  /** Remembers a value learnt another way (say, a profile that came with an email lookup). */
+  put(key: string, value: T): void {
+    this.entries.set(key, { value: Promise.resolve(value), expires: Date.now() + this.ttlMs });
+  }
+
   get(key: string, load: () => Promise<T>): Promise<T> {
     const now = Date.now();
     const hit = this.entries.get(key);
@@ -79,6 +84,23 @@ class LookupCache<T> {
     }
     return value;
   }
+}
+
+interface SlackUser {
+  id?: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  profile?: { email?: string; real_name?: string };
+}
+
+function toProfile(user: SlackUser): SlackProfile {
+  return {
+    id: user.id ?? '',
+    email: user.profile?.email ?? null,
+    name: user.real_name || user.profile?.real_name || user.name || user.id || '',
+    tz: user.tz ?? null,
+  };
 }
 
 export class SlackNotifier implements Notifier, SlackDirectory {
@@ -130,7 +152,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     return this.emails.get(email.toLowerCase(), async () => {
       try {
         const res = await this.client.users.lookupByEmail({ email });
-        return res.user?.id ?? null;
+        const user = res.user;
+        if (!user?.id) return null;
+        // The answer carries the whole profile: keep it, so naming this person later costs no call.
+        this.profiles.put(user.id, toProfile(user));
+        return user.id;
       } catch (error) {
         if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
         throw classifySlackError('users.lookupByEmail', error);
@@ -142,14 +168,7 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     return this.profiles.get(slackId, async () => {
       try {
         const res = await this.client.users.info({ user: slackId });
-        const user = res.user;
-        if (!user?.id) return null;
-        return {
-          id: user.id,
-          email: user.profile?.email ?? null,
-          name: user.real_name || user.profile?.real_name || user.name || user.id,
-          tz: user.tz ?? null,
-        };
+        return res.user?.id ? toProfile(res.user) : null;
       } catch (error) {
         if ((error as { data?: { error?: string } }).data?.error === 'user_not_found') return null;
         throw classifySlackError('users.info', error);

@@ -10,6 +10,10 @@ export type TransitionPoint = 'approved' | 'active' | 'denied';
 export function jiraKey(requestId: number): string {
   return `jira:${requestId}`;
 }
+/** Transitions keep their own order, so a comment never waits behind a transition's two calls. */
+function jiraStatusKey(requestId: number): string {
+  return `jira-status:${requestId}`;
+}
 export function flowKey(requestId: number): string {
   return `flow:${requestId}`;
 }
@@ -22,7 +26,7 @@ export function enqueueJiraComment(store: Store, requestId: number, lines: reado
 }
 
 export function enqueueJiraTransition(store: Store, requestId: number, point: TransitionPoint, now: Date): void {
-  store.jobs.enqueue({ kind: 'jira.transition', payload: { requestId, point }, orderKey: jiraKey(requestId), requestId }, now);
+  store.jobs.enqueue({ kind: 'jira.transition', payload: { requestId, point }, orderKey: jiraStatusKey(requestId), requestId }, now);
 }
 
 export function enqueueDm(store: Store, to: string, text: string, now: Date, requestId: number | null = null): void {

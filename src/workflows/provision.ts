@@ -65,7 +65,7 @@ export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void
     enqueueJiraComment(
       store,
       requestId,
-      [`Added <@${requester}> (${request.snapshot.provider} user ${userId}) to ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')} at ${formatDateTimeUtc(now)}: confirmed by ${request.snapshot.provider}.`, until],
+      [`Added <@${requester}> to ${request.snapshot.provider} ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')} at ${formatDateTimeUtc(now)} (${request.snapshot.provider} user id ${userId}; membership confirmed).`, until],
       now,
     );
     enqueueJiraTransition(store, requestId, 'active', now);

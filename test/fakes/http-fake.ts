@@ -18,6 +18,9 @@ export interface RecordedCall {
   /** JSON body, or the form fields as an object, or undefined. */
   readonly body: unknown;
   status: number;
+  /** `performance.now()` when the request arrived and when it was answered (benchmarks read these). */
+  readonly receivedAt: number;
+  answeredAt: number;
 }
 
 export interface FakeResponse {
@@ -167,6 +170,8 @@ export class HttpFake {
       rawBody,
       body: parseBody(rawBody, req.headers['content-type']),
       status: 0,
+      receivedAt: performance.now(),
+      answeredAt: 0,
     };
     this.calls.push(call);
 
@@ -182,6 +187,7 @@ export class HttpFake {
       answer = await this.dispatch(call);
     }
     call.status = answer.status;
+    call.answeredAt = performance.now();
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...answer.headers };
     let payload: string | undefined;

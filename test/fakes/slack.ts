@@ -271,6 +271,11 @@ export class SlackFake extends HttpFake {
     return id;
   }
 
+  /** The user a trigger_id was issued to (benchmarks match views.open calls to commands with it). */
+  triggerOwner(triggerId: string): string | undefined {
+    return this.triggers.get(triggerId)?.userId;
+  }
+
   issueResponseUrl(origin: ResponseUrlOrigin = {}): string {
     const id = `R${this.nextId()}`;
     this.responseUrls.set(id, { origin, issuedAt: Date.now(), uses: 0 });

@@ -27,7 +27,7 @@ describe('the access loop', () => {
     expect(issue?.summary).toBe('Access request: Priya Shah → Salesforce / Viewer');
     const comments = h.jira.comments(issue!.key).join('\n');
     expect(comments).toContain('auto-approved by catalog policy salesforce/viewer');
-    expect(comments).toContain('Added Priya Shah (priya@acme.com) (okta user 00uPRIYA) to group 00g1viewer');
+    expect(comments).toContain('Added Priya Shah (priya@acme.com) to okta group 00g1viewer at 2026-01-06 14:00 UTC (okta user id 00uPRIYA; membership confirmed)');
     expect(h.jira.status(issue!.key)).toBe('Done');
     expect(h.lastDm('priya')?.text).toContain('You now have *Salesforce / Viewer*');
     expect(h.slack.dms(marco.slackId)).toEqual([]);
@@ -79,7 +79,7 @@ describe('the access loop', () => {
     const comments = h.jira.comments(issue!.key);
     expect(comments.some((c) => c.includes('Approved by Marco Rossi (marco@acme.com) at 14:00 UTC, stage 1 of 2 (manager)'))).toBe(true);
     expect(comments.some((c) => c.includes('Approved by Owen Park (owen@acme.com) at 14:02 UTC, stage 2 of 2 (owner)'))).toBe(true);
-    expect(comments.some((c) => c.includes('to groups 00g1admin, 00g1audit at 2026-01-06 14:02 UTC'))).toBe(true);
+    expect(comments.some((c) => c.includes('to okta groups 00g1admin, 00g1audit at 2026-01-06 14:02 UTC'))).toBe(true);
 
     // Time passes: not yet, then due.
     h.clock.advance(6 * 60 * 60_000 - 1000);

@@ -16,7 +16,7 @@ import { JiraFake } from '../fakes/jira.js';
 import { OktaFake } from '../fakes/okta.js';
 import { SlackFake, type StoredMessage } from '../fakes/slack.js';
 import { SlackDriver } from './slack-driver.js';
-import { PEOPLE, TEST_CATALOG, type PersonKey } from './people.js';
+import { PEOPLE, TEST_CATALOG, type Person, type PersonKey } from './people.js';
 
 export const SECRETS = {
   botToken: 'xoxb-test-bot-token',
@@ -53,7 +53,7 @@ export async function startFakes(): Promise<Fakes> {
   const jira = new JiraFake({ email: SECRETS.jiraEmail, apiToken: SECRETS.jiraToken, projectKey: 'ACCESS' });
   const okta = new OktaFake({ token: SECRETS.oktaToken });
   await Promise.all([slack.start(), jira.start(), okta.start()]);
-  for (const person of Object.values(PEOPLE)) {
+  for (const person of Object.values(PEOPLE) as Person[]) {
     slack.addUser({ id: person.slackId, name: person.login, realName: person.name, email: person.email, tz: 'Europe/London', title: person.title });
     okta.addUser({
       id: person.oktaId,
