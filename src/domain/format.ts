@@ -30,3 +30,8 @@ export function accessLabel(appName: string, roleName: string): string {
 export function requestLabel(requestId: number): string {
   return `keycard-request-${requestId}`;
 }
+
+/** Slack mrkdwn needs &, < and > escaped in text people typed, or `<!channel>` and disguised links get through. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

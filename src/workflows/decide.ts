@@ -3,7 +3,7 @@
  * concurrent clicks exactly one decides and the other learns who did. The clicker is checked here, on
  * every click, against the stored step: an approver of that step and never the requester.
  */
-import { formatTimeUtc } from '../domain/format.js';
+import { escapeMrkdwn, formatTimeUtc } from '../domain/format.js';
 import type { RequestRow, StepRow } from '../store/requests.repo.js';
 import type { WorkflowDeps } from './deps.js';
 import {
@@ -79,7 +79,8 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
       const because = input.reason ? `: ${input.reason}` : ' (no reason given)';
       enqueueJiraComment(store, request.id, [`Denied by <@${input.actorSlackId}> at ${formatTimeUtc(now)}, ${stageNo}${because}`], now);
       enqueueJiraTransition(store, request.id, 'denied', now);
-      enqueueDm(store, request.requesterSlackId, `:no_entry: Your request for *${label(request)}* was denied by <@${input.actorSlackId}>${because}`, now, request.id);
+      const shown = input.reason ? `: ${escapeMrkdwn(input.reason)}` : ' (no reason given)';
+      enqueueDm(store, request.requesterSlackId, `:no_entry: Your request for *${label(request)}* was denied by <@${input.actorSlackId}>${shown}`, now, request.id);
       return { kind: 'decided', decision: 'deny', request: { ...request, status: 'denied' }, final: true };
     }
 

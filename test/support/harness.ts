@@ -140,7 +140,7 @@ export class Harness {
 
   /** The approval card a person got for a request, found by its Approve button. */
   card(person: PersonKey): StoredMessage | undefined {
-    return this.slack.dms(PEOPLE[person].slackId).find((m) => JSON.stringify(m.history[0]?.blocks ?? m.blocks).includes('approval_approve'));
+    return this.slack.dms(PEOPLE[person].slackId).find((m) => JSON.stringify(m.history[0]?.blocks ?? m.blocks ?? []).includes('approval_approve'));
   }
 
   async stop(options: { keepFakes?: boolean; keepDatabase?: boolean } = {}): Promise<void> {

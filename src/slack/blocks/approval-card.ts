@@ -2,7 +2,7 @@
  * The approval card an approver gets in a DM, and the deny-reason modal. Pure functions.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
-import { formatTimeUtc } from '../../domain/format.js';
+import { escapeMrkdwn, formatTimeUtc } from '../../domain/format.js';
 import type { ApprovalCard } from '../../workflows/ports.js';
 
 export const APPROVAL_ACTIONS_BLOCK = 'approval_actions';
@@ -16,10 +16,6 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Slack mrkdwn needs &, < and > escaped in user-supplied text. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 function quote(text: string): string {
   return escapeMrkdwn(text)

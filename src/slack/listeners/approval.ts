@@ -3,7 +3,7 @@
  * private_metadata only point at a step: `decideStep` re-reads it and checks the clicker every time.
  */
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { formatTimeUtc } from '../../domain/format.js';
+import { formatDateTimeUtc } from '../../domain/format.js';
 import { decideStep, type DecideResult } from '../../workflows/decide.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
 import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK, buildDenyModal } from '../blocks/approval-card.js';
@@ -14,7 +14,7 @@ export function decisionFeedback(result: DecideResult): string | null {
     case 'decided':
       return null;
     case 'already_decided':
-      return `Nothing to do: <@${result.by}> already ${result.status === 'denied' ? 'denied' : 'approved'} this at ${formatTimeUtc(result.at)}.`;
+      return `Nothing to do: <@${result.by}> already ${result.status === 'denied' ? 'denied' : 'approved'} this at ${formatDateTimeUtc(result.at)}.`;
     case 'not_open':
       return `Nothing to do: this request is no longer waiting for this approval (it is ${result.status.replace(/_/g, ' ')}).`;
     case 'refused':
