@@ -203,3 +203,6 @@ export function missingProviderSettings(config: KeycardConfig, catalog: Catalog)
   }
   return problems;
 }
+
+/** Every environment variable Keycard reads (README and .env.example document each one). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

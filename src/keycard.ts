@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
-import type { KeycardConfig } from './config.js';
+import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Catalog } from './domain/types.js';
 import { OktaProvider } from './identity/okta/okta.js';
@@ -107,8 +107,17 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     profileProvider: config.okta ? 'okta' : null,
   };
 
-  const worker = new JobWorker(store, buildHandlers(deps), clock, logger.child({ component: 'worker' }), { ...DEFAULT_WORKER_OPTIONS, ...options.worker }, (job, error) =>
-    onJobDead(deps, job, error),
+  const worker = new JobWorker(
+    store,
+    buildHandlers(deps),
+    clock,
+    logger.child({ component: 'worker' }),
+    { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
+    (job, error) => onJobDead(deps, job, error),
+    (job) => {
+      const jiraKey = job.requestId !== null ? store.requests.get(job.requestId)?.jiraKey : null;
+      return jiraKey ? { jiraKey } : {};
+    },
   );
   const slack = createSlackApp(
     {
@@ -117,6 +126,18 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       appToken: config.slack.appToken?.reveal() ?? null,
       slackApiUrl: config.slack.apiUrl,
       health: () => ({ jobs: store.jobs.countByStatus(), activeGrants: store.grants.countActive() }),
+      reloadCatalog: () => {
+        try {
+          const next = loadCatalog(config.catalogPath);
+          const missing = missingProviderSettings(config, next);
+          if (missing.length > 0) return { ok: false, message: missing.join('\n') };
+          catalog = next;
+          logger.info({ apps: next.apps.length }, 'catalog reloaded');
+          return { ok: true, apps: next.apps.length };
+        } catch (error) {
+          return { ok: false, message: error instanceof Error ? error.message : String(error) };
+        }
+      },
     },
     deps,
   );

@@ -60,6 +60,8 @@ export class JobWorker {
     private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
     /** Called in the transaction that marks a job dead. */
     private readonly onDead: (job: Job, error: string) => void = () => {},
+    /** Extra fields for the job's log lines (the request's Jira key). */
+    private readonly logFields: (job: Job) => Record<string, unknown> = () => ({}),
   ) {
     this.random = options.random ?? Math.random;
   }
@@ -132,7 +134,7 @@ export class JobWorker {
   }
 
   private async runOne(job: Job): Promise<void> {
-    const log = this.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId ?? undefined, attempt: job.attempts });
+    const log = this.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId ?? undefined, attempt: job.attempts, ...this.logFields(job) });
     const handler = this.handlers[job.kind as JobKind];
     try {
       if (!handler) throw new PermanentError(`no handler for job kind '${job.kind}'`);

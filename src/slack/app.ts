@@ -5,7 +5,7 @@
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/deps.js';
-import { registerAdminListeners } from './listeners/admin.js';
+import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerRequestListeners } from './listeners/request.js';
 
@@ -16,6 +16,7 @@ export interface SlackAppOptions {
   readonly slackApiUrl: string;
   /** Answers GET /healthz: throws when the process should not receive traffic. */
   readonly health: () => Record<string, unknown>;
+  readonly reloadCatalog: CatalogReloader;
 }
 
 /** Bolt speaks its own logger interface; route it into pino. */
@@ -89,7 +90,7 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
 
   registerRequestListeners(app, deps);
   registerApprovalListeners(app, deps);
-  registerAdminListeners(app, deps);
+  registerAdminListeners(app, deps, options.reloadCatalog);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -37,5 +37,6 @@ export function adminHelpText(): string {
     '• `/access-admin retry <request id>`: retry a failed request (its dead jobs run again).',
     '• `/access-admin retry job <job id>`: retry one dead job.',
     '• `/access-admin audit verify`: check the audit log\'s hash chain.',
+    '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
   ].join('\n');
 }

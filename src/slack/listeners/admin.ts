@@ -37,7 +37,10 @@ function showRequest(deps: WorkflowDeps, id: number): string {
   return lines.join('\n').slice(0, 3900);
 }
 
-export function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
+/** Re-reads the catalog file; on failure the catalog in force stays. */
+export type CatalogReloader = () => { ok: true; apps: number } | { ok: false; message: string };
+
+export function adminCommand(deps: WorkflowDeps, userId: string, text: string, reload: CatalogReloader): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
@@ -68,6 +71,14 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string): 
         ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
         : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
     }
+    case 'catalog': {
+      if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';
+      const result = reload();
+      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: userId }, action: result.ok ? 'catalog.reloaded' : 'catalog.reload_refused', data: result.ok ? { apps: result.apps } : { error: result.message } });
+      return result.ok
+        ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
+        : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
+    }
     case 'help':
       return adminHelpText();
     default:
@@ -75,13 +86,13 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string): 
   }
 }
 
-export function registerAdminListeners(app: App, deps: WorkflowDeps): void {
+export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
   app.command('/access-admin', async ({ command, ack }) => {
     if (!deps.admins.includes(command.user_id)) {
       deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: command.user_id }, action: 'admin.refused', data: { text: command.text } });
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;
     }
-    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
+    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '', reload) });
   });
 }
