@@ -6,6 +6,7 @@
 import { escapeMrkdwn, formatTimeUtc } from '../domain/format.js';
 import type { RequestRow, StepRow } from '../store/requests.repo.js';
 import type { WorkflowDeps } from './deps.js';
+import { stageWords } from './wording.js';
 import {
   enqueueDm,
   enqueueJiraComment,
@@ -90,7 +91,7 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
     if (next < stages.length) {
       store.requests.update(request.id, { currentStage: next }, now);
       enqueueRoute(store, request.id, next, now);
-      enqueueDm(store, request.requesterSlackId, `:white_check_mark: <@${input.actorSlackId}> approved ${stageNo} of your request for *${label(request)}*. Next: ${stages[next]}.`, now, request.id);
+      enqueueDm(store, request.requesterSlackId, `:white_check_mark: <@${input.actorSlackId}> approved ${stageNo} of your request for *${label(request)}*. Next: ${stageWords(request, stages[next] ?? '')}.`, now, request.id);
       return { kind: 'decided', decision: 'approve', request, final: false };
     }
     store.requests.transition(request.id, ['pending_approval'], 'approved', now);

@@ -29,6 +29,11 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   const retry = request ? `\`/access-admin retry ${request.id}\`` : `\`/access-admin retry job ${job.id}\``;
   enqueueAlert(store, `:rotating_light: Keycard could not ${what}${request ? ` for request #${request.id} (${request.snapshot.appName} / ${request.snapshot.roleName}, <@${request.requesterSlackId}>)` : ''} after ${job.attempts} attempt(s): ${error}. Fix the cause, then ${retry}.`, now, requestId);
   if (!request) return;
+  if (job.kind === 'approval.route' && request.status === 'pending_approval') {
+    enqueueDm(store, request.requesterSlackId, `:warning: Your request for *${request.snapshot.appName} / ${request.snapshot.roleName}* is waiting: Keycard could not find its approvers (${error}). IT has been alerted.`, now, request.id);
+    enqueueJiraComment(store, request.id, [`Routing the approval failed after ${job.attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`], now);
+    return;
+  }
   if (job.kind === 'idp.provision' && store.requests.transition(request.id, ['approved', 'provisioning'], 'failed', now, { failureReason: error })) {
     store.audit.append({ at: now, actor: { kind: 'system', reason: 'job queue' }, action: 'request.failed', requestId: request.id, fromStatus: request.status, toStatus: 'failed', data: { error } });
     enqueueJiraComment(store, request.id, [`Provisioning failed after ${job.attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`], now);

@@ -12,6 +12,7 @@ import type { SideEffectDeps } from './deps.js';
 import type { TransitionPoint } from './effects.js';
 import { enqueueDm } from './effects.js';
 import { ensureSlackProfile } from './requester.js';
+import { chainWords } from './wording.js';
 
 /** Replaces `<@U123>` with the person's name and email. */
 export async function resolveMentions(deps: SideEffectDeps, text: string): Promise<string> {
@@ -66,7 +67,7 @@ export async function createIssueJob(deps: SideEffectDeps, job: Job): Promise<vo
   store.tx(() => {
     store.requests.update(requestId, { jiraKey: issue.key }, now);
     store.audit.append({ at: now, actor: { kind: 'system', reason: 'jira' }, action: 'jira.created', requestId, data: { key: issue.key, url: issue.url } });
-    enqueueDm(store, request.requesterSlackId, `:memo: Your request for *${what}* is filed as <${issue.url}|${issue.key}>. ${request.snapshot.approval === 'auto' ? 'It is auto-approved by catalog policy.' : `Approval: ${describeChain(request)}.`}`, now, requestId);
+    enqueueDm(store, request.requesterSlackId, `:memo: Your request #${requestId} for *${what}* is filed as <${issue.url}|${issue.key}>. ${chainWords(request)}.`, now, requestId);
   });
 }
 

@@ -1,0 +1,31 @@
+/**
+ * Words for a stored request's approval chain, from what the request recorded (the catalog may have changed since).
+ */
+import { describeStage, parseStage } from '../domain/routing.js';
+import type { CatalogApp } from '../domain/types.js';
+import type { RequestRow } from '../store/requests.repo.js';
+
+function appOf(request: RequestRow): CatalogApp {
+  return {
+    id: request.appId,
+    name: request.snapshot.appName,
+    description: '',
+    owner: request.snapshot.owner,
+    provider: request.snapshot.provider as CatalogApp['provider'],
+    roles: [],
+  };
+}
+
+/** `the Salesforce owner` for `owner`. */
+export function stageWords(request: RequestRow, stageText: string): string {
+  const stage = parseStage(stageText);
+  return stage ? describeStage(stage, appOf(request)) : stageText;
+}
+
+/** `Your manager, then the Salesforce owner`, or the auto-approval policy. */
+export function chainWords(request: RequestRow): string {
+  const approval = request.snapshot.approval;
+  if (approval === 'auto') return `Auto-approved by catalog policy ${request.appId}/${request.roleId}`;
+  const text = approval.map((s) => stageWords(request, s)).join(', then ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
