@@ -11,10 +11,10 @@ export type GrantStatus = 'active' | 'ending' | 'expired' | 'revoked' | 'relinqu
 export class GrantsRepo {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason'>): GrantRow {
+  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt'>): GrantRow {
     return this.db
       .insert(grants)
-      .values({ ...input, status: 'active', endedAt: null, endReason: null })
+      .values({ ...input, status: 'active', endedAt: null, endReason: null, warnedAt: null })
       .returning()
       .get();
   }

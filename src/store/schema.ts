@@ -17,6 +17,9 @@ export const requests = sqliteTable(
     requesterManagerEmail: text('requester_manager_email'),
     appId: text('app_id').notNull(),
     roleId: text('role_id').notNull(),
+    /** `access` asks for a new grant; `extension` asks to move the end of `grantId`. */
+    kind: text('kind').notNull().default('access'),
+    grantId: integer('grant_id'),
     /** The app and role as the catalog described them when the request was made (JSON). */
     snapshot: text('snapshot', { mode: 'json' }).$type<RequestSnapshot>().notNull(),
     durationMs: integer('duration_ms'),
@@ -65,6 +68,8 @@ export const approvalSteps = sqliteTable(
     decidedAt: integer('decided_at'),
     reason: text('reason'),
     createdAt: integer('created_at').notNull(),
+    remindedAt: integer('reminded_at'),
+    escalatedAt: integer('escalated_at'),
   },
   (t) => [uniqueIndex('approval_steps_request_stage_uq').on(t.requestId, t.stageIndex)],
 );
@@ -101,6 +106,8 @@ export const grants = sqliteTable(
     status: text('status').notNull(),
     startsAt: integer('starts_at').notNull(),
     endsAt: integer('ends_at'),
+    /** When the "ends soon" DM was queued; set once, so it is sent once even across restarts. */
+    warnedAt: integer('warned_at'),
     endedAt: integer('ended_at'),
     endReason: text('end_reason'),
   },

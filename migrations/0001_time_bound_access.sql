@@ -1,0 +1,5 @@
+ALTER TABLE `approval_steps` ADD `reminded_at` integer;--> statement-breakpoint
+ALTER TABLE `approval_steps` ADD `escalated_at` integer;--> statement-breakpoint
+ALTER TABLE `grants` ADD `warned_at` integer;--> statement-breakpoint
+ALTER TABLE `requests` ADD `kind` text DEFAULT 'access' NOT NULL;--> statement-breakpoint
+ALTER TABLE `requests` ADD `grant_id` integer;
