@@ -121,35 +121,35 @@ export class ConfigError extends KeycardError {
 
 /** Validates the environment. Integration settings are checked as a group: all or none. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig {
-  const parsed = envSchema.safeParse(env);
   const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '');
       problems.push(issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
-  const e = parsed.data;
-  const admins = (e.KEYCARD_ADMINS ?? '').split(/[\s,]+/).filter(Boolean);
-  for (const id of admins) {
+  const raw = (name: string): string => (env[name] ?? '').trim();
+
+  for (const id of raw('KEYCARD_ADMINS').split(/[\s,]+/).filter(Boolean)) {
     if (!/^[UW][A-Z0-9]{2,}$/.test(id)) problems.push(`KEYCARD_ADMINS: '${id}' is not a Slack user id (they look like U012AB3CD)`);
   }
-  if (e.KEYCARD_ALERT_CHANNEL && !/^[CGD][A-Z0-9]{2,}$/.test(e.KEYCARD_ALERT_CHANNEL)) {
-    problems.push(`KEYCARD_ALERT_CHANNEL: '${e.KEYCARD_ALERT_CHANNEL}' is not a Slack channel id (they look like C012AB3CD; names like #it-alerts are not accepted)`);
+  const alert = raw('KEYCARD_ALERT_CHANNEL');
+  if (alert && !/^[CGD][A-Z0-9]{2,}$/.test(alert)) {
+    problems.push(`KEYCARD_ALERT_CHANNEL: '${alert}' is not a Slack channel id (they look like C012AB3CD; names like #it-alerts are not accepted)`);
   }
-
-  const jiraVars = { JIRA_HOST: e.JIRA_HOST, JIRA_EMAIL: e.JIRA_EMAIL, JIRA_API_TOKEN: e.JIRA_API_TOKEN, JIRA_PROJECT_KEY: e.JIRA_PROJECT_KEY };
-  const jiraMissing = Object.entries(jiraVars).filter(([, v]) => !v).map(([k]) => k);
   // Jira is the system of record: Keycard does not run without it.
-  for (const name of jiraMissing) problems.push(`${name} is required (Jira Cloud is where every request is recorded)`);
-
-  const oktaVars = { OKTA_ORG_URL: e.OKTA_ORG_URL, OKTA_API_TOKEN: e.OKTA_API_TOKEN };
-  const oktaSet = Object.values(oktaVars).some(Boolean);
-  const oktaMissing = Object.entries(oktaVars).filter(([, v]) => !v).map(([k]) => k);
-  if (oktaSet) for (const name of oktaMissing) problems.push(`${name} is required when OKTA_ORG_URL or OKTA_API_TOKEN is set`);
-
-  if (problems.length > 0) throw new ConfigError(problems);
+  for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {
+    if (!raw(name)) problems.push(`${name} is required (Jira Cloud is where every request is recorded)`);
+  }
+  const okta = ['OKTA_ORG_URL', 'OKTA_API_TOKEN'];
+  if (okta.some((name) => raw(name))) {
+    for (const name of okta) if (!raw(name)) problems.push(`${name} is required when OKTA_ORG_URL or OKTA_API_TOKEN is set`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError([...new Set(problems)]);
+  const e = parsed.data;
+  const admins = (e.KEYCARD_ADMINS ?? '').split(/[\s,]+/).filter(Boolean);
+  const oktaSet = Boolean(e.OKTA_ORG_URL && e.OKTA_API_TOKEN);
   return {
     slack: {
       botToken: new Secret(e.SLACK_BOT_TOKEN),

@@ -26,9 +26,18 @@ export interface EnqueueInput {
   readonly payload: Record<string, unknown>;
   /** Jobs sharing a key run one at a time in insertion order; a dead job holds back the ones after it. */
   readonly orderKey?: string | null;
+  /** Waits for every earlier unfinished job of this key too, without holding that key's later jobs back. */
+  readonly afterKey?: string | null;
   readonly requestId?: number | null;
   readonly runAt?: Date;
 }
+
+/** A job is held back while an earlier job of its order key, or of its after key, is unfinished or dead. */
+const unblocked = sql`NOT EXISTS (
+  SELECT 1 FROM jobs AS earlier
+  WHERE earlier.id < ${jobs.id}
+    AND earlier.status IN ('pending', 'running', 'dead')
+    AND (earlier.order_key = ${jobs.orderKey} OR earlier.order_key = ${jobs.afterKey}))`;
 
 export class JobsRepo {
   /** Called after every enqueue so the worker wakes at once (it runs after the transaction commits). */
@@ -47,6 +56,7 @@ export class JobsRepo {
         kind: input.kind,
         payload: input.payload,
         orderKey: input.orderKey ?? null,
+        afterKey: input.afterKey ?? null,
         requestId: input.requestId ?? null,
         status: 'pending',
         attempts: 0,
@@ -70,17 +80,7 @@ export class JobsRepo {
     const due = this.db
       .select()
       .from(jobs)
-      .where(
-        and(
-          eq(jobs.status, 'pending'),
-          sql`${jobs.runAt} <= ${now.getTime()}`,
-          sql`(${jobs.orderKey} IS NULL OR NOT EXISTS (
-            SELECT 1 FROM jobs AS earlier
-            WHERE earlier.order_key = ${jobs.orderKey}
-              AND earlier.id < ${jobs.id}
-              AND earlier.status IN ('pending', 'running', 'dead')))`,
-        ),
-      )
+      .where(and(eq(jobs.status, 'pending'), sql`${jobs.runAt} <= ${now.getTime()}`, unblocked))
       .orderBy(asc(jobs.runAt), asc(jobs.id))
       .limit(limit)
       .all();
@@ -94,12 +94,12 @@ export class JobsRepo {
     return due.map((j) => ({ ...j, status: 'running', attempts: j.attempts + 1 }));
   }
 
-  /** The earliest run time of a pending job, to know when to wake. */
+  /** The earliest run time of a pending job that nothing holds back, to know when to wake. */
   nextRunAt(): number | null {
     const row = this.db
       .select({ runAt: sql<number | null>`min(${jobs.runAt})` })
       .from(jobs)
-      .where(eq(jobs.status, 'pending'))
+      .where(and(eq(jobs.status, 'pending'), unblocked))
       .get();
     return row?.runAt ?? null;
   }

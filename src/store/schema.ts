@@ -126,6 +126,8 @@ export const jobs = sqliteTable(
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     /** Jobs with the same key run one at a time, in id order (null: no ordering). */
     orderKey: text('order_key'),
+    /** Also waits for every earlier job of this key (a Jira transition waits for the creation). */
+    afterKey: text('after_key'),
     requestId: integer('request_id'),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),

@@ -10,7 +10,10 @@ export type TransitionPoint = 'approved' | 'active' | 'denied';
 export function jiraKey(requestId: number): string {
   return `jira:${requestId}`;
 }
-/** Transitions keep their own order, so a comment never waits behind a transition's two calls. */
+/**
+ * Transitions keep their own order, so a comment never waits behind a transition's two calls; each still
+ * waits for the Jira jobs queued before it (the issue must exist first).
+ */
 function jiraStatusKey(requestId: number): string {
   return `jira-status:${requestId}`;
 }
@@ -26,7 +29,10 @@ export function enqueueJiraComment(store: Store, requestId: number, lines: reado
 }
 
 export function enqueueJiraTransition(store: Store, requestId: number, point: TransitionPoint, now: Date): void {
-  store.jobs.enqueue({ kind: 'jira.transition', payload: { requestId, point }, orderKey: jiraStatusKey(requestId), requestId }, now);
+  store.jobs.enqueue(
+    { kind: 'jira.transition', payload: { requestId, point }, orderKey: jiraStatusKey(requestId), afterKey: jiraKey(requestId), requestId },
+    now,
+  );
 }
 
 export function enqueueDm(store: Store, to: string, text: string, now: Date, requestId: number | null = null): void {
