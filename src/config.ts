@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { formatCatalogIssues, parseCatalog } from './domain/catalog.js';
+import { parseDuration } from './domain/duration.js';
 import { KeycardError } from './domain/errors.js';
+import type { TimingPolicy } from './domain/policy.js';
 import type { Catalog, ProviderKind } from './domain/types.js';
 
 /** A secret value: prints as [redacted] in logs, JSON and string templates. */
@@ -46,6 +48,15 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+function durationSetting(name: string, fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()))
+    .refine((v) => parseDuration(v) !== null, `${name} must be a duration like 15m, 4h or 7d`)
+    .transform((v) => parseDuration(v) ?? 0);
+}
+
 function cronExpression(name: string, fallback: string) {
   return z
     .string()
@@ -83,6 +94,17 @@ const envSchema = z.object({
   OKTA_ORG_URL: optionalText.pipe(httpsOrLoopback('OKTA_ORG_URL').optional()),
   OKTA_API_TOKEN: optionalText,
   KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
+  KEYCARD_SCHEDULE_APPROVALS: cronExpression('KEYCARD_SCHEDULE_APPROVALS', '30 * * * * *'),
+  KEYCARD_WARN_BEFORE_SHORT: durationSetting('KEYCARD_WARN_BEFORE_SHORT', '15m'),
+  KEYCARD_WARN_BEFORE: durationSetting('KEYCARD_WARN_BEFORE', '1h'),
+  KEYCARD_REMIND_AFTER: durationSetting('KEYCARD_REMIND_AFTER', '4h'),
+  KEYCARD_ESCALATE_AFTER: durationSetting('KEYCARD_ESCALATE_AFTER', '24h'),
+  KEYCARD_REQUEST_TTL: durationSetting('KEYCARD_REQUEST_TTL', '7d'),
+  KEYCARD_BUSINESS_HOURS: optionalText,
+  KEYCARD_TIMEZONE: optionalText,
+  JIRA_TRANSITION_ON_ENDED: transitionName('Done'),
+  JIRA_FIELD_ACCESS_START: optionalText,
+  JIRA_FIELD_ACCESS_END: optionalText,
   KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
@@ -105,10 +127,13 @@ export interface KeycardConfig {
     readonly apiToken: Secret;
     readonly projectKey: string;
     readonly issueType: string;
-    readonly transitions: { readonly onApproved: string | null; readonly onActive: string | null; readonly onDenied: string | null };
+    readonly transitions: { readonly onApproved: string | null; readonly onActive: string | null; readonly onDenied: string | null; readonly onEnded: string | null };
+    /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
+    readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
   readonly okta: { readonly orgUrl: string; readonly apiToken: Secret } | null;
-  readonly schedules: { readonly expiry: string };
+  readonly schedules: { readonly expiry: string; readonly approvals: string };
+  readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
   readonly logLevel: string;
 }
@@ -168,10 +193,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       apiToken: new Secret(e.JIRA_API_TOKEN ?? ''),
       projectKey: e.JIRA_PROJECT_KEY ?? '',
       issueType: e.JIRA_ISSUE_TYPE ?? 'Task',
-      transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED },
+      transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED, onEnded: e.JIRA_TRANSITION_ON_ENDED },
+      fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
     okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN) } : null,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS },
+    timing: {
+      warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,
+      warnBeforeMs: e.KEYCARD_WARN_BEFORE,
+      remindAfterMs: e.KEYCARD_REMIND_AFTER,
+      escalateAfterMs: e.KEYCARD_ESCALATE_AFTER,
+      requestTtlMs: e.KEYCARD_REQUEST_TTL,
+      businessHours: e.KEYCARD_BUSINESS_HOURS ?? null,
+      timezone: e.KEYCARD_TIMEZONE ?? 'UTC',
+    },
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
     logLevel: e.LOG_LEVEL ?? 'info',
   };

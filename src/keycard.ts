@@ -104,6 +104,8 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     notifier,
     directory: notifier,
     jiraTransitions: config.jira.transitions,
+    jiraFields: config.jira.fields,
+    timing: config.timing,
     profileProvider: config.okta ? 'okta' : null,
   };
 

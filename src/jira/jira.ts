@@ -111,6 +111,10 @@ export class JiraTicketing implements Ticketing {
     return true;
   }
 
+  async setFields(key: string, fields: Record<string, string | null>): Promise<void> {
+    await this.call(`set fields ${Object.keys(fields).join(', ')} on ${key}`, () => this.client.issues.editIssue({ issueIdOrKey: key, fields }));
+  }
+
   async checkHealth(): Promise<void> {
     await this.call(`read project ${this.settings.projectKey}`, () => this.client.projects.getProject({ projectIdOrKey: this.settings.projectKey }));
   }

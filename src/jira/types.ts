@@ -16,6 +16,8 @@ export interface Ticketing {
   addComment(key: string, body: AdfDoc): Promise<void>;
   /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
   transition(key: string, name: string): Promise<boolean>;
+  /** Sets fields by id (custom date-time fields take ISO 8601 strings; null clears). */
+  setFields(key: string, fields: Record<string, string | null>): Promise<void>;
   issueUrl(key: string): string;
   checkHealth(): Promise<void>;
 }

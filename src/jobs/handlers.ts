@@ -3,10 +3,11 @@
  */
 import type { SideEffectDeps } from '../workflows/deps.js';
 import { deprovisionJob } from '../workflows/expire.js';
-import { commentJob, createIssueJob, transitionJob } from '../workflows/jira-sync.js';
+import { commentJob, createIssueJob, fieldsJob, transitionJob } from '../workflows/jira-sync.js';
 import { alertJob, approverDmJob, dmJob, updateStepJob } from '../workflows/notify.js';
 import { provisionJob } from '../workflows/provision.js';
 import { routeStageJob } from '../workflows/route.js';
+import { grantNoticeJob } from '../workflows/warn.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -18,6 +19,8 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'slack.approver_dm': (job) => approverDmJob(deps, job),
     'slack.update_step': (job) => updateStepJob(deps, job),
     'slack.alert': (job) => alertJob(deps, job),
+    'slack.grant_notice': (job) => grantNoticeJob(deps, job),
+    'jira.fields': (job) => fieldsJob(deps, job),
     'approval.route': (job) => routeStageJob(deps, job),
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),

@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/deps.js';
 import { sweepExpired } from '../workflows/expire.js';
+import { sweepWarnings } from '../workflows/warn.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
@@ -15,8 +16,9 @@ export interface Schedules {
 
 export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
+    const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
-    if (started > 0) logger.info({ grants: started }, 'expiry sweep started removals');
+    if (started > 0 || warned > 0) logger.info({ removals: started, warnings: warned }, 'expiry sweep');
   };
   const tasks: ScheduledTask[] = enabled
     ? [cron.schedule(expressions.expiry, runExpiry, { name: 'expiry', noOverlap: true, timezone: 'UTC' })]

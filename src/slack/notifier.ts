@@ -6,8 +6,9 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, MessageRef, Notifier, SlackDirectory, SlackProfile } from '../workflows/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, SlackDirectory, SlackProfile } from '../workflows/ports.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
+import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
 
 /** Slack errors that will not go away by trying again. */
 const PERMANENT_SLACK_ERRORS = new Set([
@@ -132,6 +133,13 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     await this.call('chat.update', () =>
       this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: approvalCardText(card), blocks: buildApprovalCardBlocks(card) }),
     );
+  }
+
+  async sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: userSlackId, text: grantNoticeText(notice), blocks: buildGrantNoticeBlocks(notice) }),
+    );
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
   }
 
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {

@@ -1,7 +1,7 @@
 /**
  * Grants: a membership Keycard gave, from the moment the IdP confirmed it until it ended.
  */
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { grants } from './schema.js';
 
@@ -36,6 +36,53 @@ export class GrantsRepo {
       .orderBy(asc(grants.endsAt))
       .limit(limit)
       .all();
+  }
+
+  /**
+   * Active time-bound grants that are due their "ends soon" DM and have not had it: the lead time is
+   * `shortLeadMs` for grants of an hour or less, else `leadMs`.
+   */
+  dueForWarning(now: Date, shortLeadMs: number, leadMs: number, limit: number): GrantRow[] {
+    const at = now.getTime();
+    return this.db
+      .select()
+      .from(grants)
+      .where(
+        and(
+          eq(grants.status, 'active'),
+          isNull(grants.warnedAt),
+          sql`${grants.endsAt} > ${at}`,
+          sql`${grants.endsAt} - CASE WHEN ${grants.endsAt} - ${grants.startsAt} <= 3600000 THEN ${shortLeadMs} ELSE ${leadMs} END <= ${at}`,
+        ),
+      )
+      .orderBy(asc(grants.endsAt))
+      .limit(limit)
+      .all();
+  }
+
+  /** Marks the warning sent; false if another sweep already did (so it goes once). */
+  markWarned(id: number, now: Date): boolean {
+    return this.db.update(grants).set({ warnedAt: now.getTime() }).where(and(eq(grants.id, id), isNull(grants.warnedAt))).run().changes === 1;
+  }
+
+  /** Moves the end of an active grant, if it still ends where the caller saw it; the warning is re-armed. */
+  extend(id: number, fromEndsAt: number, toEndsAt: number): boolean {
+    return (
+      this.db
+        .update(grants)
+        .set({ endsAt: toEndsAt, warnedAt: null })
+        .where(and(eq(grants.id, id), eq(grants.status, 'active'), eq(grants.endsAt, fromEndsAt)))
+        .run().changes === 1
+    );
+  }
+
+  /** The user's active grant of this app and role, if any. */
+  activeOf(userSlackId: string, appId: string, roleId: string): GrantRow | undefined {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.userSlackId, userSlackId), eq(grants.appId, appId), eq(grants.roleId, roleId), eq(grants.status, 'active')))
+      .get();
   }
 
   /** Compare-and-set status change; false if the grant was no longer in `from`. */

@@ -14,6 +14,8 @@ export type JobKind =
   | 'slack.approver_dm'
   | 'slack.update_step'
   | 'slack.alert'
+  | 'slack.grant_notice'
+  | 'jira.fields'
   | 'approval.route'
   | 'idp.provision'
   | 'idp.deprovision';
@@ -141,6 +143,18 @@ export class JobsRepo {
       .run().changes;
     if (changed > 0) this.onEnqueue();
     return changed;
+  }
+
+  /** True when a job of this kind and order key is waiting (used to coalesce repeated refreshes). */
+  hasPending(kind: JobKind, orderKey: string): boolean {
+    return (
+      this.db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.kind, kind), eq(jobs.orderKey, orderKey), eq(jobs.status, 'pending')))
+        .limit(1)
+        .get() !== undefined
+    );
   }
 
   get(id: number): Job | undefined {

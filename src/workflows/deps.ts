@@ -3,6 +3,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
+import type { TimingPolicy } from '../domain/policy.js';
 import type { Catalog, ProviderKind } from '../domain/types.js';
 import type { IdentityProvider, IdentityProviders } from '../identity/types.js';
 import type { Ticketing } from '../jira/types.js';
@@ -13,8 +14,17 @@ import { PermanentError } from '../domain/errors.js';
 /** Names of Jira workflow transitions to apply at each point; null skips it. */
 export interface JiraTransitions {
   readonly onApproved: string | null;
+  /** When standing access is granted (time-bound access keeps its issue open until it ends). */
   readonly onActive: string | null;
   readonly onDenied: string | null;
+  /** When access ends: expired, relinquished or revoked. */
+  readonly onEnded: string | null;
+}
+
+/** Jira custom field ids for the start and end of access; null when the project has none. */
+export interface JiraAccessFields {
+  readonly accessStart: string | null;
+  readonly accessEnd: string | null;
 }
 
 export interface WorkflowDeps {
@@ -25,6 +35,7 @@ export interface WorkflowDeps {
   readonly catalog: () => Catalog;
   /** Slack user ids of the admins: they run /access-admin and take stages nobody else can. */
   readonly admins: readonly string[];
+  readonly timing: TimingPolicy;
 }
 
 export interface SideEffectDeps extends WorkflowDeps {
@@ -33,6 +44,7 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly notifier: Notifier;
   readonly directory: SlackDirectory;
   readonly jiraTransitions: JiraTransitions;
+  readonly jiraFields: JiraAccessFields;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
 }

@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/store.js';
 
-export type TransitionPoint = 'approved' | 'active' | 'denied';
+export type TransitionPoint = 'approved' | 'active' | 'denied' | 'ended';
 
 /** Order keys: one request's Jira writes run in order; its approval and IdP steps run in order. */
 export function jiraKey(requestId: number): string {
@@ -57,4 +57,17 @@ export function enqueueDeprovision(store: Store, requestId: number, grantId: num
 
 export function enqueueStepUpdate(store: Store, requestId: number, stepId: number, now: Date): void {
   store.jobs.enqueue({ kind: 'slack.update_step', payload: { stepId }, requestId }, now);
+}
+
+/** Sets the Jira access start/end fields of the request's issue, when the configuration names them. */
+export function enqueueJiraFields(store: Store, requestId: number, fields: { start?: Date | null; end?: Date | null }, now: Date): void {
+  store.jobs.enqueue(
+    {
+      kind: 'jira.fields',
+      payload: { requestId, start: fields.start?.toISOString() ?? null, end: fields.end?.toISOString() ?? null },
+      orderKey: jiraKey(requestId),
+      requestId,
+    },
+    now,
+  );
 }

@@ -9,7 +9,7 @@ import { formatDuration } from '../domain/duration.js';
 import type { Job } from '../store/jobs.repo.js';
 import type { WorkflowDeps } from './deps.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
-import { enqueueDeprovision, enqueueDm, enqueueJiraComment } from './effects.js';
+import { enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueJiraTransition } from './effects.js';
 
 export type EndReason = 'expired' | 'revoked' | 'relinquished';
 
@@ -66,6 +66,8 @@ export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<vo
       [`Access ended (${reason}) at ${formatDateTimeUtc(now)} after ${held}: removed <@${grant.userSlackId}> from ${grant.groups.join(', ')} in ${grant.provider}.`],
       now,
     );
+    enqueueJiraTransition(store, request.id, 'ended', now);
+    if (deps.jiraFields.accessEnd) enqueueJiraFields(store, request.id, { end: now }, now);
     enqueueDm(store, grant.userSlackId, `:hourglass: Your access to *${what}* has ended (${reason} after ${held}). Use \`/request\` if you need it again.`, now, request.id);
   });
 }

@@ -86,11 +86,22 @@ export async function commentJob(deps: SideEffectDeps, job: Job): Promise<void> 
 
 export async function transitionJob(deps: SideEffectDeps, job: Job): Promise<void> {
   const { requestId, point } = job.payload as { requestId: number; point: TransitionPoint };
-  const name = { approved: deps.jiraTransitions.onApproved, active: deps.jiraTransitions.onActive, denied: deps.jiraTransitions.onDenied }[point];
+  const t = deps.jiraTransitions;
+  const name = { approved: t.onApproved, active: t.onActive, denied: t.onDenied, ended: t.onEnded }[point];
   if (!name) return;
   const key = jiraKeyOf(deps, requestId);
   const moved = await deps.ticketing.transition(key, name);
   if (!moved) {
     deps.logger.info({ requestId, jiraKey: key, transition: name }, 'Jira workflow has no such transition from the current status; skipped');
   }
+}
+
+/** Writes the access start and end into the configured date-time fields. */
+export async function fieldsJob(deps: SideEffectDeps, job: Job): Promise<void> {
+  const { requestId, start, end } = job.payload as { requestId: number; start: string | null; end: string | null };
+  const fields: Record<string, string | null> = {};
+  if (deps.jiraFields.accessStart && start !== null) fields[deps.jiraFields.accessStart] = start;
+  if (deps.jiraFields.accessEnd) fields[deps.jiraFields.accessEnd] = end;
+  if (Object.keys(fields).length === 0) return;
+  await deps.ticketing.setFields(jiraKeyOf(deps, requestId), fields);
 }

@@ -39,7 +39,19 @@ export interface ApprovalCard {
     | { readonly kind: 'closed'; readonly text: string };
 }
 
+/** The "your access ends soon" DM, with Extend (when the limit allows) and I'm done. */
+export interface GrantNotice {
+  readonly grantId: number;
+  readonly appName: string;
+  readonly roleName: string;
+  readonly endsAt: Date;
+  readonly canExtend: boolean;
+  /** Why Extend is not offered (the role's limit is reached), shown instead of the button. */
+  readonly extendNote: string | null;
+}
+
 export interface Notifier {
+  sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef>;
   sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef>;
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
   /** A direct message in mrkdwn. */

@@ -7,7 +7,7 @@ import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../domain/form
 import { formatDuration } from '../domain/duration.js';
 import type { Job } from '../store/jobs.repo.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
-import { enqueueDm, enqueueJiraComment, enqueueJiraTransition } from './effects.js';
+import { enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueJiraTransition } from './effects.js';
 import { ensureIdpProfile } from './requester.js';
 
 export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void> {
@@ -68,7 +68,9 @@ export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void
       [`Added <@${requester}> to ${request.snapshot.provider} ${groups.length === 1 ? 'group' : 'groups'} ${groups.join(', ')} at ${formatDateTimeUtc(now)} (${request.snapshot.provider} user id ${userId}; membership confirmed).`, until],
       now,
     );
-    enqueueJiraTransition(store, requestId, 'active', now);
+    // Standing access is done once granted; time-bound access keeps its issue open until it ends.
+    if (endsAt === null) enqueueJiraTransition(store, requestId, 'active', now);
+    if (deps.jiraFields.accessStart || deps.jiraFields.accessEnd) enqueueJiraFields(store, requestId, { start: now, end: endsAt }, now);
     const untilText = endsAt ? ` until ${formatDayTimeUtc(endsAt)}` : '';
     enqueueDm(store, requester, `:key: You now have *${what}*${untilText}.`, now, requestId);
   });

@@ -1,0 +1,19 @@
+/**
+ * Timing policy, set by configuration and read by the workflows.
+ */
+
+/** When Keycard nudges people: warnings before access ends, reminders and escalation for approvers, request expiry. */
+export interface TimingPolicy {
+  /** Lead time of the "ends soon" DM for grants of one hour or less. */
+  readonly warnBeforeShortMs: number;
+  /** Lead time of the "ends soon" DM for longer grants. */
+  readonly warnBeforeMs: number;
+  readonly remindAfterMs: number;
+  readonly escalateAfterMs: number;
+  readonly requestTtlMs: number;
+  /** e.g. `Mon-Fri 09:00-17:00`: reminders and escalation count only these hours when set. */
+  readonly businessHours: string | null;
+  /** IANA time zone of the business hours (default UTC). */
+  readonly timezone: string;
+}
+
