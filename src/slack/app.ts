@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/deps.js';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import { registerApprovalListeners } from './listeners/approval.js';
+import { registerGrantListeners } from './listeners/grants.js';
 import { registerRequestListeners } from './listeners/request.js';
 
 export interface SlackAppOptions {
@@ -90,6 +91,7 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
 
   registerRequestListeners(app, deps);
   registerApprovalListeners(app, deps);
+  registerGrantListeners(app, deps);
   registerAdminListeners(app, deps, options.reloadCatalog);
 
   app.error(async (error) => {

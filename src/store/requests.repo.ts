@@ -25,6 +25,8 @@ export interface NewRequest {
   readonly durationMs: number | null;
   readonly justification: string;
   readonly status: RequestStatus;
+  readonly kind?: 'access' | 'extension';
+  readonly grantId?: number | null;
 }
 
 export class RequestsRepo {

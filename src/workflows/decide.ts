@@ -7,6 +7,7 @@ import { escapeMrkdwn, formatTimeUtc } from '../domain/format.js';
 import type { RequestRow, StepRow } from '../store/requests.repo.js';
 import type { WorkflowDeps } from './deps.js';
 import { stageWords } from './wording.js';
+import { applyExtension } from './extend.js';
 import {
   enqueueDm,
   enqueueJiraComment,
@@ -32,7 +33,8 @@ export interface DecideInput {
 }
 
 function label(request: RequestRow): string {
-  return `${request.snapshot.appName} / ${request.snapshot.roleName}`;
+  const what = `${request.snapshot.appName} / ${request.snapshot.roleName}`;
+  return request.kind === 'extension' ? `extension of ${what}` : what;
 }
 
 function refuse(deps: WorkflowDeps, input: DecideInput, step: StepRow | undefined, reason: 'requester' | 'not_approver' | 'unknown_step'): DecideResult {
@@ -76,10 +78,12 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
 
     if (input.decision === 'deny') {
       store.requests.transition(request.id, ['pending_approval'], 'denied', now);
+      const isExtension = request.kind === 'extension';
       store.audit.append({ at: now, actor, action: 'request.denied', requestId: request.id, fromStatus: 'pending_approval', toStatus: 'denied', data: { stepId: step.id, reason: input.reason } });
       const because = input.reason ? `: ${input.reason}` : ' (no reason given)';
       enqueueJiraComment(store, request.id, [`Denied by <@${input.actorSlackId}> at ${formatTimeUtc(now)}, ${stageNo}${because}`], now);
-      enqueueJiraTransition(store, request.id, 'denied', now);
+      // A denied extension leaves the access as it was: the issue stays where it is.
+      if (!isExtension) enqueueJiraTransition(store, request.id, 'denied', now);
       const shown = input.reason ? `: ${escapeMrkdwn(input.reason)}` : ' (no reason given)';
       enqueueDm(store, request.requesterSlackId, `:no_entry: Your request for *${label(request)}* was denied by <@${input.actorSlackId}>${shown}`, now, request.id);
       return { kind: 'decided', decision: 'deny', request: { ...request, status: 'denied' }, final: true };
@@ -93,6 +97,11 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
       enqueueRoute(store, request.id, next, now);
       enqueueDm(store, request.requesterSlackId, `:white_check_mark: <@${input.actorSlackId}> approved ${stageNo} of your request for *${label(request)}*. Next: ${stageWords(request, stages[next] ?? '')}.`, now, request.id);
       return { kind: 'decided', decision: 'approve', request, final: false };
+    }
+    if (request.kind === 'extension') {
+      // The grant exists already: approving an extension moves its end, nothing to provision.
+      applyExtension(deps, request, actor);
+      return { kind: 'decided', decision: 'approve', request: { ...request, status: 'approved' }, final: true };
     }
     store.requests.transition(request.id, ['pending_approval'], 'approved', now);
     store.audit.append({ at: now, actor, action: 'request.approved', requestId: request.id, fromStatus: 'pending_approval', toStatus: 'approved' });

@@ -36,6 +36,7 @@ export interface WorkflowDeps {
   /** Slack user ids of the admins: they run /access-admin and take stages nobody else can. */
   readonly admins: readonly string[];
   readonly timing: TimingPolicy;
+  readonly jiraFields: JiraAccessFields;
 }
 
 export interface SideEffectDeps extends WorkflowDeps {
@@ -44,7 +45,6 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly notifier: Notifier;
   readonly directory: SlackDirectory;
   readonly jiraTransitions: JiraTransitions;
-  readonly jiraFields: JiraAccessFields;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
 }

@@ -60,14 +60,18 @@ export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<vo
       toStatus: reason,
       data: { grantId: grant.id, groups: grant.groups, idpUserId: grant.idpUserId, heldMs: now.getTime() - grant.startsAt },
     });
-    enqueueJiraComment(
-      store,
-      request.id,
-      [`Access ended (${reason}) at ${formatDateTimeUtc(now)} after ${held}: removed <@${grant.userSlackId}> from ${grant.groups.join(', ')} in ${grant.provider}.`],
-      now,
-    );
+    const removed = `removed <@${grant.userSlackId}> from ${grant.groups.join(', ')} in ${grant.provider} at ${formatDateTimeUtc(now)}`;
+    const line =
+      reason === 'relinquished'
+        ? `Relinquished by the user after ${held}: ${removed}.`
+        : `Access ended (${reason}) at ${formatDateTimeUtc(now)} after ${held}: ${removed.replace(/ at .*$/, '')}.`;
+    enqueueJiraComment(store, request.id, [line], now);
     enqueueJiraTransition(store, request.id, 'ended', now);
     if (deps.jiraFields.accessEnd) enqueueJiraFields(store, request.id, { end: now }, now);
-    enqueueDm(store, grant.userSlackId, `:hourglass: Your access to *${what}* has ended (${reason} after ${held}). Use \`/request\` if you need it again.`, now, request.id);
+    const dm =
+      reason === 'relinquished'
+        ? `:wave: Done: you no longer have *${what}* (you had it for ${held}). Thanks for giving it back.`
+        : `:hourglass: Your access to *${what}* has ended (${reason} after ${held}). Use \`/request\` if you need it again.`;
+    enqueueDm(store, grant.userSlackId, dm, now, request.id);
   });
 }

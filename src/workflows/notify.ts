@@ -30,7 +30,7 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number): Approva
     roleName: request.snapshot.roleName,
     roleDescription: request.snapshot.roleDescription,
     groups: request.snapshot.groups,
-    durationText: request.durationMs !== null ? formatDuration(request.durationMs) : null,
+    durationText: request.durationMs === null ? null : request.kind === 'extension' ? `${formatDuration(request.durationMs)} more (extension of active access)` : formatDuration(request.durationMs),
     justification: request.justification,
     jiraKey: request.jiraKey,
     jiraUrl: request.jiraKey ? deps.ticketing.issueUrl(request.jiraKey) : null,

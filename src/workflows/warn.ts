@@ -3,7 +3,7 @@
  * marked warned in the transaction that queues the DM, so a second sweep or a restart never repeats it.
  */
 import { findApp, findRole } from '../domain/catalog.js';
-import { formatDurationSpec } from '../domain/duration.js';
+import { formatDuration } from '../domain/duration.js';
 import { extensionChoice, warningLeadMs } from '../domain/extension.js';
 import type { GrantRow } from '../store/grants.repo.js';
 import type { Job } from '../store/jobs.repo.js';
@@ -44,7 +44,7 @@ export function grantNotice(deps: WorkflowDeps, grant: GrantRow): GrantNotice | 
   const role = app ? findRole(app, grant.roleId) : undefined;
   const choice = role ? extensionChoice(role, grant.startsAt, grant.endsAt) : null;
   const canExtend = Boolean(choice && choice.allowedMs.length > 0);
-  const extendNote = choice && !canExtend ? `It cannot be extended: ${request.snapshot.roleName} allows at most ${formatDurationSpec(choice.maxDurationMs)} in all.` : null;
+  const extendNote = choice && !canExtend ? `It cannot be extended: ${request.snapshot.roleName} allows at most ${formatDuration(choice.maxDurationMs)} in all.` : null;
   return { grantId: grant.id, appName: request.snapshot.appName, roleName: request.snapshot.roleName, endsAt: new Date(grant.endsAt), canExtend, extendNote };
 }
 

@@ -50,7 +50,15 @@ export function testCatalog(yaml: string = TEST_CATALOG): Catalog {
 
 export async function startFakes(): Promise<Fakes> {
   const slack = new SlackFake({ botToken: SECRETS.botToken });
-  const jira = new JiraFake({ email: SECRETS.jiraEmail, apiToken: SECRETS.jiraToken, projectKey: 'ACCESS' });
+  const jira = new JiraFake({
+    email: SECRETS.jiraEmail,
+    apiToken: SECRETS.jiraToken,
+    projectKey: 'ACCESS',
+    customFields: [
+      { id: 'customfield_10050', name: 'Access start', type: 'datetime' },
+      { id: 'customfield_10051', name: 'Access end', type: 'datetime' },
+    ],
+  });
   const okta = new OktaFake({ token: SECRETS.oktaToken });
   await Promise.all([slack.start(), jira.start(), okta.start()]);
   for (const person of Object.values(PEOPLE) as Person[]) {

@@ -5,7 +5,11 @@
 import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
 import { findApp, findRole } from '../../domain/catalog.js';
 import { formatDuration } from '../../domain/duration.js';
-import { accessLabel } from '../../domain/format.js';
+import type { KnownBlock } from '@slack/types';
+import { accessLabel, formatDayTimeUtc } from '../../domain/format.js';
+import { GRANT_EXTEND_ACTION } from '../blocks/action-ids.js';
+import { buildNoticeModal } from '../blocks/notice-modal.js';
+import { extendModalFor } from './grants.js';
 import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
 import { describeApprovalChain } from '../../domain/routing.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
@@ -54,6 +58,22 @@ function confirmation(requestId: number, value: ValidRequest): string {
   return `:white_check_mark: Request *#${requestId}* for *${what}*${duration} is in. ${describeApprovalChain(value.role, value.app)}. You'll get a DM with the Jira issue and every decision.`;
 }
 
+/** The answer to a one-line /request for access the user already has. */
+function duplicateOffer(grantId: number, value: ValidRequest, endsAt: number | null): { text: string; blocks: KnownBlock[] } {
+  const what = accessLabel(value.app.name, value.role.name);
+  const text = endsAt
+    ? `You already have *${what}* until ${formatDayTimeUtc(new Date(endsAt))}. Extend it instead of asking again?`
+    : `You already have *${what}* (standing access), so there is nothing to request.`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  if (endsAt) {
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', action_id: GRANT_EXTEND_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Extend' }, value: String(grantId) }],
+    });
+  }
+  return { text, blocks };
+}
+
 function missingNotice(errors: Record<string, string | undefined>): string | undefined {
   const messages = Object.values(errors).filter((m): m is string => Boolean(m));
   return messages.length > 0 ? `Almost there: ${messages.join('. ')}.` : undefined;
@@ -72,6 +92,11 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
         return;
       }
       case 'complete': {
+        const existing = deps.store.grants.activeOf(command.user_id, parsed.value.app.id, parsed.value.role.id);
+        if (existing) {
+          await ack({ response_type: 'ephemeral', ...duplicateOffer(existing.id, parsed.value, existing.endsAt) });
+          return;
+        }
         const request = submitRequest(deps, { requesterSlackId: command.user_id, ...parsed.value });
         await ack({ response_type: 'ephemeral', text: confirmation(request.id, parsed.value) });
         return;
@@ -112,6 +137,14 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
       const role = app && draft.roleId ? findRole(app, draft.roleId) : undefined;
       const present = new Set(view.blocks.map((b) => b.block_id).filter((id): id is string => Boolean(id)));
       await ack({ response_action: 'errors', errors: modalErrors(result.errors, app?.id, role?.id, present) });
+      return;
+    }
+    const existing = deps.store.grants.activeOf(body.user.id, result.value.app.id, result.value.role.id);
+    if (existing) {
+      // Same app and role while the access is live: offer more time on it instead of a second grant.
+      const notice = `You already have ${accessLabel(result.value.app.name, result.value.role.name)}${existing.endsAt ? '' : ' with no end date'}. Extend it instead of asking again.`;
+      const extend = existing.endsAt ? extendModalFor(deps, existing.id, body.user.id, notice) : notice;
+      await ack({ response_action: 'update', view: typeof extend === 'string' ? buildNoticeModal(extend) : extend });
       return;
     }
     const request = submitRequest(deps, { requesterSlackId: body.user.id, ...result.value });

@@ -1,0 +1,91 @@
+/**
+ * Extend and I'm done, from the ends-soon DM, from App Home and from a duplicate /request. The button
+ * value only points at a grant: the workflows re-read it and check that the clicker holds it.
+ */
+import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { parseDuration } from '../../domain/duration.js';
+import { accessLabel } from '../../domain/format.js';
+import { JUSTIFICATION_MAX, JUSTIFICATION_MIN } from '../../domain/request-input.js';
+import { describeApprovalChain } from '../../domain/routing.js';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { checkExtension, requestExtension } from '../../workflows/extend.js';
+import { relinquishGrant } from '../../workflows/relinquish.js';
+import { EXTEND_CALLBACK_ID, EXTEND_DURATION_ACTION, EXTEND_DURATION_BLOCK, GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION } from '../blocks/action-ids.js';
+import { EXTEND_REASON_ACTION, EXTEND_REASON_BLOCK, buildExtendModal } from '../blocks/extend-modal.js';
+import { tellUser } from './feedback.js';
+
+function idOf(value: string | undefined): number {
+  const id = Number.parseInt(value ?? '', 10);
+  return Number.isSafeInteger(id) && id > 0 ? id : -1;
+}
+
+/** The extend modal for a grant, or the reason it cannot be extended. */
+export function extendModalFor(deps: WorkflowDeps, grantId: number, userId: string, notice?: string): ReturnType<typeof buildExtendModal> | string {
+  const check = checkExtension(deps, grantId, userId);
+  if (check.kind === 'refused') return check.message;
+  const { grant, role, choice, request } = check;
+  const app = deps.catalog().apps.find((a) => a.id === grant.appId);
+  const extendPolicy = role.approval.kind === 'auto' || role.extend === 'auto' ? 'Extensions of this role are approved automatically.' : null;
+  const approval = extendPolicy ?? (role.extend === 'approval' && app ? `Approval: ${describeApprovalChain(role, app)}` : 'Approval: the last approver of the original request.');
+  return buildExtendModal({
+    grantId: grant.id,
+    what: accessLabel(request.snapshot.appName, request.snapshot.roleName),
+    endsAt: new Date(grant.endsAt ?? 0),
+    usedMs: choice.usedMs,
+    maxDurationMs: choice.maxDurationMs,
+    allowedMs: choice.allowedMs,
+    approval,
+    ...(notice ? { notice } : {}),
+  });
+}
+
+export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
+  app.action<BlockAction<ButtonAction>>({ action_id: GRANT_EXTEND_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const modal = extendModalFor(deps, idOf(action.value), body.user.id);
+    if (typeof modal === 'string') {
+      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: body.user.id }, action: 'extension.refused', data: { grantId: idOf(action.value) } });
+      await tellUser({ body, client, respond }, modal);
+      return;
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: modal });
+  });
+
+  app.view<ViewSubmitAction>(EXTEND_CALLBACK_ID, async ({ ack, body, view, client }) => {
+    let grantId = -1;
+    try {
+      grantId = idOf(String((JSON.parse(view.private_metadata) as { grantId?: unknown }).grantId));
+    } catch {
+      grantId = -1;
+    }
+    const durationText = view.state.values[EXTEND_DURATION_BLOCK]?.[EXTEND_DURATION_ACTION]?.selected_option?.value ?? '';
+    const reason = (view.state.values[EXTEND_REASON_BLOCK]?.[EXTEND_REASON_ACTION]?.value ?? '').trim();
+    const durationMs = parseDuration(durationText);
+    if (durationMs === null) {
+      await ack({ response_action: 'errors', errors: { [EXTEND_DURATION_BLOCK]: 'Choose how much longer you need it' } });
+      return;
+    }
+    if (reason.length < JUSTIFICATION_MIN || reason.length > JUSTIFICATION_MAX) {
+      await ack({ response_action: 'errors', errors: { [EXTEND_REASON_BLOCK]: `Say why in ${JUSTIFICATION_MIN} to ${JUSTIFICATION_MAX} characters (you wrote ${reason.length})` } });
+      return;
+    }
+    const result = requestExtension(deps, { grantId, actorSlackId: body.user.id, durationMs, justification: reason });
+    if (result.kind === 'refused') {
+      await ack({ response_action: 'errors', errors: { [EXTEND_DURATION_BLOCK]: result.message.replace(/[*:]/g, '').slice(0, 150) } });
+      return;
+    }
+    await ack();
+    const text =
+      result.kind === 'extended'
+        ? `:white_check_mark: Extension #${result.requestId} applied.`
+        : `:hourglass_flowing_sand: Extension #${result.requestId} is waiting for approval. ${result.chain}.`;
+    await client.chat.postMessage({ channel: body.user.id, text });
+  });
+
+  app.action<BlockAction<ButtonAction>>({ action_id: GRANT_RELINQUISH_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const result = relinquishGrant(deps, idOf(action.value), body.user.id);
+    const text = result.kind === 'started' ? `:wave: Removing your *${result.what}* now. You'll get a DM when it's done.` : result.message;
+    await tellUser({ body, client, respond }, text);
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Extend: the holder of a time-bound grant asks for more time. The extension is a request of kind
+ * `extension` that goes through approval like any other (catalog `extend`: `auto`, `approval` = the whole
+ * chain, default: the last stage of the original chain), within the role's `maxDuration` in all.
+ * Approved, the grant's end moves (compare-and-set), the warning re-arms, Jira and the user are told.
+ */
+import { findApp, findRole } from '../domain/catalog.js';
+import { formatDuration, formatDurationSpec } from '../domain/duration.js';
+import { extensionChoice, type ExtensionChoice } from '../domain/extension.js';
+import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../domain/format.js';
+import { stageToString } from '../domain/routing.js';
+import type { CatalogRole } from '../domain/types.js';
+import type { GrantRow } from '../store/grants.repo.js';
+import type { RequestRow } from '../store/requests.repo.js';
+import type { WorkflowDeps } from './deps.js';
+import { enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueRoute } from './effects.js';
+import { chainWords } from './wording.js';
+
+export type ExtensionCheck =
+  | { readonly kind: 'ok'; readonly grant: GrantRow; readonly role: CatalogRole; readonly choice: ExtensionChoice; readonly request: RequestRow }
+  | { readonly kind: 'refused'; readonly message: string; readonly audit: string };
+
+/** Whether `actorSlackId` may extend grant `grantId` now, and by how much. */
+export function checkExtension(deps: WorkflowDeps, grantId: number, actorSlackId: string): ExtensionCheck {
+  const { store } = deps;
+  const grant = store.grants.get(grantId);
+  const request = grant ? store.requests.get(grant.requestId) : undefined;
+  if (!grant || !request) return { kind: 'refused', message: 'This access no longer exists.', audit: 'unknown_grant' };
+  if (grant.userSlackId !== actorSlackId) {
+    return { kind: 'refused', message: ':no_entry: Only the person who holds this access can extend it.', audit: 'not_holder' };
+  }
+  const what = accessLabel(request.snapshot.appName, request.snapshot.roleName);
+  if (grant.status !== 'active') {
+    const ended = grant.endedAt ? ` at ${formatDateTimeUtc(new Date(grant.endedAt))}` : '';
+    return { kind: 'refused', message: `Your access to *${what}* already ended${ended}, so it cannot be extended. Use \`/request ${grant.appId} ${grant.roleId}\` to ask again.`, audit: 'not_active' };
+  }
+  if (grant.endsAt === null) return { kind: 'refused', message: `*${what}* is standing access: it has no end to move.`, audit: 'standing' };
+  const app = findApp(deps.catalog(), grant.appId);
+  const role = app ? findRole(app, grant.roleId) : undefined;
+  if (!role?.durationsMs) return { kind: 'refused', message: `*${what}* is no longer time-bound in the catalog, so it cannot be extended.`, audit: 'not_in_catalog' };
+  const pending = store.requests.listByRequester(actorSlackId, ['pending_approval']).find((r) => r.kind === 'extension' && r.grantId === grant.id);
+  if (pending) return { kind: 'refused', message: `An extension of *${what}* is already waiting for approval (request #${pending.id}).`, audit: 'pending_exists' };
+  const choice = extensionChoice(role, grant.startsAt, grant.endsAt);
+  if (choice.allowedMs.length === 0) {
+    return {
+      kind: 'refused',
+      message: `*${what}* cannot be extended: ${role.name} allows at most ${formatDuration(choice.maxDurationMs)} in all, and you have had ${formatDuration(choice.usedMs)} by the current end (${formatDayTimeUtc(new Date(grant.endsAt))}).`,
+      audit: 'beyond_limit',
+    };
+  }
+  return { kind: 'ok', grant, role, choice, request };
+}
+
+/** The approval an extension needs: catalog `extend`, else the last stage of the original chain. */
+function extensionApproval(role: CatalogRole): readonly string[] | 'auto' {
+  if (role.approval.kind === 'auto' || role.extend === 'auto') return 'auto';
+  const stages = role.approval.stages.map(stageToString);
+  return role.extend === 'approval' ? stages : stages.slice(-1);
+}
+
+export type ExtensionResult =
+  | { readonly kind: 'extended'; readonly endsAt: Date; readonly requestId: number }
+  | { readonly kind: 'pending'; readonly requestId: number; readonly chain: string }
+  | { readonly kind: 'refused'; readonly message: string };
+
+export function requestExtension(deps: WorkflowDeps, input: { grantId: number; actorSlackId: string; durationMs: number; justification: string }): ExtensionResult {
+  const { store } = deps;
+  return store.tx(() => {
+    const now = deps.clock.now();
+    const check = checkExtension(deps, input.grantId, input.actorSlackId);
+    if (check.kind === 'refused') {
+      store.audit.append({ at: now, actor: { kind: 'user', slackId: input.actorSlackId }, action: 'extension.refused', data: { grantId: input.grantId, reason: check.audit } });
+      return { kind: 'refused', message: check.message };
+    }
+    const { grant, role, choice, request: original } = check;
+    if (!choice.allowedMs.includes(input.durationMs)) {
+      const allowed = choice.allowedMs.map(formatDurationSpec).join(', ');
+      return { kind: 'refused', message: `${formatDurationSpec(input.durationMs)} would go past the limit of ${formatDuration(choice.maxDurationMs)} in all; choose one of ${allowed}.` };
+    }
+    const approval = extensionApproval(role);
+    const extension = store.requests.insert(
+      {
+        requesterSlackId: input.actorSlackId,
+        requesterEmail: original.requesterEmail,
+        requesterName: original.requesterName,
+        requesterTitle: original.requesterTitle,
+        requesterDepartment: original.requesterDepartment,
+        requesterManagerEmail: original.requesterManagerEmail,
+        appId: grant.appId,
+        roleId: grant.roleId,
+        kind: 'extension',
+        grantId: grant.id,
+        snapshot: { ...original.snapshot, approval: approval === 'auto' ? 'auto' : [...approval], maxDurationMs: choice.maxDurationMs },
+        durationMs: input.durationMs,
+        justification: input.justification,
+        status: approval === 'auto' ? 'approved' : 'pending_approval',
+      },
+      now,
+    );
+    // The extension writes to the grant's Jira issue: the whole story stays on one record.
+    store.requests.update(extension.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
+    const actor = { kind: 'user', slackId: input.actorSlackId } as const;
+    const withKey = { ...extension, jiraKey: original.jiraKey };
+    store.audit.append({ at: now, actor, action: 'extension.requested', requestId: extension.id, toStatus: extension.status, data: { grantId: grant.id, of: original.id, durationMs: input.durationMs } });
+    const by = formatDuration(input.durationMs);
+    if (approval === 'auto') {
+      const endsAt = applyExtension(deps, withKey, actor);
+      return endsAt ? { kind: 'extended', endsAt, requestId: extension.id } : { kind: 'refused', message: 'The access changed while you were asking; try again.' };
+    }
+    enqueueJiraComment(store, extension.id, [`Extension requested by <@${input.actorSlackId}>: ${by} more (Keycard request #${extension.id}). Approval: ${chainWords(withKey)}.`], now);
+    enqueueRoute(store, extension.id, 0, now);
+    return { kind: 'pending', requestId: extension.id, chain: chainWords(withKey) };
+  });
+}
+
+/**
+ * Moves the grant's end for an approved extension; call inside a transaction. Returns the new end, or
+ * null when the grant ended (or moved) meanwhile, in which case the extension is cancelled and the user told.
+ */
+export function applyExtension(deps: WorkflowDeps, extension: RequestRow, actor: { kind: 'user'; slackId: string } | { kind: 'system'; reason: string }): Date | null {
+  const { store } = deps;
+  const now = deps.clock.now();
+  const grant = extension.grantId !== null ? store.grants.get(extension.grantId) : undefined;
+  const what = accessLabel(extension.snapshot.appName, extension.snapshot.roleName);
+  const add = extension.durationMs ?? 0;
+  const limit = extension.snapshot.maxDurationMs ?? Number.POSITIVE_INFINITY;
+  if (!grant || grant.status !== 'active' || grant.endsAt === null || grant.endsAt - grant.startsAt + add > limit || !store.grants.extend(grant.id, grant.endsAt, grant.endsAt + add)) {
+    store.requests.transition(extension.id, ['approved', 'pending_approval'], 'cancelled', now);
+    store.audit.append({ at: now, actor, action: 'extension.void', requestId: extension.id, fromStatus: extension.status, toStatus: 'cancelled', data: { grantId: extension.grantId } });
+    enqueueDm(store, extension.requesterSlackId, `Your extension of *${what}* could not be applied: the access already ended or reached its limit. Use \`/request\` to ask again.`, now, extension.id);
+    return null;
+  }
+  const endsAt = new Date(grant.endsAt + add);
+  store.requests.transition(extension.id, ['pending_approval'], 'approved', now);
+  store.audit.append({ at: now, actor, action: 'grant.extended', requestId: grant.requestId, data: { grantId: grant.id, extensionRequestId: extension.id, fromEndsAt: grant.endsAt, toEndsAt: endsAt.getTime() } });
+  const approvedBy = actor.kind === 'user' && actor.slackId !== extension.requesterSlackId ? `approved by <@${actor.slackId}>` : extension.snapshot.approval === 'auto' ? 'auto-approved by catalog policy' : 'approved';
+  enqueueJiraComment(store, extension.id, [`Access extended by ${formatDuration(add)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(endsAt.getTime() - grant.startsAt)} in all.`], now);
+  if (deps.jiraFields.accessEnd) enqueueJiraFields(store, extension.id, { end: endsAt }, now);
+  enqueueDm(store, extension.requesterSlackId, `:white_check_mark: Your *${what}* is extended until ${formatDayTimeUtc(endsAt)}.`, now, extension.id);
+  return endsAt;
+}
