@@ -93,6 +93,7 @@ const envSchema = z.object({
   JIRA_TRANSITION_ON_DENIED: transitionName('Declined'),
   OKTA_ORG_URL: optionalText.pipe(httpsOrLoopback('OKTA_ORG_URL').optional()),
   OKTA_API_TOKEN: optionalText,
+  OKTA_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'OKTA_CALLS_PER_MINUTE must be at least 1').optional()),
   KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
   KEYCARD_SCHEDULE_APPROVALS: cronExpression('KEYCARD_SCHEDULE_APPROVALS', '30 * * * * *'),
   KEYCARD_WARN_BEFORE_SHORT: durationSetting('KEYCARD_WARN_BEFORE_SHORT', '15m'),
@@ -131,7 +132,7 @@ export interface KeycardConfig {
     /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
-  readonly okta: { readonly orgUrl: string; readonly apiToken: Secret } | null;
+  readonly okta: { readonly orgUrl: string; readonly apiToken: Secret; readonly callsPerMinute: number } | null;
   readonly schedules: { readonly expiry: string; readonly approvals: string };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
@@ -196,7 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED, onEnded: e.JIRA_TRANSITION_ON_ENDED },
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
-    okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN) } : null,
+    okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN), callsPerMinute: e.OKTA_CALLS_PER_MINUTE ?? 600 } : null,
     schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
+import { ThrottledError } from './domain/errors.js';
+import { TokenBucket } from './domain/rate.js';
 import type { Catalog } from './domain/types.js';
 import { OktaProvider } from './identity/okta/okta.js';
 import type { IdentityProviders } from './identity/types.js';
@@ -61,7 +63,11 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts });
 
   const providers: IdentityProviders = {};
-  if (config.okta) providers.okta = new OktaProvider({ orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() });
+  const limits: Partial<Record<string, TokenBucket>> = {};
+  if (config.okta) {
+    providers.okta = new OktaProvider({ orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal(), now: () => clock.now().getTime() });
+    limits.okta = new TokenBucket(config.okta.callsPerMinute);
+  }
   if (!config.jira) throw new Error('Jira settings are required');
   const ticketing = new JiraTicketing({
     host: config.jira.host,
@@ -107,6 +113,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     jiraFields: config.jira.fields,
     timing: config.timing,
     profileProvider: config.okta ? 'okta' : null,
+    throttle: (provider, calls) => {
+      const wait = limits[provider]?.take(calls, clock.now().getTime()) ?? 0;
+      if (wait > 0) throw new ThrottledError(`${provider} rate limit: waiting ${wait} ms`, wait);
+    },
   };
 
   const worker = new JobWorker(

@@ -44,3 +44,17 @@ export class PermanentError extends Error {
     this.name = 'PermanentError';
   }
 }
+
+/**
+ * Keycard held a call back itself to stay under a service's rate limit. Not a failure: the job waits
+ * `retryAfterMs` and does not use up an attempt.
+ */
+export class ThrottledError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'ThrottledError';
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
-import { PermanentError, RetryableError } from '../domain/errors.js';
+import { PermanentError, RetryableError, ThrottledError } from '../domain/errors.js';
 import type { Job, JobKind } from '../store/jobs.repo.js';
 import type { Store } from '../store/store.js';
 
@@ -148,6 +148,11 @@ export class JobWorker {
 
   private recordFailure(job: Job, error: unknown, log: Logger): void {
     const now = this.clock.now();
+    if (error instanceof ThrottledError) {
+      this.store.jobs.defer(job.id, new Date(now.getTime() + error.retryAfterMs), now);
+      log.debug({ waitMs: error.retryAfterMs }, 'job held back by the rate limit');
+      return;
+    }
     const message = describeError(error);
     const permanent = error instanceof PermanentError;
     if (!permanent && job.attempts < job.maxAttempts) {

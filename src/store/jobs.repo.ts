@@ -118,6 +118,15 @@ export class JobsRepo {
       .run();
   }
 
+  /** Back to the queue without using up the attempt it was claimed with (Keycard held it back itself). */
+  defer(id: number, runAt: Date, now: Date): void {
+    this.db
+      .update(jobs)
+      .set({ status: 'pending', runAt: runAt.getTime(), attempts: sql`max(${jobs.attempts} - 1, 0)`, updatedAt: now.getTime() })
+      .where(eq(jobs.id, id))
+      .run();
+  }
+
   markDead(id: number, error: string, now: Date): void {
     this.db.update(jobs).set({ status: 'dead', lastError: error, updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
   }

@@ -45,6 +45,8 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly notifier: Notifier;
   readonly directory: SlackDirectory;
   readonly jiraTransitions: JiraTransitions;
+  /** Holds calls back to stay under each provider's rate limit: throws ThrottledError when it must wait. */
+  readonly throttle: (provider: string, calls: number) => void;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
 }

@@ -83,12 +83,13 @@ describe('resilience', () => {
 
   it('waits for Okta\'s X-Rate-Limit-Reset after a 429, then grants exactly once', async () => {
     h = await Harness.start();
-    const resetSeconds = Math.floor(Date.now() / 1000) + 5;
+    // Okta's reset is an absolute time; Keycard reads it against its own (here: the test's) clock.
+    const resetSeconds = Math.floor(h.clock.now().getTime() / 1000) + 5;
     h.okta.inject({
       method: 'PUT',
       path: OKTA_MEMBERSHIP,
       status: 429,
-      headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetSeconds), date: new Date().toUTCString() },
+      headers: { 'x-rate-limit-limit': '600', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(resetSeconds), date: h.clock.now().toUTCString() },
       body: oktaError('E0000047', 'API call exceeded rate limit due to too many requests.'),
     });
 

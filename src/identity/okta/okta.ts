@@ -10,6 +10,8 @@ import type { IdentityProvider, IdentityUser } from '../types.js';
 export interface OktaSettings {
   readonly orgUrl: string;
   readonly token: string;
+  /** The injected clock's time: Okta's X-Rate-Limit-Reset is an absolute time. */
+  readonly now?: () => number;
 }
 
 /** Only the Okta user fields Keycard reads. */
@@ -69,6 +71,7 @@ export class OktaProvider implements IdentityProvider {
   private readonly client: Client;
 
   constructor(settings: OktaSettings) {
+    this.now = settings.now ?? Date.now;
     this.client = new Client({
       orgUrl: settings.orgUrl,
       token: settings.token,
@@ -78,11 +81,13 @@ export class OktaProvider implements IdentityProvider {
     });
   }
 
+  private readonly now: () => number;
+
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw classifyOktaError(what, error);
+      throw classifyOktaError(what, error, this.now());
     }
   }
 
@@ -92,7 +97,7 @@ export class OktaProvider implements IdentityProvider {
       return oktaUserSchema.parse(user);
     } catch (error) {
       if ((error as { status?: number }).status === 404) return null;
-      throw classifyOktaError(`look up user ${idOrLogin}`, error);
+      throw classifyOktaError(`look up user ${idOrLogin}`, error, this.now());
     }
   }
 
@@ -132,7 +137,7 @@ export class OktaProvider implements IdentityProvider {
       await this.client.groupApi.unassignUserFromGroup({ groupId, userId });
     } catch (error) {
       // Removing someone who is not a member is done; but an unknown group or user is worth saying.
-      throw classifyOktaError(`remove user ${userId} from group ${groupId}`, error);
+      throw classifyOktaError(`remove user ${userId} from group ${groupId}`, error, this.now());
     }
   }
 
