@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { isValidTimeZone, parseBusinessHours } from './domain/business-hours.js';
 import { formatCatalogIssues, parseCatalog } from './domain/catalog.js';
 import { parseDuration } from './domain/duration.js';
 import { KeycardError } from './domain/errors.js';
@@ -163,6 +164,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   const alert = raw('KEYCARD_ALERT_CHANNEL');
   if (alert && !/^[CGD][A-Z0-9]{2,}$/.test(alert)) {
     problems.push(`KEYCARD_ALERT_CHANNEL: '${alert}' is not a Slack channel id (they look like C012AB3CD; names like #it-alerts are not accepted)`);
+  }
+  const businessHours = raw('KEYCARD_BUSINESS_HOURS');
+  if (businessHours) {
+    const parsedHours = parseBusinessHours(businessHours);
+    if (!parsedHours.ok) problems.push(`KEYCARD_BUSINESS_HOURS: ${parsedHours.message}`);
+  }
+  const timezone = raw('KEYCARD_TIMEZONE');
+  if (timezone && !isValidTimeZone(timezone)) {
+    problems.push(`KEYCARD_TIMEZONE: '${timezone}' is not an IANA time zone; use a name like UTC, Europe/Berlin or America/New_York`);
   }
   // Jira is the system of record: Keycard does not run without it.
   for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {

@@ -22,6 +22,7 @@ import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/deps.js';
 import { onJobDead } from './workflows/failures.js';
+import { refreshHomes } from './workflows/home.js';
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;
@@ -61,9 +62,21 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
 
   const handle = openDatabase(config.databasePath);
   const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts });
+  // App Home: every audited change queues a re-render of the Homes it concerns, in the change's own
+  // transaction. A failure there must not undo the change itself: the Home is re-rendered when opened.
+  const homeViewers = new Set<string>();
+  store.audit.onAppend = (event) => {
+    try {
+      refreshHomes(store, homeViewers, event);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error), action: event.action, requestId: event.requestId }, 'App Home refresh not queued');
+    }
+  };
 
   const providers: IdentityProviders = {};
   const limits: Partial<Record<string, TokenBucket>> = {};
+  // Turns booked by held-back jobs (job id -> time): in memory, so after a restart they simply book again.
+  const turns = new Map<string, number>();
   if (config.okta) {
     providers.okta = new OktaProvider({ orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal(), now: () => clock.now().getTime() });
     limits.okta = new TokenBucket(config.okta.callsPerMinute);
@@ -79,10 +92,18 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const webClient = createSlackWebClient(config.slack.botToken.reveal(), config.slack.apiUrl);
   const notifier = new SlackNotifier(webClient, config.alertChannel, logger);
 
+  // The bot's identity from the start-up check, handed to Bolt so it does not call auth.test again on its
+  // own: Bolt fires that call when the app is built and awaits it only on the first event, so a failure
+  // before then (Slack unreachable, or a test's fake stopped) would be an unhandled rejection.
+  const botIdentity: { value?: { readonly botUserId: string; readonly botId: string } } = {};
   if (options.healthChecks ?? true) {
+    const slackCheck = webClient.auth.test().then((res) => {
+      if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
+      return res;
+    });
     const checks: Array<[string, Promise<unknown>]> = [
       ['Jira', ticketing.checkHealth()],
-      ['Slack', webClient.auth.test()],
+      ['Slack', slackCheck],
       ...Object.entries(providers).map(([kind, p]) => [kind, p.checkHealth()] as [string, Promise<unknown>]),
     ];
     const failures: string[] = [];
@@ -113,9 +134,22 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     jiraFields: config.jira.fields,
     timing: config.timing,
     profileProvider: config.okta ? 'okta' : null,
-    throttle: (provider, calls) => {
-      const wait = limits[provider]?.take(calls, clock.now().getTime()) ?? 0;
-      if (wait > 0) throw new ThrottledError(`${provider} rate limit: waiting ${wait} ms`, wait);
+    throttle: (provider, calls, ticket) => {
+      const bucket = limits[provider];
+      if (!bucket) return;
+      const now = clock.now().getTime();
+      const booked = turns.get(ticket);
+      if (booked !== undefined) {
+        if (now >= booked) {
+          turns.delete(ticket);
+          return;
+        }
+        throw new ThrottledError(`${provider} rate limit: waiting ${booked - now} ms for its turn`, booked - now);
+      }
+      const wait = bucket.reserve(calls, now);
+      if (wait === 0) return;
+      turns.set(ticket, now + wait);
+      throw new ThrottledError(`${provider} rate limit: waiting ${wait} ms`, wait);
     },
   };
 
@@ -137,7 +171,9 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       signingSecret: config.slack.signingSecret.reveal(),
       appToken: config.slack.appToken?.reveal() ?? null,
       slackApiUrl: config.slack.apiUrl,
+      ...(botIdentity.value ? { botIdentity: botIdentity.value } : {}),
       health: () => ({ jobs: store.jobs.countByStatus(), activeGrants: store.grants.countActive() }),
+      homeViewers,
       reloadCatalog: () => {
         try {
           const next = loadCatalog(config.catalogPath);

@@ -70,14 +70,38 @@ function stageProblem(stage: ApprovalStage, approverGroups: Catalog['approverGro
   if (stage.kind === 'user' && !isPersonRef(stage.ref)) {
     return `'user:${stage.ref}' does not name a person; ${PERSON_RULE}`;
   }
-  if (stage.kind === 'group' && !Object.hasOwn(approverGroups, stage.name)) {
-    const defined = Object.keys(approverGroups);
-    if (defined.length === 0) return `unknown approver group '${stage.name}'; approverGroups defines none`;
-    const [guess] = closestMatches(stage.name, defined, 1);
-    const hint = guess === undefined ? '' : ` (did you mean 'group:${guess}'?)`;
-    return `unknown approver group '${stage.name}'${hint}; defined: ${defined.join(', ')}`;
-  }
+  if (stage.kind === 'group') return unknownGroupProblem(stage.name, approverGroups, 'group:');
   return null;
+}
+
+/** Why `name` is not a defined approver group (with the closest name as written, `prefix` + name), or null. */
+function unknownGroupProblem(name: string, approverGroups: Catalog['approverGroups'], prefix: string): string | null {
+  if (Object.hasOwn(approverGroups, name)) return null;
+  const defined = Object.keys(approverGroups);
+  if (defined.length === 0) return `unknown approver group '${name}'; approverGroups defines none`;
+  const [guess] = closestMatches(name, defined, 1);
+  const hint = guess === undefined ? '' : ` (did you mean '${prefix}${guess}'?)`;
+  return `unknown approver group '${name}'${hint}; defined: ${defined.join(', ')}`;
+}
+
+/**
+ * Reads `fallback` (on an app or a role): the approverGroups entry a stage is offered to when nobody
+ * decides within KEYCARD_ESCALATE_AFTER. Absent: the admins.
+ */
+export function readFallback(r: Reader, map: MapEntries, approverGroups: Catalog['approverGroups']): { fallback?: string } {
+  const entry = map.entries.get('fallback');
+  if (entry === undefined) return {};
+  const name = scalarText(entry.node);
+  if (name === null || name.trim() === '') {
+    report(r, entry.line, entry.path, `fallback must name an approverGroups entry; got ${describeNode(entry.node)}`);
+    return {};
+  }
+  const problem = unknownGroupProblem(name, approverGroups, '');
+  if (problem !== null) {
+    report(r, entry.line, entry.path, problem);
+    return {};
+  }
+  return { fallback: name };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   scalarText,
 } from './catalog-yaml.js';
 import type { Entry, MapEntries, Reader } from './catalog-yaml.js';
-import { PERSON_RULE, readApproval, readTiming } from './catalog-policy.js';
+import { PERSON_RULE, readApproval, readFallback, readTiming } from './catalog-policy.js';
 import { isPersonRef } from './routing.js';
 import type {
   Catalog,
@@ -26,8 +26,8 @@ import type {
 } from './types.js';
 
 const TOP_KEYS = ['version', 'approverGroups', 'apps'] as const;
-const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'roles'] as const;
-const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend'] as const;
+const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'fallback', 'roles'] as const;
+const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback'] as const;
 const PROVIDERS: readonly ProviderKind[] = ['okta', 'entra', 'google', 'manual'];
 
 const SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -155,6 +155,7 @@ function readApp(
   const category = map.entries.has('category') ? readText(r, map, 'category', NAME_MAX, false) : undefined;
   const owner = readPerson(r, map, 'owner');
   const provider = readProvider(r, map);
+  const fallback = readFallback(r, map, approverGroups);
   const roles = readRoles(r, map, provider, approverGroups);
   if (
     id === undefined ||
@@ -165,7 +166,7 @@ function readApp(
   ) {
     return undefined;
   }
-  return { id, name, description, ...(category === undefined ? {} : { category }), owner, provider, roles };
+  return { id, name, description, ...(category === undefined ? {} : { category }), owner, provider, ...fallback, roles };
 }
 
 function readRoles(
@@ -203,9 +204,10 @@ function readRole(
   const groups = readGroups(r, map, provider);
   const approval = readApproval(r, map, approverGroups);
   const timing = readTiming(r, map);
+  const fallback = readFallback(r, map, approverGroups);
   if (id === undefined || name === undefined || description === undefined || groups === undefined) return undefined;
   if (approval === undefined || timing === undefined) return undefined;
-  return { id, name, description, groups, approval, ...timing };
+  return { id, name, description, groups, approval, ...timing, ...fallback };
 }
 
 function readId(r: Reader, map: MapEntries, seen: Map<string, number>, what: 'app' | 'role'): string | undefined {

@@ -31,6 +31,18 @@ export class TokenBucket {
     return Math.max(1, Math.ceil((1 - this.tokens) / this.perMs));
   }
 
+  /**
+   * Books `n` calls: returns 0 when they may go now, else how long until their turn. Unlike `take`, a
+   * booking is always made, so callers that must wait get turns spread out at the bucket's rate instead
+   * of all waking together and asking again.
+   */
+  reserve(n: number, nowMs: number): number {
+    this.refill(nowMs);
+    const before = this.tokens;
+    this.tokens -= n;
+    return before >= 1 ? 0 : Math.max(1, Math.ceil((1 - before) / this.perMs));
+  }
+
   private refill(nowMs: number): void {
     if (this.updatedAt !== null && nowMs > this.updatedAt) {
       this.tokens = Math.min(this.burst, this.tokens + (nowMs - this.updatedAt) * this.perMs);

@@ -27,6 +27,8 @@ export interface CatalogRole {
   readonly maxDurationMs?: number;
   /** How an extension of a time-bound grant is decided: `auto` grants it, `approval` re-runs the chain. */
   readonly extend?: 'auto' | 'approval';
+  /** The approverGroups entry a stage of this role is offered to when undecided too long; wins over the app's. */
+  readonly fallback?: string;
 }
 
 export interface CatalogApp {
@@ -38,6 +40,8 @@ export interface CatalogApp {
   /** Email or Slack user id of the app owner (the `owner` stage). */
   readonly owner: string;
   readonly provider: ProviderKind;
+  /** The approverGroups entry a stage is offered to when undecided too long (default: the admins). */
+  readonly fallback?: string;
   readonly roles: readonly CatalogRole[];
 }
 

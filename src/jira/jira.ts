@@ -107,7 +107,13 @@ export class JiraTicketing implements Ticketing {
     const match = available.transitions?.find((t) => t.name?.toLowerCase() === wanted || t.to?.name?.toLowerCase() === wanted);
     if (!match?.id) return false;
     const id = match.id;
-    await this.call(`move ${key} to ${name}`, () => this.client.issues.doTransition({ issueIdOrKey: key, transition: { id } }));
+    try {
+      await this.client.issues.doTransition({ issueIdOrKey: key, transition: { id } });
+    } catch (error) {
+      // The issue moved between reading and applying (someone else transitioned it): nothing to apply now.
+      if ((error as { status?: number }).status === 400) return false;
+      throw classifyJiraError(`move ${key} to ${name}`, error);
+    }
     return true;
   }
 

@@ -2,10 +2,13 @@
  * Maps each job kind to the workflow that carries it out.
  */
 import type { SideEffectDeps } from '../workflows/deps.js';
+import { escalateStepJob } from '../workflows/escalate.js';
 import { deprovisionJob } from '../workflows/expire.js';
+import { homeJob } from '../workflows/home.js';
 import { commentJob, createIssueJob, fieldsJob, transitionJob } from '../workflows/jira-sync.js';
 import { alertJob, approverDmJob, dmJob, updateStepJob } from '../workflows/notify.js';
 import { provisionJob } from '../workflows/provision.js';
+import { requestReceiptJob } from '../workflows/receipt.js';
 import { routeStageJob } from '../workflows/route.js';
 import { grantNoticeJob } from '../workflows/warn.js';
 import type { JobHandlers } from './worker.js';
@@ -20,9 +23,12 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'slack.update_step': (job) => updateStepJob(deps, job),
     'slack.alert': (job) => alertJob(deps, job),
     'slack.grant_notice': (job) => grantNoticeJob(deps, job),
+    'slack.request_receipt': (job) => requestReceiptJob(deps, job),
+    'approval.escalate': (job) => escalateStepJob(deps, job),
     'jira.fields': (job) => fieldsJob(deps, job),
     'approval.route': (job) => routeStageJob(deps, job),
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),
+    'slack.home': (job) => homeJob(deps, job),
   };
 }

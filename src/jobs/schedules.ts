@@ -6,6 +6,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/deps.js';
 import { sweepExpired } from '../workflows/expire.js';
+import { sweepApprovals } from '../workflows/reminders.js';
 import { sweepWarnings } from '../workflows/warn.js';
 
 export interface Schedules {
@@ -14,18 +15,26 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string }, logger: Logger, enabled = true): Schedules {
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
     const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
     if (started > 0 || warned > 0) logger.info({ removals: started, warnings: warned }, 'expiry sweep');
   };
+  const runApprovals = () => {
+    const { reminded, escalated, expired } = sweepApprovals(deps);
+    if (reminded > 0 || escalated > 0 || expired > 0) logger.info({ reminded, escalated, expired }, 'approvals sweep');
+  };
   const tasks: ScheduledTask[] = enabled
-    ? [cron.schedule(expressions.expiry, runExpiry, { name: 'expiry', noOverlap: true, timezone: 'UTC' })]
+    ? [
+        cron.schedule(expressions.expiry, runExpiry, { name: 'expiry', noOverlap: true, timezone: 'UTC' }),
+        cron.schedule(expressions.approvals, runApprovals, { name: 'approvals', noOverlap: true, timezone: 'UTC' }),
+      ]
     : [];
   return {
     runAll() {
       runExpiry();
+      runApprovals();
     },
     async stop() {
       for (const task of tasks) await task.destroy();

@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/deps.js';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import { registerApprovalListeners } from './listeners/approval.js';
+import { registerCancelListeners } from './listeners/cancel.js';
 import { registerGrantListeners } from './listeners/grants.js';
+import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners } from './listeners/request.js';
 
 export interface SlackAppOptions {
@@ -18,6 +20,10 @@ export interface SlackAppOptions {
   /** Answers GET /healthz: throws when the process should not receive traffic. */
   readonly health: () => Record<string, unknown>;
   readonly reloadCatalog: CatalogReloader;
+  /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
+  readonly homeViewers?: Set<string>;
+  /** The bot's ids when start-up already asked Slack (auth.test); Bolt then skips its own call. */
+  readonly botIdentity?: { readonly botUserId: string; readonly botId: string };
 }
 
 /** Bolt speaks its own logger interface; route it into pino. */
@@ -50,6 +56,7 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
   const socketMode = options.appToken !== null;
   const app = new App({
     token: options.botToken,
+    ...(options.botIdentity ? { botUserId: options.botIdentity.botUserId, botId: options.botIdentity.botId } : {}),
     signingSecret: options.signingSecret,
     ...(socketMode ? { socketMode: true, appToken: options.appToken ?? undefined } : {}),
     logger: boltLogger(deps.logger),
@@ -92,7 +99,9 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
   registerRequestListeners(app, deps);
   registerApprovalListeners(app, deps);
   registerGrantListeners(app, deps);
+  registerCancelListeners(app, deps);
   registerAdminListeners(app, deps, options.reloadCatalog);
+  registerHomeListeners(app, deps, options.homeViewers ?? new Set());
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -6,9 +6,12 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, SlackDirectory, SlackProfile } from '../workflows/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile } from '../workflows/ports.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
+import { buildHomeView } from './blocks/home.js';
+import type { HomeData } from '../workflows/home.js';
+import { buildRequestReceiptBlocks, requestReceiptText } from './blocks/request-receipt.js';
 
 /** Slack errors that will not go away by trying again. */
 const PERMANENT_SLACK_ERRORS = new Set([
@@ -135,6 +138,13 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     );
   }
 
+  async sendRequestReceipt(userSlackId: string, receipt: RequestReceipt): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: userSlackId, text: requestReceiptText(receipt), blocks: buildRequestReceiptBlocks(receipt) }),
+    );
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
   async sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef> {
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({ channel: userSlackId, text: grantNoticeText(notice), blocks: buildGrantNoticeBlocks(notice) }),
@@ -145,6 +155,10 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text, mrkdwn: true }));
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async publishHome(userSlackId: string, home: HomeData): Promise<void> {
+    await this.call('views.publish', () => this.client.views.publish({ user_id: userSlackId, view: buildHomeView(home) }));
   }
 
   async sendAlert(text: string): Promise<void> {

@@ -45,6 +45,12 @@ export type VerifyResult =
   | { readonly ok: false; readonly count: number; readonly brokenAt: number; readonly problem: string };
 
 export class AuditRepo {
+  /**
+   * Called with every appended event, inside the same transaction (so what it enqueues commits with the
+   * change the event records). Set by the composition root; App Home refreshes hang off it.
+   */
+  onAppend: (event: AuditEvent) => void = () => {};
+
   constructor(private readonly db: Db) {}
 
   /** Appends one event; call inside the transaction of the change it records. */
@@ -61,11 +67,13 @@ export class AuditRepo {
       data: input.data ?? {},
     };
     const hash = hashEvent(prevHash, row);
-    return this.db
+    const event = this.db
       .insert(auditEvents)
       .values({ ...row, prevHash, hash })
       .returning()
       .get();
+    this.onAppend(event);
+    return event;
   }
 
   forRequest(requestId: number): AuditEvent[] {

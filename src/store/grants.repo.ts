@@ -1,7 +1,7 @@
 /**
  * Grants: a membership Keycard gave, from the moment the IdP confirmed it until it ended.
  */
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { grants } from './schema.js';
 
@@ -107,5 +107,32 @@ export class GrantsRepo {
 
   countActive(): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(grants).where(eq(grants.status, 'active')).get()?.n ?? 0;
+  }
+
+  /** One page of the user's active grants: time-bound ones first, soonest end first, then standing ones (App Home). */
+  activePageFor(userSlackId: string, limit: number, offset: number): GrantRow[] {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.userSlackId, userSlackId), eq(grants.status, 'active')))
+      .orderBy(sql`${grants.endsAt} IS NULL`, asc(grants.endsAt), asc(grants.id))
+      .limit(limit)
+      .offset(offset)
+      .all();
+  }
+
+  countActiveFor(userSlackId: string): number {
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(grants)
+        .where(and(eq(grants.userSlackId, userSlackId), eq(grants.status, 'active')))
+        .get()?.n ?? 0
+    );
+  }
+
+  /** Active grants with an end time: the elevated access an admin keeps an eye on. */
+  countActiveTimeBound(): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(grants).where(and(eq(grants.status, 'active'), isNotNull(grants.endsAt))).get()?.n ?? 0;
   }
 }

@@ -15,10 +15,13 @@ export type JobKind =
   | 'slack.update_step'
   | 'slack.alert'
   | 'slack.grant_notice'
+  | 'slack.request_receipt'
+  | 'approval.escalate'
   | 'jira.fields'
   | 'approval.route'
   | 'idp.provision'
-  | 'idp.deprovision';
+  | 'idp.deprovision'
+  | 'slack.home';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 export type Job = typeof jobs.$inferSelect;
@@ -34,12 +37,20 @@ export interface EnqueueInput {
   readonly runAt?: Date;
 }
 
-/** A job is held back while an earlier job of its order key, or of its after key, is unfinished or dead. */
+/**
+ * A job is held back while an earlier job of its order key, or of its after key, is unfinished or dead.
+ * Two separate lookups (not one with OR) so each uses the (order_key, status) index.
+ */
 const unblocked = sql`NOT EXISTS (
   SELECT 1 FROM jobs AS earlier
-  WHERE earlier.id < ${jobs.id}
+  WHERE earlier.order_key = ${jobs.orderKey}
     AND earlier.status IN ('pending', 'running', 'dead')
-    AND (earlier.order_key = ${jobs.orderKey} OR earlier.order_key = ${jobs.afterKey}))`;
+    AND earlier.id < ${jobs.id})
+  AND (${jobs.afterKey} IS NULL OR NOT EXISTS (
+  SELECT 1 FROM jobs AS earlier
+  WHERE earlier.order_key = ${jobs.afterKey}
+    AND earlier.status IN ('pending', 'running', 'dead')
+    AND earlier.id < ${jobs.id}))`;
 
 export class JobsRepo {
   /** Called after every enqueue so the worker wakes at once (it runs after the transaction commits). */

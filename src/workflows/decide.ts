@@ -59,6 +59,8 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
     if (!step || !request) return refuse(deps, input, step, 'unknown_step');
     if (input.actorSlackId === request.requesterSlackId) return refuse(deps, input, step, 'requester');
     if (!step.approvers.includes(input.actorSlackId)) return refuse(deps, input, step, 'not_approver');
+    // Closed without a decision (the request was cancelled or expired): say what became of the request.
+    if (step.status === 'cancelled') return { kind: 'not_open', status: request.status };
     if (step.status !== 'pending') {
       return { kind: 'already_decided', by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? now.getTime()), status: step.status };
     }

@@ -46,7 +46,7 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly directory: SlackDirectory;
   readonly jiraTransitions: JiraTransitions;
   /** Holds calls back to stay under each provider's rate limit: throws ThrottledError when it must wait. */
-  readonly throttle: (provider: string, calls: number) => void;
+  readonly throttle: (provider: string, calls: number, ticket: string) => void;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
 }

@@ -39,6 +39,11 @@ export function enqueueDm(store: Store, to: string, text: string, now: Date, req
   store.jobs.enqueue({ kind: 'slack.dm', payload: { to, text }, orderKey: dmKey(to), requestId }, now);
 }
 
+/** The requester's "filed as ACCESS-1" DM with Cancel; rendered when sent, so it shows the request as it is then. */
+export function enqueueRequestReceipt(store: Store, requestId: number, requesterSlackId: string, now: Date): void {
+  store.jobs.enqueue({ kind: 'slack.request_receipt', payload: { requestId }, orderKey: dmKey(requesterSlackId), requestId }, now);
+}
+
 export function enqueueAlert(store: Store, text: string, now: Date, requestId: number | null = null): void {
   store.jobs.enqueue({ kind: 'slack.alert', payload: { text }, requestId }, now);
 }

@@ -42,7 +42,7 @@ export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<vo
   if (!request) return;
   const provider = providerFor(deps, grant.provider);
   if (grant.idpUserId) {
-    deps.throttle(grant.provider, grant.groups.length);
+    deps.throttle(grant.provider, grant.groups.length, `job:${job.id}`);
     for (const group of grant.groups) await provider.removeFromGroup(grant.idpUserId, group);
   }
 

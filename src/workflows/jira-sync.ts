@@ -10,9 +10,8 @@ import type { Job } from '../store/jobs.repo.js';
 import type { RequestRow } from '../store/requests.repo.js';
 import type { SideEffectDeps } from './deps.js';
 import type { TransitionPoint } from './effects.js';
-import { enqueueDm } from './effects.js';
+import { enqueueRequestReceipt } from './effects.js';
 import { ensureSlackProfile } from './requester.js';
-import { chainWords } from './wording.js';
 
 /** Replaces `<@U123>` with the person's name and email. */
 export async function resolveMentions(deps: SideEffectDeps, text: string): Promise<string> {
@@ -67,7 +66,8 @@ export async function createIssueJob(deps: SideEffectDeps, job: Job): Promise<vo
   store.tx(() => {
     store.requests.update(requestId, { jiraKey: issue.key }, now);
     store.audit.append({ at: now, actor: { kind: 'system', reason: 'jira' }, action: 'jira.created', requestId, data: { key: issue.key, url: issue.url } });
-    enqueueDm(store, request.requesterSlackId, `:memo: Your request #${requestId} for *${what}* is filed as <${issue.url}|${issue.key}>. ${chainWords(request)}.`, now, requestId);
+    // The receipt carries Cancel while the request waits for approval (src/workflows/receipt.ts).
+    enqueueRequestReceipt(store, requestId, request.requesterSlackId, now);
   });
 }
 

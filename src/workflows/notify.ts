@@ -41,11 +41,11 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number): Approva
 }
 
 export async function approverDmJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { stepId, approver } = job.payload as { stepId: number; approver: string };
+  const { stepId, approver, note } = job.payload as { stepId: number; approver: string; note?: string };
   if (deps.store.requests.approverMessage(stepId, approver)) return; // sent before a restart
   const card = buildApprovalCard(deps, stepId);
   if (!card || card.outcome) return; // decided before the card went out: nothing to ask
-  const ref = await deps.notifier.sendApprovalCard(approver, card);
+  const ref = await deps.notifier.sendApprovalCard(approver, note ? { ...card, note } : card);
   deps.store.requests.recordApproverMessage(stepId, approver, ref.channel, ref.ts, deps.clock.now());
 }
 

@@ -1,6 +1,7 @@
 /**
  * Ports the workflows use to reach Slack. The Slack adapter (src/slack/notifier.ts) renders Block Kit.
  */
+import type { HomeData } from './home.js';
 
 export interface MessageRef {
   readonly channel: string;
@@ -32,6 +33,8 @@ export interface ApprovalCard {
   readonly jiraUrl: string | null;
   readonly stageText: string;
   readonly escalationReason: string | null;
+  /** Why this approver is asked now, when the stage was escalated to them (shown on their card only). */
+  readonly note?: string | null;
   /** Present once the step is decided: the card then shows the outcome and no buttons. */
   readonly outcome:
     | null
@@ -50,14 +53,33 @@ export interface GrantNotice {
   readonly extendNote: string | null;
 }
 
+/** The requester's "filed as ACCESS-1" DM, with Cancel while the request waits for approval. */
+export interface RequestReceipt {
+  readonly requestId: number;
+  readonly appName: string;
+  readonly roleName: string;
+  readonly jiraKey: string;
+  readonly jiraUrl: string;
+  /** `Your manager, then the Salesforce owner`, or the auto-approval sentence. */
+  readonly chainText: string;
+  /** True while the request waits for approval: the DM then has a Cancel button. */
+  readonly cancellable: boolean;
+  /** Shown instead of the button once the request is closed, e.g. `Cancelled by you at 14:05 UTC.` */
+  readonly closedNote?: string | null;
+}
+
 export interface Notifier {
   sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef>;
+  /** The requester's receipt for a filed request, with Cancel while it is pending. */
+  sendRequestReceipt(userSlackId: string, receipt: RequestReceipt): Promise<MessageRef>;
   sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef>;
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
   /** A direct message in mrkdwn. */
   sendDm(userSlackId: string, text: string): Promise<MessageRef>;
   /** A message to the alert channel; a no-op (logged) when none is configured. */
   sendAlert(text: string): Promise<void>;
+  /** Publishes (replaces) the person's App Home. */
+  publishHome(userSlackId: string, home: HomeData): Promise<void>;
 }
 
 export interface SlackDirectory {

@@ -30,7 +30,7 @@ export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void
   const provider = providerFor(deps, request.snapshot.provider);
   const userId = request.idpUserId;
   if (!userId) throw new Error(`request ${requestId} has no identity-provider user`);
-  deps.throttle(request.snapshot.provider, request.snapshot.groups.length);
+  deps.throttle(request.snapshot.provider, request.snapshot.groups.length, `job:${job.id}`);
   for (const group of request.snapshot.groups) {
     await provider.addToGroup(userId, group);
   }

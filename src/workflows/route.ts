@@ -28,7 +28,8 @@ function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
   };
 }
 
-async function resolveRef(deps: SideEffectDeps, ref: string): Promise<string | null> {
+/** A catalog person (email or Slack id) as a Slack user id; null when Slack has nobody with that email. */
+export async function resolveRef(deps: SideEffectDeps, ref: string): Promise<string | null> {
   if (SLACK_ID.test(ref)) return ref;
   return deps.directory.userIdByEmail(ref);
 }

@@ -14,6 +14,7 @@ import { Harness, SECRETS, harnessEnv, startFakes } from '../support/harness.js'
 import { PEOPLE, TEST_CATALOG } from '../support/people.js';
 import { SlackDriver } from '../support/slack-driver.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
+import { benchExpiry } from './expiry.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'request') await benchRequestModal(20, 50);
   if (!only || only === 'approval') await benchApproval(20, 50);
+  if (!only || only === 'expiry') await benchExpiry();
 }
 
 main().catch((error: unknown) => {

@@ -28,6 +28,21 @@ describe('TokenBucket', () => {
     expect(calls / 10).toBeGreaterThanOrEqual(limit * 0.9);
   });
 
+  it('books spread-out turns for callers that must wait, still under the limit', () => {
+    const bucket = new TokenBucket(600);
+    const turns: number[] = [];
+    for (let i = 0; i < 2000; i += 1) turns.push(bucket.reserve(1, 0));
+
+    const sorted = [...turns].sort((a, b) => a - b);
+    let maxInWindow = 0;
+    for (let end = 0, start = 0; end < sorted.length; end += 1) {
+      while (sorted[end]! - sorted[start]! >= 60_000) start += 1;
+      maxInWindow = Math.max(maxInWindow, end - start + 1);
+    }
+    expect(maxInWindow).toBeLessThanOrEqual(600);
+    expect(new Set(turns).size).toBeGreaterThan(1900);
+  });
+
   it('lets a job of several calls borrow, and makes the next one wait for the debt', () => {
     const bucket = new TokenBucket(600, 1);
 

@@ -55,7 +55,10 @@ export function buildApprovalCardBlocks(card: ApprovalCard): KnownBlock[] {
     { type: 'section', fields },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Why*\n${quote(card.justification || '(no justification)')}`, 3000) } },
   ];
-  if (card.escalationReason) {
+  if (card.note) {
+    // An approver added by escalation: say why they are asked, not why the stage's first approvers were.
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: ${escapeMrkdwn(card.note)}` }] });
+  } else if (card.escalationReason) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: You're asked as a Keycard admin: ${escapeMrkdwn(card.escalationReason)}.` }] });
   }
   const outcome = outcomeText(card);

@@ -7,6 +7,7 @@ import { formatDateTimeUtc } from '../../domain/format.js';
 import { decideStep, type DecideResult } from '../../workflows/decide.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
 import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK, buildDenyModal } from '../blocks/approval-card.js';
+import { tellUser } from './feedback.js';
 
 /** What the clicker is told when the click did not decide anything. Null when it did. */
 export function decisionFeedback(result: DecideResult): string | null {
@@ -30,11 +31,12 @@ function stepIdOf(value: string | undefined): number {
 }
 
 export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
-  app.action<BlockAction<ButtonAction>>({ action_id: APPROVE_ACTION, type: 'block_actions' }, async ({ ack, body, action, respond }) => {
+  // From App Home there is no response_url (Bolt gives no respond()): tellUser falls back to a DM.
+  app.action<BlockAction<ButtonAction>>({ action_id: APPROVE_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
     const result = decideStep(deps, { stepId: stepIdOf(action.value), actorSlackId: body.user.id, decision: 'approve', reason: null });
     const feedback = decisionFeedback(result);
-    if (feedback) await respond({ response_type: 'ephemeral', replace_original: false, text: feedback });
+    if (feedback) await tellUser({ body, client, respond }, feedback);
   });
 
   app.action<BlockAction<ButtonAction>>({ action_id: DENY_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
@@ -46,7 +48,7 @@ export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
     if (!step || !request || step.status !== 'pending' || request.requesterSlackId === body.user.id || !step.approvers.includes(body.user.id)) {
       const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason: null });
       const feedback = decisionFeedback(result);
-      if (feedback) await respond({ response_type: 'ephemeral', replace_original: false, text: feedback });
+      if (feedback) await tellUser({ body, client, respond }, feedback);
       return;
     }
     await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal(stepId, `${request.snapshot.appName} / ${request.snapshot.roleName}`) });

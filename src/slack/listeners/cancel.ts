@@ -1,0 +1,33 @@
+/**
+ * Cancel on a pending request, from the requester's receipt DM and from App Home (same action id). The
+ * button value only points at a request: `cancelRequest` re-reads it and checks that the clicker asked.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { formatDateTimeUtc } from '../../domain/format.js';
+import { cancelRequest } from '../../workflows/cancel.js';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { REQUEST_CANCEL_ACTION } from '../blocks/action-ids.js';
+import { buildCancelledReceiptBlocks } from '../blocks/request-receipt.js';
+import { tellUser } from './feedback.js';
+
+function requestIdOf(value: string | undefined): number {
+  const id = Number.parseInt(value ?? '', 10);
+  return Number.isSafeInteger(id) && id > 0 ? id : -1;
+}
+
+export function registerCancelListeners(app: App, deps: WorkflowDeps): void {
+  app.action<BlockAction<ButtonAction>>({ action_id: REQUEST_CANCEL_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const result = cancelRequest(deps, requestIdOf(action.value), body.user.id);
+    if (result.kind !== 'cancelled') {
+      await tellUser({ body, client, respond }, result.message);
+      return;
+    }
+    // Clicked in a message (the receipt): it loses its button at once. The confirmation DM is queued either way.
+    const original = body.message?.text;
+    if (body.response_url && typeof original === 'string' && original !== '') {
+      const note = `Cancelled by you at ${formatDateTimeUtc(result.at)}.`;
+      await respond({ replace_original: true, text: original, blocks: buildCancelledReceiptBlocks(original, note) });
+    }
+  });
+}
