@@ -142,6 +142,11 @@ export class JobsRepo {
     this.db.update(jobs).set({ status: 'dead', lastError: error, updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
   }
 
+  /** Closes a dead job that later jobs of its key need not wait for (its error stays on record). */
+  release(id: number, now: Date): void {
+    this.db.update(jobs).set({ status: 'done', updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
+  }
+
   /** After a crash, jobs left `running` did not finish: run them again (handlers are idempotent). */
   resetRunning(now: Date): number {
     return this.db

@@ -15,6 +15,10 @@ const KIND_WORDS: Record<string, string> = {
   'approval.route': 'find the approvers',
   'idp.provision': 'add the user to the identity-provider groups',
   'idp.deprovision': 'remove the user from the identity-provider groups',
+  'slack.grant_notice': 'send an "access ends soon" DM',
+  'slack.request_receipt': 'send the request receipt DM',
+  'approval.escalate': 'escalate an approval',
+  'jira.fields': 'set the Jira access dates',
 };
 
 /** Runs inside the transaction that marks `job` dead. */
@@ -24,6 +28,11 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   const what = KIND_WORDS[job.kind] ?? job.kind;
   store.audit.append({ at: now, actor: { kind: 'system', reason: 'job queue' }, action: 'job.dead', requestId: job.requestId, data: { jobId: job.id, kind: job.kind, attempts: job.attempts, error } });
   if (job.kind === 'slack.alert') return; // nowhere left to say it; the log has it
+  if (job.kind === 'slack.home') {
+    // A Home is re-rendered on the next change or when opened: a failed refresh must not hold back later ones.
+    store.jobs.release(job.id, now);
+    return;
+  }
   const requestId = job.requestId;
   const request = requestId !== null ? store.requests.get(requestId) : undefined;
   const retry = request ? `\`/access-admin retry ${request.id}\`` : `\`/access-admin retry job ${job.id}\``;
