@@ -10,8 +10,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { ThrottledError } from './domain/errors.js';
 import { TokenBucket } from './domain/rate.js';
 import type { Catalog } from './domain/types.js';
-import { OktaProvider } from './identity/okta/okta.js';
-import type { IdentityProviders } from './identity/types.js';
+import { buildProviders } from './identity/registry.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
 import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
@@ -73,12 +72,14 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     }
   };
 
-  const providers: IdentityProviders = {};
+  const providers = buildProviders({
+    ...(config.okta ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() } } : {}),
+    now: () => clock.now().getTime(),
+  });
   const limits: Partial<Record<string, TokenBucket>> = {};
   // Turns booked by held-back jobs (job id -> time): in memory, so after a restart they simply book again.
   const turns = new Map<string, number>();
   if (config.okta) {
-    providers.okta = new OktaProvider({ orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal(), now: () => clock.now().getTime() });
     limits.okta = new TokenBucket(config.okta.callsPerMinute);
   }
   if (!config.jira) throw new Error('Jira settings are required');
@@ -104,7 +105,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     const checks: Array<[string, Promise<unknown>]> = [
       ['Jira', ticketing.checkHealth()],
       ['Slack', slackCheck],
-      ...Object.entries(providers).map(([kind, p]) => [kind, p.checkHealth()] as [string, Promise<unknown>]),
+      ...Object.values(providers).map((p) => [p.kind, p.checkHealth()] as [string, Promise<unknown>]),
     ];
     const failures: string[] = [];
     for (const [name, check] of checks) {

@@ -18,6 +18,19 @@ export interface IdentityUser {
   readonly managerEmail: string | null;
 }
 
+export interface IdentityGroup {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** When a user last signed in; `at` null with `unsupported` when the provider cannot tell (licence, API). */
+export interface LastSignIn {
+  readonly at: Date | null;
+  /** `app` when the answer is for the app asked about, `overall` when only the last sign-in anywhere is known. */
+  readonly scope: 'overall' | 'app';
+  readonly unsupported?: string;
+}
+
 export interface IdentityProvider {
   readonly kind: ProviderKind;
   /** The user whose login or primary email is `email`, or null if there is none. */
@@ -27,6 +40,12 @@ export interface IdentityProvider {
   /** Idempotent: a user not in the group is a success. */
   removeFromGroup(userId: string, groupId: string): Promise<void>;
   isMember(userId: string, groupId: string): Promise<boolean>;
+  /** User ids of every member (all pages). An unknown group is a PermanentError. */
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** Groups whose name starts with `query` (for catalog authors), at most `limit`. */
+  searchGroups(query: string, limit?: number): Promise<IdentityGroup[]>;
+  /** Last sign-in overall, or for one app (the provider's app id) where the provider can tell. */
+  lastSignIn(userId: string, appId?: string): Promise<LastSignIn>;
   /** Fails with a message naming the missing setting or permission. */
   checkHealth(): Promise<void>;
 }

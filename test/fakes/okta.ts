@@ -445,6 +445,14 @@ export class OktaFake extends HttpFake {
       return { status: 200, body: groups.map((g) => this.groupJson(g)) };
     });
 
+    // List groups; `q` is a starts-with match on the group name, as in Okta.
+    this.on('GET', '/api/v1/groups', ({ call }) => {
+      const q = (call.query.get('q') ?? '').toLowerCase();
+      const limit = Number(call.query.get('limit') ?? '200');
+      const groups = [...this.groups.values()].filter((g) => g.name.toLowerCase().startsWith(q)).slice(0, limit);
+      return { status: 200, body: groups.map((g) => this.groupJson(g)) };
+    });
+
     this.on('GET', '/api/v1/groups/:groupId', ({ params }) => {
       const id = params['groupId'] ?? '';
       const group = this.groups.get(id);

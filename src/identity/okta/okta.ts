@@ -5,7 +5,7 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
-import type { IdentityProvider, IdentityUser } from '../types.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 
 export interface OktaSettings {
   readonly orgUrl: string;
@@ -18,6 +18,7 @@ export interface OktaSettings {
 const oktaUserSchema = z.object({
   id: z.string(),
   status: z.string().optional(),
+  lastLogin: z.union([z.date(), z.string()]).nullish(),
   profile: z.object({
     login: z.string(),
     email: z.string().nullish(),
@@ -147,6 +148,36 @@ export class OktaProvider implements IdentityProvider {
       if (group?.id === groupId) return true;
     }
     return false;
+  }
+
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    const users = await this.call(`list members of group ${groupId}`, () => this.client.groupApi.listGroupUsers({ groupId, limit: 1000 }));
+    const ids: string[] = [];
+    try {
+      for await (const user of users) if (user?.id) ids.push(user.id);
+    } catch (error) {
+      throw classifyOktaError(`list members of group ${groupId}`, error, this.now());
+    }
+    return ids;
+  }
+
+  async searchGroups(query: string, limit = 20): Promise<IdentityGroup[]> {
+    const groups = await this.call(`search groups '${query}'`, () => this.client.groupApi.listGroups({ q: query, limit }));
+    const found: IdentityGroup[] = [];
+    for await (const group of groups) {
+      if (group?.id) found.push({ id: group.id, name: group.profile?.name ?? group.id });
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /** Okta's `lastLogin` is the last sign-in anywhere; per-app sign-ins would need the System Log. */
+  async lastSignIn(userId: string): Promise<LastSignIn> {
+    const user = await this.getUser(userId);
+    if (!user) throw new PermanentError(`no Okta user ${userId}`);
+    const raw = user.lastLogin;
+    const at = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw) : null;
+    return { at, scope: 'overall' };
   }
 
   async checkHealth(): Promise<void> {

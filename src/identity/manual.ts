@@ -1,0 +1,41 @@
+/**
+ * The `manual` provider: apps without SSO groups. A person fulfils the access and confirms it in Slack;
+ * Keycard records who and when. There is no directory behind it, so it answers no directory questions
+ * and refuses group changes (the workflows never ask it for them).
+ */
+import { PermanentError } from '../domain/errors.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from './types.js';
+
+export class ManualProvider implements IdentityProvider {
+  readonly kind = 'manual' as const;
+
+  async findUserByEmail(_email: string): Promise<IdentityUser | null> {
+    return null;
+  }
+
+  async addToGroup(): Promise<void> {
+    throw new PermanentError('manual apps are fulfilled by a person, not through group membership');
+  }
+
+  async removeFromGroup(): Promise<void> {
+    throw new PermanentError('manual apps are fulfilled by a person, not through group membership');
+  }
+
+  async isMember(): Promise<boolean> {
+    return false;
+  }
+
+  async listGroupMembers(): Promise<string[]> {
+    return [];
+  }
+
+  async searchGroups(): Promise<IdentityGroup[]> {
+    return [];
+  }
+
+  async lastSignIn(): Promise<LastSignIn> {
+    return { at: null, scope: 'overall', unsupported: 'manual apps have no sign-in record in Keycard' };
+  }
+
+  async checkHealth(): Promise<void> {}
+}
