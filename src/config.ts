@@ -244,6 +244,9 @@ export function missingProviderSettings(config: KeycardConfig, catalog: Catalog)
   const used = new Set<ProviderKind>(catalog.apps.map((a) => a.provider));
   const problems: string[] = [];
   if (used.has('okta') && !config.okta) problems.push('OKTA_ORG_URL and OKTA_API_TOKEN are required: the catalog has apps on provider okta');
+  if (used.has('manual') && !config.alertChannel) {
+    problems.push('KEYCARD_ALERT_CHANNEL is required: the catalog has manual apps, whose fulfilment tasks are posted there');
+  }
   for (const kind of ['entra', 'google'] as const) {
     if (used.has(kind)) problems.push(`the catalog has apps on provider ${kind}, which this version of Keycard does not support yet`);
   }

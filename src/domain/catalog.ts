@@ -26,7 +26,7 @@ import type {
 } from './types.js';
 
 const TOP_KEYS = ['version', 'approverGroups', 'apps'] as const;
-const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'fallback', 'roles'] as const;
+const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'fallback', 'fulfillers', 'roles'] as const;
 const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback'] as const;
 const PROVIDERS: readonly ProviderKind[] = ['okta', 'entra', 'google', 'manual'];
 
@@ -103,6 +103,22 @@ export function isTimeBound(role: CatalogRole): boolean {
   return role.durationsMs !== undefined && role.durationsMs.length > 0;
 }
 
+/** `fulfillers`: the people who carry out grants and removals of a manual app (besides the admins). */
+function readFulfillers(r: Reader, map: MapEntries, provider: string | undefined): readonly string[] | undefined {
+  const entry = map.entries.get('fulfillers');
+  if (entry === undefined) return undefined;
+  if (provider !== undefined && provider !== 'manual') {
+    report(r, entry.keyLine, entry.path, `fulfillers only apply to apps with provider manual (this app uses ${provider})`);
+    return undefined;
+  }
+  const people = readTextList(r, entry, 'fulfillers');
+  if (people === null) return undefined;
+  for (const person of people) {
+    if (!isPersonRef(person.text)) report(r, person.line, entry.path, `'${person.text}' is not a person; ${PERSON_RULE}`);
+  }
+  return people.map((p) => p.text);
+}
+
 function readApproverGroups(r: Reader, entry: Entry): Record<string, readonly string[]> {
   const groups: Record<string, readonly string[]> = {};
   const map = readMap(r, entry, null, 'a map of group names to lists of people');
@@ -157,6 +173,7 @@ function readApp(
   const provider = readProvider(r, map);
   const fallback = readFallback(r, map, approverGroups);
   const roles = readRoles(r, map, provider, approverGroups);
+  const fulfillers = readFulfillers(r, map, provider);
   if (
     id === undefined ||
     name === undefined ||
@@ -166,7 +183,7 @@ function readApp(
   ) {
     return undefined;
   }
-  return { id, name, description, ...(category === undefined ? {} : { category }), owner, provider, ...fallback, roles };
+  return { id, name, description, ...(category === undefined ? {} : { category }), owner, provider, ...fallback, ...(fulfillers ? { fulfillers } : {}), roles };
 }
 
 function readRoles(

@@ -42,6 +42,8 @@ export interface CatalogApp {
   readonly provider: ProviderKind;
   /** The approverGroups entry a stage is offered to when undecided too long (default: the admins). */
   readonly fallback?: string;
+  /** Manual apps: who may confirm grants and removals, besides the admins (emails or Slack ids). */
+  readonly fulfillers?: readonly string[];
   readonly roles: readonly CatalogRole[];
 }
 

@@ -11,6 +11,7 @@ import { provisionJob } from '../workflows/provision.js';
 import { requestReceiptJob } from '../workflows/receipt.js';
 import { routeStageJob } from '../workflows/route.js';
 import { grantNoticeJob } from '../workflows/warn.js';
+import { taskJob, updateTaskJob } from '../workflows/fulfil.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -23,6 +24,8 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'slack.update_step': (job) => updateStepJob(deps, job),
     'slack.alert': (job) => alertJob(deps, job),
     'slack.grant_notice': (job) => grantNoticeJob(deps, job),
+    'slack.task': (job) => taskJob(deps, job),
+    'slack.update_task': (job) => updateTaskJob(deps, job),
     'slack.request_receipt': (job) => requestReceiptJob(deps, job),
     'approval.escalate': (job) => escalateStepJob(deps, job),
     'jira.fields': (job) => fieldsJob(deps, job),

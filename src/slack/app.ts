@@ -9,6 +9,7 @@ import { registerAdminListeners, type CatalogReloader } from './listeners/admin.
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerCancelListeners } from './listeners/cancel.js';
 import { registerGrantListeners } from './listeners/grants.js';
+import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners } from './listeners/request.js';
 
@@ -99,6 +100,7 @@ export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): Sl
   registerRequestListeners(app, deps);
   registerApprovalListeners(app, deps);
   registerGrantListeners(app, deps);
+  registerTaskListeners(app, deps);
   registerCancelListeners(app, deps);
   registerAdminListeners(app, deps, options.reloadCatalog);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());

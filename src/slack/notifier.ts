@@ -6,9 +6,10 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile } from '../workflows/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile, TaskCard } from '../workflows/ports.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
+import { buildTaskCardBlocks, taskCardText } from './blocks/task-card.js';
 import { buildHomeView } from './blocks/home.js';
 import type { HomeData } from '../workflows/home.js';
 import { buildRequestReceiptBlocks, requestReceiptText } from './blocks/request-receipt.js';
@@ -150,6 +151,20 @@ export class SlackNotifier implements Notifier, SlackDirectory {
       this.client.chat.postMessage({ channel: userSlackId, text: grantNoticeText(notice), blocks: buildGrantNoticeBlocks(notice) }),
     );
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async sendTask(card: TaskCard): Promise<MessageRef | null> {
+    if (!this.alertChannel) {
+      this.logger.error({ taskId: card.taskId }, 'manual fulfilment task not posted: KEYCARD_ALERT_CHANNEL is not set');
+      return null;
+    }
+    const channel = this.alertChannel;
+    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel, text: taskCardText(card), blocks: buildTaskCardBlocks(card) }));
+    return { channel: res.channel ?? channel, ts: res.ts ?? '' };
+  }
+
+  async updateTask(ref: MessageRef, card: TaskCard): Promise<void> {
+    await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: taskCardText(card), blocks: buildTaskCardBlocks(card) }));
   }
 
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {

@@ -15,6 +15,8 @@ export type JobKind =
   | 'slack.update_step'
   | 'slack.alert'
   | 'slack.grant_notice'
+  | 'slack.task'
+  | 'slack.update_task'
   | 'slack.request_receipt'
   | 'approval.escalate'
   | 'jira.fields'

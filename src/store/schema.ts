@@ -161,3 +161,27 @@ export const auditEvents = sqliteTable(
   },
   (t) => [index('audit_request_idx').on(t.requestId)],
 );
+
+/** A task for a person: carry out (`grant`) or undo (`revoke`) access to a manual app, confirmed in Slack. */
+export const fulfilmentTasks = sqliteTable(
+  'fulfilment_tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    grantId: integer('grant_id'),
+    kind: text('kind').notNull(),
+    /** For `revoke`: why the access ends (expired, relinquished, revoked). */
+    reason: text('reason'),
+    status: text('status').notNull(),
+    /** Slack ids who may confirm, besides the admins (resolved from the catalog's fulfillers). */
+    fulfillers: text('fulfillers', { mode: 'json' }).$type<string[]>().notNull(),
+    channel: text('channel'),
+    ts: text('ts'),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('fulfilment_tasks_request_idx').on(t.requestId)],
+);

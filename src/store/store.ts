@@ -6,6 +6,7 @@ import type { DbHandle } from './db.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { RequestsRepo } from './requests.repo.js';
+import { TasksRepo } from './tasks.repo.js';
 
 export interface StoreOptions {
   readonly jobMaxAttempts: number;
@@ -16,6 +17,7 @@ export class Store {
   readonly grants: GrantsRepo;
   readonly jobs: JobsRepo;
   readonly audit: AuditRepo;
+  readonly tasks: TasksRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -25,6 +27,7 @@ export class Store {
     this.grants = new GrantsRepo(handle.db);
     this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
     this.audit = new AuditRepo(handle.db);
+    this.tasks = new TasksRepo(handle.db);
   }
 
   /**

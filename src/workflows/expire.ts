@@ -9,6 +9,7 @@ import { formatDuration } from '../domain/duration.js';
 import type { Job } from '../store/jobs.repo.js';
 import type { WorkflowDeps } from './deps.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
+import { openTask } from './fulfil.js';
 import { enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueJiraTransition } from './effects.js';
 
 export type EndReason = 'expired' | 'revoked' | 'relinquished';
@@ -40,6 +41,11 @@ export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<vo
   if (!grant || grant.status !== 'ending') return;
   const request = store.requests.get(grant.requestId);
   if (!request) return;
+  if (grant.provider === 'manual') {
+    // The grant ends only when a person confirms the removal (src/workflows/fulfil.ts).
+    await openTask(deps, request, 'revoke', grant.id, reason);
+    return;
+  }
   const provider = providerFor(deps, grant.provider);
   if (grant.idpUserId) {
     deps.throttle(grant.provider, grant.groups.length, `job:${job.id}`);

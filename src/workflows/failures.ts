@@ -3,7 +3,7 @@
  */
 import type { Job } from '../store/jobs.repo.js';
 import type { WorkflowDeps } from './deps.js';
-import { enqueueAlert, enqueueDm, enqueueJiraComment, enqueueRoute } from './effects.js';
+import { enqueueAlert, enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueProvision, enqueueRoute } from './effects.js';
 
 const KIND_WORDS: Record<string, string> = {
   'jira.create': 'create the Jira issue',
@@ -61,6 +61,12 @@ export function retryRequest(deps: WorkflowDeps, requestId: number, adminSlackId
     if (!request) return { kind: 'not_found' } as const;
     const failed = request.status === 'failed';
     if (failed) store.requests.transition(requestId, ['failed'], 'approved', now, { failureReason: null });
+    // A manual app has no dead job to re-run: provisioning opens a new fulfilment task.
+    if (failed && request.snapshot.provider === 'manual') enqueueProvision(store, requestId, now);
+    const endingManual = request.snapshot.provider === 'manual' ? store.grants.forRequest(requestId) : undefined;
+    if (endingManual?.status === 'ending' && !store.tasks.openFor(requestId, 'revoke')) {
+      enqueueDeprovision(store, requestId, endingManual.id, 'revoked', now);
+    }
     let jobs = store.jobs.retryDead({ requestId }, now);
     if (request.status === 'pending_approval' && !store.requests.stepFor(requestId, request.currentStage)) {
       // Routing found nobody earlier (see route.ts): try again with today's catalog and admins.

@@ -68,7 +68,27 @@ export interface RequestReceipt {
   readonly closedNote?: string | null;
 }
 
+/** A manual app's to-do for IT in the alert channel: grant or remove access by hand, then confirm. */
+export interface TaskCard {
+  readonly taskId: number;
+  readonly kind: 'grant' | 'revoke';
+  readonly requestId: number;
+  readonly userSlackId: string;
+  readonly userEmail: string | null;
+  readonly appName: string;
+  readonly roleName: string;
+  readonly durationText: string | null;
+  readonly jiraKey: string | null;
+  readonly jiraUrl: string | null;
+  readonly fulfillers: readonly string[];
+  /** Present once someone confirmed: the card then shows it and no buttons. */
+  readonly outcome: null | { readonly status: 'done' | 'failed'; readonly by: string; readonly at: Date };
+}
+
 export interface Notifier {
+  /** Posts a task card to the alert channel; null when no alert channel is configured. */
+  sendTask(card: TaskCard): Promise<MessageRef | null>;
+  updateTask(ref: MessageRef, card: TaskCard): Promise<void>;
   sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef>;
   /** The requester's receipt for a filed request, with Cancel while it is pending. */
   sendRequestReceipt(userSlackId: string, receipt: RequestReceipt): Promise<MessageRef>;

@@ -9,6 +9,7 @@ import type { Job } from '../store/jobs.repo.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
 import { enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueJiraTransition } from './effects.js';
 import { ensureIdpProfile } from './requester.js';
+import { openTask } from './fulfil.js';
 
 export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void> {
   const { requestId } = job.payload as { requestId: number };
@@ -27,6 +28,11 @@ export async function provisionJob(deps: SideEffectDeps, job: Job): Promise<void
   if (!request || request.status !== 'provisioning') return;
 
   request = await ensureIdpProfile(deps, request);
+  if (request.snapshot.provider === 'manual') {
+    // No groups to change: a person does it and confirms in Slack.
+    await openTask(deps, request, 'grant', null, null);
+    return;
+  }
   const provider = providerFor(deps, request.snapshot.provider);
   const userId = request.idpUserId;
   if (!userId) throw new Error(`request ${requestId} has no identity-provider user`);

@@ -96,8 +96,8 @@ describe('parseCatalog rules', () => {
     ['approver groups are not empty', [replace(3, '  security: []')], 3, 'approverGroups.security', "approver group 'security' is empty; list at least one person"],
     ['apps is required', [remove(4), remove(5), remove(6), remove(7), remove(8), remove(9), remove(10), remove(11), remove(12), remove(13), remove(14), remove(15), remove(16), remove(17)], 1, 'apps', "missing required key 'apps'; list the requestable apps"],
     ['apps is a list', [replace(4, 'apps: salesforce'), remove(5), remove(6), remove(7), remove(8), remove(9), remove(10), remove(11), remove(12), remove(13), remove(14), remove(15), remove(16), remove(17)], 4, 'apps', "apps must be a list; got 'salesforce'"],
-    ['an app is a map', [append('  - github')], 18, 'apps[1]', "expected an app: a map with keys id, name, description, category, owner, provider, fallback, roles; got 'github'"],
-    ['app keys are known', [insertAfter(9, '    team: revops')], 10, 'apps[0].team', 'unknown key \'team\'; allowed: id, name, description, category, owner, provider, fallback, roles'],
+    ['an app is a map', [append('  - github')], 18, 'apps[1]', "expected an app: a map with keys id, name, description, category, owner, provider, fallback, fulfillers, roles; got 'github'"],
+    ['app keys are known', [insertAfter(9, '    team: revops')], 10, 'apps[0].team', 'unknown key \'team\'; allowed: id, name, description, category, owner, provider, fallback, fulfillers, roles'],
     ['app ids are slugs', [replace(5, '  - id: Sales Force')], 5, 'apps[0].id', "'Sales Force' is not a valid app id; use 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit"],
     ['app ids are at most 40 characters', [replace(5, `  - id: ${'a'.repeat(41)}`)], 5, 'apps[0].id', `'${'a'.repeat(41)}' is not a valid app id; use 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit`],
     ['app ids are unique', [append(...SECOND_APP.map((line) => line.replace('github', 'salesforce')))], 18, 'apps[1].id', "duplicate app id 'salesforce' in the catalog (first used on line 5)"],
@@ -142,6 +142,7 @@ describe('parseCatalog rules', () => {
     ['extend needs durations', [remove(16), remove(17), append('        extend: auto')], 16, 'apps[0].roles[0].extend', 'extend applies only to time-bound roles; add durations or remove extend'],
     ['an app fallback names a defined group', [insertAfter(9, '    fallback: secuirty')], 10, 'apps[0].fallback', "unknown approver group 'secuirty' (did you mean 'security'?); defined: security"],
     ['a role fallback names a defined group', [insertAfter(17, '        fallback: it-admins')], 18, 'apps[0].roles[0].fallback', 'unknown approver group \'it-admins\'; defined: security'],
+    ['fulfillers belong to manual apps', [insertAfter(9, '    fulfillers: [it@acme.com]')], 10, 'apps[0].fulfillers', 'fulfillers only apply to apps with provider manual (this app uses okta)'],
     ['a fallback is one group name', [insertAfter(17, '        fallback: [security]')], 18, 'apps[0].roles[0].fallback', 'fallback must name an approverGroups entry; got a list'],
     ['a fallback needs approverGroups', [replace(2, 'approverGroups: {}'), remove(3), replace(15, '        approval: [manager]'), insertAfter(9, '    fallback: security')], 9, 'apps[0].fallback', "unknown approver group 'security'; approverGroups defines none"],
   ])('%s', (_rule, edits, line, field, message) => {

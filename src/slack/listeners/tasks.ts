@@ -1,0 +1,23 @@
+/**
+ * Done and Could not do it on manual fulfilment tasks. The button value only points at a task:
+ * `closeTask` re-reads it and checks that the clicker is an admin or one of the app's fulfillers.
+ */
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WorkflowDeps } from '../../workflows/deps.js';
+import { closeTask } from '../../workflows/fulfil.js';
+import { TASK_DONE_ACTION, TASK_FAILED_ACTION } from '../blocks/task-card.js';
+import { tellUser } from './feedback.js';
+
+export function registerTaskListeners(app: App, deps: WorkflowDeps): void {
+  for (const [actionId, outcome] of [
+    [TASK_DONE_ACTION, 'done'],
+    [TASK_FAILED_ACTION, 'failed'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+      await ack();
+      const id = Number.parseInt(action.value ?? '', 10);
+      const result = closeTask(deps, Number.isSafeInteger(id) ? id : -1, body.user.id, outcome);
+      await tellUser({ body, client, respond }, result.kind === 'closed' ? result.text : result.message);
+    });
+  }
+}
