@@ -25,9 +25,22 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
     const { reminded, escalated, expired } = sweepApprovals(deps);
     if (reminded > 0 || escalated > 0 || expired > 0) logger.info({ reminded, escalated, expired }, 'approvals sweep');
   };
+  // On the clock, a mass expiry is marked a batch at a time with a turn of the event loop in between,
+  // so Slack's 3-second acknowledgements never wait behind it.
+  const runExpiryYielding = async () => {
+    const warned = sweepWarnings(deps);
+    let started = 0;
+    for (;;) {
+      const batch = sweepExpired(deps, 500, 1);
+      started += batch;
+      if (batch < 500) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (started > 0 || warned > 0) logger.info({ removals: started, warnings: warned }, 'expiry sweep');
+  };
   const tasks: ScheduledTask[] = enabled
     ? [
-        cron.schedule(expressions.expiry, runExpiry, { name: 'expiry', noOverlap: true, timezone: 'UTC' }),
+        cron.schedule(expressions.expiry, runExpiryYielding, { name: 'expiry', noOverlap: true, timezone: 'UTC' }),
         cron.schedule(expressions.approvals, runApprovals, { name: 'approvals', noOverlap: true, timezone: 'UTC' }),
       ]
     : [];

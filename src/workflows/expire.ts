@@ -14,11 +14,11 @@ import { enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueJiraFields, e
 
 export type EndReason = 'expired' | 'revoked' | 'relinquished';
 
-/** Starts the removal of every due grant; returns how many it started. */
-export function sweepExpired(deps: WorkflowDeps, batchSize = 500): number {
+/** Starts the removal of due grants, at most `maxBatches` batches of `batchSize`; returns how many it started. */
+export function sweepExpired(deps: WorkflowDeps, batchSize = 500, maxBatches = Number.POSITIVE_INFINITY): number {
   const { store } = deps;
   let started = 0;
-  for (;;) {
+  for (let batch = 0; batch < maxBatches; batch += 1) {
     const now = deps.clock.now();
     const due = store.grants.due(now, batchSize);
     if (due.length === 0) return started;
@@ -32,6 +32,7 @@ export function sweepExpired(deps: WorkflowDeps, batchSize = 500): number {
     });
     if (due.length < batchSize) return started;
   }
+  return started;
 }
 
 export async function deprovisionJob(deps: SideEffectDeps, job: Job): Promise<void> {
