@@ -95,6 +95,24 @@ const envSchema = z.object({
   OKTA_ORG_URL: optionalText.pipe(httpsOrLoopback('OKTA_ORG_URL').optional()),
   OKTA_API_TOKEN: optionalText,
   OKTA_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'OKTA_CALLS_PER_MINUTE must be at least 1').optional()),
+  ENTRA_TENANT_ID: optionalText,
+  ENTRA_CLIENT_ID: optionalText,
+  ENTRA_CLIENT_SECRET: optionalText,
+  GRAPH_BASE_URL: optionalText.pipe(httpsOrLoopback('GRAPH_BASE_URL').optional()),
+  // @azure/identity refuses a non-https authority, even on loopback.
+  ENTRA_AUTHORITY_HOST: optionalText.pipe(
+    z.string().url('ENTRA_AUTHORITY_HOST must be a URL like https://login.microsoftonline.com').refine((v) => new URL(v).protocol === 'https:', 'ENTRA_AUTHORITY_HOST must use https://').optional(),
+  ),
+  ENTRA_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'ENTRA_CALLS_PER_MINUTE must be at least 1').optional()),
+  GOOGLE_SERVICE_ACCOUNT_FILE: optionalText,
+  GOOGLE_ADMIN_SUBJECT: optionalText.pipe(z.string().email('GOOGLE_ADMIN_SUBJECT must be the email of a Google Workspace admin').optional()),
+  GOOGLE_API_ROOT: optionalText.pipe(
+    httpsOrLoopback('GOOGLE_API_ROOT')
+      .refine((v) => { const u = new URL(v); return u.pathname === '/' && !u.search && !u.hash; }, 'GOOGLE_API_ROOT must be an origin only (scheme://host:port, no path): the Google client drops any path')
+      .optional(),
+  ),
+  GOOGLE_TOKEN_URL: optionalText.pipe(httpsOrLoopback('GOOGLE_TOKEN_URL').optional()),
+  GOOGLE_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'GOOGLE_CALLS_PER_MINUTE must be at least 1').optional()),
   KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
   KEYCARD_SCHEDULE_APPROVALS: cronExpression('KEYCARD_SCHEDULE_APPROVALS', '30 * * * * *'),
   KEYCARD_WARN_BEFORE_SHORT: durationSetting('KEYCARD_WARN_BEFORE_SHORT', '15m'),
@@ -134,6 +152,24 @@ export interface KeycardConfig {
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
   readonly okta: { readonly orgUrl: string; readonly apiToken: Secret; readonly callsPerMinute: number } | null;
+  readonly entra: {
+    readonly tenantId: string;
+    readonly clientId: string;
+    readonly clientSecret: Secret;
+    /** Graph root including the version, e.g. https://graph.microsoft.com/v1.0. */
+    readonly graphBaseUrl: string;
+    readonly authorityHost: string | null;
+    readonly callsPerMinute: number;
+  } | null;
+  readonly google: {
+    readonly clientEmail: string;
+    readonly privateKey: Secret;
+    readonly adminSubject: string;
+    /** An origin: the Google client keeps only scheme://host:port. */
+    readonly apiRoot: string;
+    readonly tokenUrl: string | null;
+    readonly callsPerMinute: number;
+  } | null;
   readonly schedules: { readonly expiry: string; readonly approvals: string };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
@@ -144,6 +180,25 @@ export class ConfigError extends KeycardError {
   constructor(readonly problems: readonly string[]) {
     super('config', `Keycard cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+/** A Google service-account key file: the error says what is wrong with it (config may not import adapters). */
+function readServiceAccountFile(path: string): { client_email: string; private_key: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error((error as NodeJS.ErrnoException).code === 'ENOENT' ? `the file ${path} does not exist` : `cannot read ${path}: ${String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not JSON (create a JSON key for the service account in the Google Cloud console)`);
+  }
+  const key = z.object({ client_email: z.string().min(1), private_key: z.string().includes('PRIVATE KEY') }).safeParse(json);
+  if (!key.success) throw new Error(`${path} is not a service-account key: it needs client_email and a PEM private_key`);
+  return key.data;
 }
 
 /** Validates the environment. Integration settings are checked as a group: all or none. */
@@ -182,6 +237,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   if (okta.some((name) => raw(name))) {
     for (const name of okta) if (!raw(name)) problems.push(`${name} is required when OKTA_ORG_URL or OKTA_API_TOKEN is set`);
   }
+  const entraNames = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'];
+  if (entraNames.some((name) => raw(name))) {
+    for (const name of entraNames) if (!raw(name)) problems.push(`${name} is required when any of ENTRA_TENANT_ID, ENTRA_CLIENT_ID or ENTRA_CLIENT_SECRET is set`);
+  }
+  const googleNames = ['GOOGLE_SERVICE_ACCOUNT_FILE', 'GOOGLE_ADMIN_SUBJECT'];
+  let googleKey: { client_email: string; private_key: string } | null = null;
+  if (googleNames.some((name) => raw(name))) {
+    for (const name of googleNames) if (!raw(name)) problems.push(`${name} is required when GOOGLE_SERVICE_ACCOUNT_FILE or GOOGLE_ADMIN_SUBJECT is set`);
+    const file = raw('GOOGLE_SERVICE_ACCOUNT_FILE');
+    if (file) {
+      try {
+        googleKey = readServiceAccountFile(file);
+      } catch (error) {
+        problems.push(`GOOGLE_SERVICE_ACCOUNT_FILE: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const admins = (e.KEYCARD_ADMINS ?? '').split(/[\s,]+/).filter(Boolean);
@@ -208,6 +280,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
     okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN), callsPerMinute: e.OKTA_CALLS_PER_MINUTE ?? 600 } : null,
+    entra:
+      e.ENTRA_TENANT_ID && e.ENTRA_CLIENT_ID && e.ENTRA_CLIENT_SECRET
+        ? {
+            tenantId: e.ENTRA_TENANT_ID,
+            clientId: e.ENTRA_CLIENT_ID,
+            clientSecret: new Secret(e.ENTRA_CLIENT_SECRET),
+            graphBaseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
+            authorityHost: e.ENTRA_AUTHORITY_HOST ?? null,
+            // Well under Graph's directory write throttling (thousands of resource units per 10 s per app and tenant).
+            callsPerMinute: e.ENTRA_CALLS_PER_MINUTE ?? 600,
+          }
+        : null,
+    google:
+      googleKey && e.GOOGLE_ADMIN_SUBJECT
+        ? {
+            clientEmail: googleKey.client_email,
+            privateKey: new Secret(googleKey.private_key),
+            adminSubject: e.GOOGLE_ADMIN_SUBJECT,
+            apiRoot: new URL(e.GOOGLE_API_ROOT ?? 'https://admin.googleapis.com').origin,
+            tokenUrl: e.GOOGLE_TOKEN_URL ?? null,
+            // Below the Admin SDK's default per-user quota (2,400 queries a minute), leaving room for other tools.
+            callsPerMinute: e.GOOGLE_CALLS_PER_MINUTE ?? 1500,
+          }
+        : null,
     schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,
@@ -244,12 +340,11 @@ export function missingProviderSettings(config: KeycardConfig, catalog: Catalog)
   const used = new Set<ProviderKind>(catalog.apps.map((a) => a.provider));
   const problems: string[] = [];
   if (used.has('okta') && !config.okta) problems.push('OKTA_ORG_URL and OKTA_API_TOKEN are required: the catalog has apps on provider okta');
+  if (used.has('entra') && !config.entra) problems.push('ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are required: the catalog has apps on provider entra');
   if (used.has('manual') && !config.alertChannel) {
     problems.push('KEYCARD_ALERT_CHANNEL is required: the catalog has manual apps, whose fulfilment tasks are posted there');
   }
-  for (const kind of ['entra', 'google'] as const) {
-    if (used.has(kind)) problems.push(`the catalog has apps on provider ${kind}, which this version of Keycard does not support yet`);
-  }
+  if (used.has('google') && !config.google) problems.push('GOOGLE_SERVICE_ACCOUNT_FILE and GOOGLE_ADMIN_SUBJECT are required: the catalog has apps on provider google');
   return problems;
 }
 

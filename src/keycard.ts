@@ -74,6 +74,27 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
 
   const providers = buildProviders({
     ...(config.okta ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() } } : {}),
+    ...(config.entra
+      ? {
+          entra: {
+            tenantId: config.entra.tenantId,
+            clientId: config.entra.clientId,
+            clientSecret: config.entra.clientSecret.reveal(),
+            graphBaseUrl: config.entra.graphBaseUrl,
+            ...(config.entra.authorityHost ? { authorityHost: config.entra.authorityHost } : {}),
+          },
+        }
+      : {}),
+    ...(config.google
+      ? {
+          google: {
+            credentials: { client_email: config.google.clientEmail, private_key: config.google.privateKey.reveal() },
+            adminSubject: config.google.adminSubject,
+            apiRoot: config.google.apiRoot,
+            ...(config.google.tokenUrl ? { tokenUrl: config.google.tokenUrl } : {}),
+          },
+        }
+      : {}),
     now: () => clock.now().getTime(),
   });
   const limits: Partial<Record<string, TokenBucket>> = {};
@@ -81,6 +102,12 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const turns = new Map<string, number>();
   if (config.okta) {
     limits.okta = new TokenBucket(config.okta.callsPerMinute);
+  }
+  if (config.entra) {
+    limits.entra = new TokenBucket(config.entra.callsPerMinute);
+  }
+  if (config.google) {
+    limits.google = new TokenBucket(config.google.callsPerMinute);
   }
   if (!config.jira) throw new Error('Jira settings are required');
   const ticketing = new JiraTicketing({

@@ -6,10 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 import type { ProviderKind } from '../../src/domain/types.js';
 import { PROVIDER_FACTORIES } from '../../src/identity/registry.js';
+import { entraFixture } from './fixtures/entra.js';
+import { googleFixture } from './fixtures/google.js';
 import { oktaFixture } from './fixtures/okta.js';
 import type { ContractFixture, ContractWorld } from './fixtures/types.js';
 
-const FIXTURES: ContractFixture[] = [oktaFixture];
+const FIXTURES: ContractFixture[] = [oktaFixture, entraFixture, googleFixture];
 
 describe('the provider registry', () => {
   it('has a factory for every provider kind the catalog accepts', () => {

@@ -1,0 +1,339 @@
+/**
+ * Microsoft Entra ID adapter (Microsoft Graph v1.0 through @microsoft/microsoft-graph-client 3, with an
+ * @azure/identity client-credentials token).
+ *
+ * The client runs our own middleware chain, auth -> RetryHandler (no retries) -> HTTPMessageHandler,
+ * rather than the SDK's default: its AuthenticationHandler sends no token to a non-https host (so a
+ * loopback fake would see none), and the job queue, not the SDK, owns retries and honours Retry-After.
+ */
+import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import {
+  Client,
+  GraphClientError,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import type { z } from 'zod';
+import { PermanentError, RetryableError } from '../../domain/errors.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
+import {
+  USER_FIELDS,
+  checkMemberGroupsSchema,
+  graphGroupSchema,
+  graphManagerSchema,
+  graphMemberSchema,
+  graphSignInSchema,
+  graphUserSchema,
+  pageSchema,
+  toIdentityUser,
+} from './schema.js';
+
+export { toIdentityUser } from './schema.js';
+
+export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
+/** The `@odata.id` Graph wants in a `members/$ref` body is always the public Graph address. */
+const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects/';
+const REQUEST_TIMEOUT_MS = 20_000;
+export const SIGN_IN_UNSUPPORTED = 'needs Entra ID P1 and AuditLog.Read.All';
+
+export interface EntraSettings {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Graph root including the version, default https://graph.microsoft.com/v1.0. */
+  readonly graphBaseUrl?: string;
+  /** Entra authority, default https://login.microsoftonline.com (must be https). */
+  readonly authorityHost?: string;
+  /** Tests inject one; production builds a `ClientSecretCredential` from the settings above. */
+  readonly credential?: TokenCredential;
+  /** The injected clock: Retry-After may be an HTTP date. */
+  readonly now?: () => number;
+}
+
+/** Marks a failed token request; the SDK passes a `GraphClientError` through to us untouched. */
+const TOKEN_FAILURE = Symbol('entra token failure');
+
+/**
+ * A token could not be had. `GraphClientError` resets its prototype in its constructor, so a subclass
+ * would not survive `instanceof`: the failure rides in `customError` instead.
+ */
+function tokenError(reason: unknown): GraphClientError {
+  const error = new GraphClientError(`could not get a Microsoft Graph token: ${reason instanceof Error ? reason.message : String(reason)}`);
+  error.customError = { [TOKEN_FAILURE]: true, reason };
+  return error;
+}
+
+function tokenFailureReason(error: unknown): { name?: string } | null {
+  if (!(error instanceof GraphClientError)) return null;
+  const custom = error.customError as { [TOKEN_FAILURE]?: boolean; reason?: unknown } | undefined;
+  return custom?.[TOKEN_FAILURE] ? ((custom.reason ?? {}) as { name?: string }) : null;
+}
+
+function setHeader(context: Context, name: string, value: string): void {
+  if (typeof Request !== 'undefined' && context.request instanceof Request) {
+    context.request.headers.set(name, value);
+    return;
+  }
+  context.options ??= {};
+  const headers = context.options.headers;
+  if (headers instanceof Headers) headers.set(name, value);
+  else context.options.headers = { ...(headers as Record<string, string> | undefined), [name]: value };
+}
+
+/** Adds `Authorization: Bearer` from the credential to every request, whatever the host's scheme. */
+function bearerMiddleware(credential: TokenCredential, scope: string): Middleware {
+  let next: Middleware | undefined;
+  return {
+    async execute(context: Context): Promise<void> {
+      let token: string;
+      try {
+        const answer = await credential.getToken(scope);
+        if (!answer?.token) throw new Error('the credential returned no token');
+        token = answer.token;
+      } catch (error) {
+        throw tokenError(error);
+      }
+      setHeader(context, 'Authorization', `Bearer ${token}`);
+      context.options ??= {};
+      context.options.signal ??= AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+      if (!next) throw new Error('Entra middleware chain has no next handler');
+      await next.execute(context);
+    },
+    setNext(middleware: Middleware): void {
+      next = middleware;
+    },
+  };
+}
+
+interface GraphFailure {
+  readonly statusCode: number;
+  readonly code: string | null;
+  readonly message: string;
+  readonly headers?: Headers;
+}
+
+function asFailure(error: unknown): GraphFailure {
+  const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; headers?: unknown };
+  return {
+    statusCode: typeof e.statusCode === 'number' ? e.statusCode : -1,
+    code: typeof e.code === 'string' ? e.code : null,
+    message: typeof e.message === 'string' && e.message ? e.message : String(error),
+    headers: e.headers instanceof Headers ? e.headers : undefined,
+  };
+}
+
+function statusOf(error: unknown): number {
+  return asFailure(error).statusCode;
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from `nowMs`. */
+function retryAfterMs(headers: Headers | undefined, nowMs: number): number | undefined {
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(seconds * 1000, 0);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(at - nowMs, 0) : undefined;
+}
+
+/** Graph failures to the queue's error kinds: 429, 5xx and network errors retry; other 4xx are permanent. */
+export function classifyGraphError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+  if (error instanceof PermanentError || error instanceof RetryableError) return error;
+  const reason = tokenFailureReason(error);
+  if (reason) {
+    const message = `Entra ID: ${(error as Error).message} (while trying to ${what}); check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET`;
+    // A refused secret is permanent; an unreachable token endpoint is worth another try.
+    return reason.name === 'AuthenticationError' || reason.name === 'CredentialUnavailableError' ? new PermanentError(message) : new RetryableError(message);
+  }
+  const f = asFailure(error);
+  const detail = `${f.code ? `${f.code}: ` : ''}${f.message}`;
+  if (f.statusCode === 429 || f.statusCode === 503 || f.statusCode === 504) {
+    return new RetryableError(`Microsoft Graph throttled or unavailable while trying to ${what} (HTTP ${f.statusCode})`, retryAfterMs(f.headers, nowMs));
+  }
+  if (f.statusCode === 401 || f.statusCode === 403) {
+    return new PermanentError(`Microsoft Graph refused to ${what} (HTTP ${f.statusCode} ${detail}); check the app registration's application permissions and admin consent`);
+  }
+  if (f.statusCode >= 400 && f.statusCode < 500) return new PermanentError(`Microsoft Graph could not ${what} (HTTP ${f.statusCode} ${detail})`);
+  return new RetryableError(`Microsoft Graph failed to ${what}: ${f.statusCode > 0 ? `HTTP ${f.statusCode} ` : ''}${detail}`, retryAfterMs(f.headers, nowMs));
+}
+
+/** OData string literal: single quotes doubled, then URL-encoded (the SDK does not encode query values). */
+function literal(value: string): string {
+  return encodeURIComponent(`'${value.replace(/'/g, "''")}'`);
+}
+
+function query(params: Record<string, string>): string {
+  return Object.entries(params)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}
+
+function segment(id: string): string {
+  return encodeURIComponent(id);
+}
+
+export class EntraProvider implements IdentityProvider {
+  readonly kind = 'entra' as const;
+  private readonly client: Client;
+  private readonly graphBaseUrl: string;
+  private readonly now: () => number;
+
+  constructor(settings: EntraSettings) {
+    this.now = settings.now ?? Date.now;
+    this.graphBaseUrl = (settings.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
+    const base = new URL(this.graphBaseUrl);
+    // The token's audience is the Graph origin (national clouds have their own); a loopback fake takes any.
+    const scope = base.protocol === 'https:' ? `${base.origin}/.default` : 'https://graph.microsoft.com/.default';
+    const credential =
+      settings.credential ??
+      new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, settings.authorityHost ? { authorityHost: settings.authorityHost } : {});
+    const auth = bearerMiddleware(credential, scope);
+    const retry = new RetryHandler(new RetryHandlerOptions(0, 0));
+    auth.setNext?.(retry);
+    retry.setNext(new HTTPMessageHandler());
+    const slash = this.graphBaseUrl.lastIndexOf('/');
+    this.client = Client.initWithMiddleware({
+      middleware: auth,
+      baseUrl: this.graphBaseUrl.slice(0, slash),
+      defaultVersion: this.graphBaseUrl.slice(slash + 1),
+    });
+  }
+
+  /** One Graph call with its answer parsed; every failure classified. */
+  private async get<T extends z.ZodTypeAny>(what: string, path: string, schema: T): Promise<z.infer<T>> {
+    try {
+      return schema.parse(await this.client.api(path).get()) as z.infer<T>;
+    } catch (error) {
+      throw classifyGraphError(what, error, this.now());
+    }
+  }
+
+  /** Every page of a collection, following `@odata.nextLink`. */
+  private async getAll<T extends z.ZodTypeAny>(what: string, path: string, item: T): Promise<Array<z.infer<T>>> {
+    const schema = pageSchema(item);
+    const all: Array<z.infer<T>> = [];
+    let next: string | undefined = path;
+    while (next) {
+      const page: z.infer<typeof schema> = await this.get(what, next, schema);
+      all.push(...(page.value as Array<z.infer<T>>));
+      next = page['@odata.nextLink'] ? this.relative(page['@odata.nextLink']) : undefined;
+    }
+    return all;
+  }
+
+  /** The SDK parses only https next links; an http one (a loopback fake) is made relative to our base. */
+  private relative(link: string): string {
+    return link.startsWith(`${this.graphBaseUrl}/`) ? link.slice(this.graphBaseUrl.length) : link;
+  }
+
+  async findUserByEmail(email: string): Promise<IdentityUser | null> {
+    const filter = `mail eq ${literal(email)} or userPrincipalName eq ${literal(email)}`.replace(/ /g, '%20');
+    const page = await this.get(
+      `find user ${email}`,
+      `/users?${query({ $filter: filter, $select: USER_FIELDS.join(','), $top: '2' })}`,
+      pageSchema(graphUserSchema),
+    );
+    const user = page.value[0];
+    if (!user) return null;
+    return toIdentityUser(user, await this.managerEmail(user.id));
+  }
+
+  private async managerEmail(userId: string): Promise<string | null> {
+    try {
+      const manager = graphManagerSchema.parse(await this.client.api(`/users/${segment(userId)}/manager?$select=id,mail,userPrincipalName`).get());
+      return manager.mail || manager.userPrincipalName || null;
+    } catch (error) {
+      // 404 Request_ResourceNotFound: the user has no manager.
+      if (statusOf(error) === 404) return null;
+      throw classifyGraphError(`read the manager of user ${userId}`, error, this.now());
+    }
+  }
+
+  async addToGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await this.client.api(`/groups/${segment(groupId)}/members/$ref`).post({ '@odata.id': `${DIRECTORY_OBJECTS}${userId}` });
+    } catch (error) {
+      const f = asFailure(error);
+      // "One or more added object references already exist for the following modified properties: 'members'."
+      if (f.statusCode === 400 && /already exist/i.test(f.message)) return;
+      throw classifyGraphError(`add user ${userId} to group ${groupId}`, error, this.now());
+    }
+  }
+
+  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await this.client.api(`/groups/${segment(groupId)}/members/${segment(userId)}/$ref`).delete();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw classifyGraphError(`remove user ${userId} from group ${groupId}`, error, this.now());
+      // Graph answers 404 both for a non-member (done) and for an unknown group (worth saying).
+      await this.get(`check group ${groupId} exists`, `/groups/${segment(groupId)}?$select=id`, graphGroupSchema);
+    }
+  }
+
+  /** Through `checkMemberGroups`, which also counts membership through nested groups (access all the same). */
+  async isMember(userId: string, groupId: string): Promise<boolean> {
+    try {
+      const answer = checkMemberGroupsSchema.parse(await this.client.api(`/users/${segment(userId)}/checkMemberGroups`).post({ groupIds: [groupId] }));
+      return answer.value.includes(groupId);
+    } catch (error) {
+      throw classifyGraphError(`check whether user ${userId} is in group ${groupId}`, error, this.now());
+    }
+  }
+
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    const members = await this.getAll(`list members of group ${groupId}`, `/groups/${segment(groupId)}/members?$select=id&$top=999`, graphMemberSchema);
+    // Members may also be groups, devices or service principals; Keycard grants to users only.
+    return members.filter((m) => !m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user').map((m) => m.id);
+  }
+
+  async searchGroups(prefix: string, limit = 20): Promise<IdentityGroup[]> {
+    const filter = encodeURIComponent(`startswith(displayName,'${prefix.replace(/'/g, "''")}')`);
+    const page = await this.get(
+      `search groups '${prefix}'`,
+      `/groups?${query({ $filter: filter, $select: 'id,displayName', $top: String(Math.min(Math.max(limit, 1), 999)) })}`,
+      pageSchema(graphGroupSchema),
+    );
+    return page.value.slice(0, limit).map((g) => ({ id: g.id, name: g.displayName ?? g.id }));
+  }
+
+  /**
+   * From `signInActivity` (Entra ID P1 + AuditLog.Read.All). Without them Graph answers 403: that is an
+   * answer ("cannot tell"), not a failure. Per-app sign-ins would need the sign-in logs; this is overall.
+   */
+  async lastSignIn(userId: string): Promise<LastSignIn> {
+    let user: z.infer<typeof graphSignInSchema>;
+    try {
+      user = graphSignInSchema.parse(await this.client.api(`/users/${segment(userId)}?$select=id,signInActivity`).get());
+    } catch (error) {
+      if (statusOf(error) === 403) return { at: null, scope: 'overall', unsupported: SIGN_IN_UNSUPPORTED };
+      throw classifyGraphError(`read the last sign-in of user ${userId}`, error, this.now());
+    }
+    const activity = user.signInActivity;
+    const raw = activity?.lastSuccessfulSignInDateTime || activity?.lastSignInDateTime;
+    return { at: raw ? new Date(raw) : null, scope: 'overall' };
+  }
+
+  /** One cheap read per permission Keycard needs, each naming the permission when refused. */
+  async checkHealth(): Promise<void> {
+    const checks = [
+      { path: '/users?$select=id&$top=1', permission: 'User.Read.All' },
+      { path: '/groups?$select=id&$top=1', permission: 'GroupMember.ReadWrite.All' },
+    ];
+    for (const check of checks) {
+      try {
+        await this.client.api(check.path).get();
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 401 || status === 403) {
+          throw new PermanentError(
+            `Entra ID health check failed: Microsoft Graph refused ${check.path.split('?')[0]} (HTTP ${status}); grant the app registration the application permission ${check.permission} with admin consent`,
+          );
+        }
+        throw classifyGraphError('run the Entra ID health check', error, this.now());
+      }
+    }
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * Google Workspace adapter: Admin SDK Directory (users, groups, members) and Reports (per-app sign-ins)
+ * through @googleapis/admin 32, authenticated as a service account with domain-wide delegation acting
+ * as `GOOGLE_ADMIN_SUBJECT`.
+ *
+ * Traps this file handles (see ../shared/SDK-NOTES.md):
+ * - googleapis keeps only the origin of `rootUrl`, so `apiRoot` must be an origin (config enforces it).
+ * - gaxios retries some methods on its own, never POST or a 403 quota error, and ignores Retry-After.
+ *   Its retries are off here (`retry: false`, `retryConfig.retry: 0`, also for the token request) so
+ *   the job queue owns every retry and reads Retry-After itself.
+ * - The token endpoint is hard-coded in gtoken; `tokenUrl` is applied by a request interceptor.
+ */
+import { readFileSync } from 'node:fs';
+import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@googleapis/admin';
+import { z } from 'zod';
+import { PermanentError, RetryableError } from '../../domain/errors.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
+
+/** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
+export const GOOGLE_SCOPES = [
+  'https://www.googleapis.com/auth/admin.directory.user.readonly',
+  'https://www.googleapis.com/auth/admin.directory.group.member',
+  'https://www.googleapis.com/auth/admin.directory.group.readonly',
+  'https://www.googleapis.com/auth/admin.reports.audit.readonly',
+] as const;
+
+const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+export const DEFAULT_GOOGLE_API_ROOT = 'https://admin.googleapis.com';
+/** Google's `lastLoginTime` for a user who never signed in. */
+const NEVER = '1970-01-01T00:00:00.000Z';
+const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'quotaExceeded']);
+
+export interface GoogleCredentials {
+  readonly client_email: string;
+  readonly private_key: string;
+}
+
+export interface GoogleSettings {
+  /** A service-account key file (JSON); or give `credentials`. */
+  readonly serviceAccountFile?: string;
+  readonly credentials?: GoogleCredentials;
+  /** The admin the service account acts as (domain-wide delegation). */
+  readonly adminSubject: string;
+  /** An origin only (scheme://host:port); default https://admin.googleapis.com. */
+  readonly apiRoot?: string;
+  /** Replaces https://oauth2.googleapis.com/token (tests, private endpoints). */
+  readonly tokenUrl?: string;
+  /** Tests: a ready access token, so no token request is made. */
+  readonly accessToken?: string;
+  readonly now?: () => number;
+}
+
+const keyFileSchema = z.object({ client_email: z.string().min(1), private_key: z.string().min(1) });
+
+/** Reads a service-account key file; the error says what is wrong with it. */
+export function readServiceAccountFile(path: string): GoogleCredentials {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `the file ${path} does not exist` : `cannot read ${path}: ${String(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${path} is not JSON (download a JSON key for the service account)`);
+  }
+  const parsed = keyFileSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${path} is not a service-account key: it needs client_email and private_key`);
+  return parsed.data;
+}
+
+/** Only the Directory user fields Keycard reads. */
+const googleUserSchema = z.object({
+  id: z.string(),
+  primaryEmail: z.string(),
+  name: z.object({ fullName: z.string().nullish(), givenName: z.string().nullish(), familyName: z.string().nullish() }).nullish(),
+  organizations: z.array(z.object({ title: z.string().nullish(), department: z.string().nullish(), primary: z.boolean().nullish() })).nullish(),
+  relations: z.array(z.object({ type: z.string().nullish(), value: z.string().nullish() })).nullish(),
+  lastLoginTime: z.string().nullish(),
+});
+export type GoogleUser = z.infer<typeof googleUserSchema>;
+
+const membersPageSchema = z.object({
+  members: z.array(z.object({ id: z.string().nullish(), type: z.string().nullish() })).nullish(),
+  nextPageToken: z.string().nullish(),
+});
+const groupsPageSchema = z.object({
+  groups: z.array(z.object({ id: z.string(), name: z.string().nullish(), email: z.string().nullish() })).nullish(),
+  nextPageToken: z.string().nullish(),
+});
+const activitiesSchema = z.object({ items: z.array(z.object({ id: z.object({ time: z.string().nullish() }).nullish() })).nullish() });
+
+/** Google's user to Keycard's: the primary organization's title and department, the `manager` relation. */
+export function toIdentityUser(user: GoogleUser): IdentityUser {
+  const orgs = user.organizations ?? [];
+  const org = orgs.find((o) => o.primary) ?? orgs[0];
+  const manager = (user.relations ?? []).find((r) => r.type === 'manager' && r.value);
+  const n = user.name;
+  const displayName = n?.fullName || [n?.givenName, n?.familyName].filter(Boolean).join(' ') || user.primaryEmail;
+  return {
+    id: user.id,
+    email: user.primaryEmail,
+    displayName,
+    title: org?.title || null,
+    department: org?.department || null,
+    managerEmail: manager?.value ?? null,
+  };
+}
+
+function headerOf(headers: unknown, name: string): string | null {
+  if (!headers) return null;
+  const h = headers as { get?: (n: string) => string | null } & Record<string, unknown>;
+  if (typeof h.get === 'function') return h.get(name);
+  const value = h[name] ?? h[name.toLowerCase()];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from `nowMs`. */
+function retryAfterMs(value: string | null, nowMs: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(seconds * 1000, 0);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(date - nowMs, 0) : undefined;
+}
+
+interface GoogleFailure {
+  status: number | null;
+  reason: string | null;
+  message: string;
+  retryAfter: string | null;
+  /** True when the token endpoint answered (delegation or key problems). */
+  fromToken: boolean;
+}
+
+function describe(error: unknown): GoogleFailure {
+  const e = error as {
+    status?: number;
+    message?: string;
+    config?: { url?: unknown };
+    response?: { status?: number; headers?: unknown; data?: unknown; config?: { url?: unknown } };
+  };
+  const status = typeof e.response?.status === 'number' ? e.response.status : typeof e.status === 'number' ? e.status : null;
+  const data = e.response?.data as { error?: unknown; error_description?: string } | undefined;
+  let reason: string | null = null;
+  let message = e.message ?? String(error);
+  if (data && typeof data.error === 'object' && data.error) {
+    const body = data.error as { message?: string; errors?: Array<{ reason?: string }> };
+    reason = body.errors?.[0]?.reason ?? null;
+    message = body.message ?? message;
+  } else if (data && typeof data.error === 'string') {
+    reason = data.error;
+    message = data.error_description ?? data.error;
+  }
+  const url = String(e.config?.url ?? e.response?.config?.url ?? '');
+  return { status, reason, message, retryAfter: headerOf(e.response?.headers, 'retry-after'), fromToken: /\/token(\?|$)/.test(url) };
+}
+
+const SCOPE_HINT = `domain-wide delegation for the service account's client id with the scopes ${GOOGLE_SCOPES.join(',')}, and that GOOGLE_ADMIN_SUBJECT is an admin allowed to do this`;
+
+/** Google failures to the queue's error kinds. */
+export function classifyGoogleError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+  const f = describe(error);
+  const e = error as { library?: string; message?: string };
+  if (f.status === null && (e.library !== undefined || /DECODER|PEM|private key/i.test(e.message ?? ''))) {
+    return new PermanentError(`Google credentials cannot sign a token to ${what} (${e.message ?? String(error)}); check the private_key in GOOGLE_SERVICE_ACCOUNT_FILE`);
+  }
+  const detail = `HTTP ${f.status ?? '-'}${f.reason ? ` ${f.reason}` : ''}: ${f.message}`;
+  if (f.status === 429 || (f.status === 403 && f.reason !== null && QUOTA_REASONS.has(f.reason))) {
+    return new RetryableError(`Google quota exceeded while trying to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs));
+  }
+  if (f.fromToken && f.status !== null && f.status < 500) {
+    return new PermanentError(`Google refused a token to ${what} (${detail}); check GOOGLE_SERVICE_ACCOUNT_FILE and ${SCOPE_HINT}`);
+  }
+  if (f.status === 401 || f.status === 403) {
+    return new PermanentError(`Google refused to ${what} (${detail}); check ${SCOPE_HINT}`);
+  }
+  if (f.status !== null && f.status >= 400 && f.status < 500) {
+    return new PermanentError(`Google could not ${what} (${detail})`);
+  }
+  return new RetryableError(`Google failed to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs));
+}
+
+function statusOf(error: unknown): number | null {
+  return describe(error).status;
+}
+
+/** Reports data for SAML and OAuth apps: OAuth client ids look like `123-abc.apps.googleusercontent.com` or digits. */
+function reportQuery(appId: string): { applicationName: string; eventName: string; filters: string } {
+  if (/\.apps\.googleusercontent\.com$/.test(appId) || /^\d+$/.test(appId)) {
+    return { applicationName: 'token', eventName: 'authorize', filters: `client_id==${appId}` };
+  }
+  // SAML sign-ins name the app by its name in the Admin console (parameter `application_name`).
+  return { applicationName: 'saml', eventName: 'login_success', filters: `application_name==${appId}` };
+}
+
+function prefixQuery(prefix: string): string {
+  const escaped = prefix.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  return /\s/.test(prefix) || prefix.includes("'") ? `name:'${escaped}*'` : `name:${escaped}*`;
+}
+
+export class GoogleProvider implements IdentityProvider {
+  readonly kind = 'google' as const;
+  private readonly directory: admin_directory_v1.Admin;
+  private readonly reports: admin_reports_v1.Admin;
+  private readonly now: () => number;
+
+  constructor(settings: GoogleSettings) {
+    this.now = settings.now ?? Date.now;
+    const credentials = settings.credentials ?? (settings.serviceAccountFile ? readServiceAccountFile(settings.serviceAccountFile) : null);
+    if (!credentials) throw new PermanentError('Google settings need serviceAccountFile or credentials');
+    const jwt = new auth.JWT({ email: credentials.client_email, key: credentials.private_key, scopes: [...GOOGLE_SCOPES], subject: settings.adminSubject });
+    const tokenUrl = settings.tokenUrl;
+    jwt.transporter.interceptors.request.add({
+      resolved: async (config) => {
+        if (String(config.url) === GOOGLE_TOKEN_URL) {
+          // gtoken retries the token POST itself; the queue retries instead.
+          config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
+          if (tokenUrl) config.url = new URL(tokenUrl);
+        }
+        return config;
+      },
+    });
+    // The auth library checks expiry against the real clock, not the injected one.
+    if (settings.accessToken) jwt.setCredentials({ access_token: settings.accessToken, expiry_date: Date.now() + 3_600_000 });
+    const rootUrl = `${new URL(settings.apiRoot ?? DEFAULT_GOOGLE_API_ROOT).origin}/`;
+    const common = { auth: jwt, rootUrl, retry: false, retryConfig: { retry: 0, noResponseRetries: 0 }, timeout: 20_000 };
+    this.directory = admin({ version: 'directory_v1', ...common });
+    this.reports = admin({ version: 'reports_v1', ...common });
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classifyGoogleError(what, error, this.now());
+    }
+  }
+
+  private async getUser(userKey: string): Promise<GoogleUser | null> {
+    try {
+      const res = await this.directory.users.get({ userKey, projection: 'basic', viewType: 'admin_view' });
+      return googleUserSchema.parse(res.data);
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw classifyGoogleError(`look up user ${userKey}`, error, this.now());
+    }
+  }
+
+  private async requireUser(userId: string): Promise<GoogleUser> {
+    const user = await this.getUser(userId);
+    if (!user) throw new PermanentError(`no Google Workspace user ${userId}`);
+    return user;
+  }
+
+  /** Confirms a group exists (a 404 from a member call does not say whether the group or the member is missing). */
+  private async requireGroup(groupKey: string): Promise<void> {
+    try {
+      await this.directory.groups.get({ groupKey });
+    } catch (error) {
+      if (statusOf(error) === 404) throw new PermanentError(`no Google group ${groupKey}`);
+      throw classifyGoogleError(`look up group ${groupKey}`, error, this.now());
+    }
+  }
+
+  async findUserByEmail(email: string): Promise<IdentityUser | null> {
+    const user = await this.getUser(email);
+    return user ? toIdentityUser(user) : null;
+  }
+
+  /**
+   * The Member resource documents `email` as required on insert, so the user id is first turned into
+   * the primary email (one users.get, which also refuses an unknown user before anything changes).
+   */
+  async addToGroup(userId: string, groupId: string): Promise<void> {
+    const user = await this.requireUser(userId);
+    try {
+      await this.directory.members.insert({ groupKey: groupId, requestBody: { email: user.primaryEmail, role: 'MEMBER' } });
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) return; // "Member already exists."
+      if (status === 404) throw new PermanentError(`no Google group ${groupId} (${describe(error).message})`);
+      throw classifyGoogleError(`add user ${userId} to group ${groupId}`, error, this.now());
+    }
+  }
+
+  /** memberKey takes the user's unique id. A 404 is "not a member" only when the group itself exists. */
+  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+    try {
+      await this.directory.members.delete({ groupKey: groupId, memberKey: userId });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw classifyGoogleError(`remove user ${userId} from group ${groupId}`, error, this.now());
+      await this.requireGroup(groupId);
+    }
+  }
+
+  /** Direct or nested membership (hasMember), which is what grants access. */
+  async isMember(userId: string, groupId: string): Promise<boolean> {
+    try {
+      const res = await this.directory.members.hasMember({ groupKey: groupId, memberKey: userId });
+      return res.data.isMember === true;
+    } catch (error) {
+      if (statusOf(error) === 404) {
+        await this.requireGroup(groupId);
+        return false;
+      }
+      throw classifyGoogleError(`check whether user ${userId} is in group ${groupId}`, error, this.now());
+    }
+  }
+
+  /** Direct user members (nested groups are not expanded), every page. */
+  async listGroupMembers(groupId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const token = pageToken;
+      const res = await this.call(`list members of group ${groupId}`, () => this.directory.members.list({ groupKey: groupId, maxResults: 200, pageToken: token }));
+      const page = membersPageSchema.parse(res.data);
+      for (const m of page.members ?? []) if (m.id && (m.type ?? 'USER') === 'USER') ids.push(m.id);
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return ids;
+  }
+
+  async searchGroups(query: string, limit = 20): Promise<IdentityGroup[]> {
+    const found: IdentityGroup[] = [];
+    let pageToken: string | undefined;
+    do {
+      const token = pageToken;
+      const res = await this.call(`search groups '${query}'`, () =>
+        this.directory.groups.list({ customer: 'my_customer', query: prefixQuery(query), maxResults: Math.min(Math.max(limit, 1), 200), pageToken: token }),
+      );
+      const page = groupsPageSchema.parse(res.data);
+      for (const g of page.groups ?? []) {
+        found.push({ id: g.id, name: g.name ?? g.email ?? g.id });
+        if (found.length >= limit) return found;
+      }
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return found;
+  }
+
+  /**
+   * Overall: `lastLoginTime` (the epoch means never). Per app: the newest Reports event for the app (SAML
+   * `login_success` by application name, or OAuth `authorize` by client id). Reports lag by hours and keep
+   * about six months; when Reports refuses (scope not delegated), the overall answer says why.
+   */
+  async lastSignIn(userId: string, appId?: string): Promise<LastSignIn> {
+    const user = await this.requireUser(userId);
+    const raw = user.lastLoginTime;
+    const overall = raw && raw !== NEVER && Date.parse(raw) > 0 ? new Date(raw) : null;
+    if (!appId) return { at: overall, scope: 'overall' };
+    const q = reportQuery(appId);
+    try {
+      const res = await this.reports.activities.list({ userKey: userId, applicationName: q.applicationName, eventName: q.eventName, filters: q.filters, maxResults: 1 });
+      const time = activitiesSchema.parse(res.data).items?.[0]?.id?.time;
+      return { at: time ? new Date(time) : null, scope: 'app' };
+    } catch (error) {
+      const classified = classifyGoogleError(`read ${q.applicationName} activity of user ${userId}`, error, this.now());
+      if (classified instanceof RetryableError) throw classified;
+      return { at: overall, scope: 'overall', unsupported: classified.message };
+    }
+  }
+
+  /** Reads one user and one group page: proves the key, the delegation and the read scopes. */
+  async checkHealth(): Promise<void> {
+    await this.call('list users (health check: admin.directory.user.readonly)', () => this.directory.users.list({ customer: 'my_customer', maxResults: 1 }));
+    await this.call('list groups (health check: admin.directory.group.readonly)', () => this.directory.groups.list({ customer: 'my_customer', maxResults: 1 }));
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * What only the Entra adapter does: the no-licence sign-in answer, Graph's Retry-After, our own bearer
+ * middleware over plain http, paging through @odata.nextLink, and health checks that name the permission.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PermanentError, RetryableError } from '../../src/domain/errors.js';
+import { EntraProvider, SIGN_IN_UNSUPPORTED } from '../../src/identity/entra/entra.js';
+import { GraphFake } from '../fakes/graph.js';
+import { ENTRA_TEST_TOKEN, staticCredential } from './fixtures/entra.js';
+
+const NOW = Date.parse('2026-01-06T14:00:00Z');
+const GROUP = 'group-1';
+
+let fake: GraphFake;
+let scopes: string[][];
+
+function provider(token = ENTRA_TEST_TOKEN): EntraProvider {
+  return new EntraProvider({
+    tenantId: 't',
+    clientId: 'c',
+    clientSecret: 's',
+    graphBaseUrl: fake.graphBaseUrl,
+    credential: staticCredential(token, scopes),
+    now: () => NOW,
+  });
+}
+
+beforeEach(async () => {
+  fake = new GraphFake({ token: ENTRA_TEST_TOKEN, maxPageSize: 2 });
+  await fake.start();
+  scopes = [];
+  fake.addUser({ id: 'u1', userPrincipalName: "o'hara@acme.com", mail: "o'hara@acme.com", displayName: "Kim O'Hara", lastSignIn: '2026-01-02T08:00:00Z' });
+  for (const id of ['u2', 'u3', 'u4', 'u5']) fake.addUser({ id, userPrincipalName: `${id}@acme.onmicrosoft.com`, displayName: id });
+  fake.addGroup({ id: GROUP, displayName: 'sales-admins' });
+});
+
+afterEach(async () => {
+  fake.assertNoUnexpected();
+  await fake.stop();
+});
+
+describe('Entra adapter', () => {
+  it('answers "cannot tell" when the tenant lacks the licence for signInActivity, without throwing', async () => {
+    fake.setSignInActivityAvailable(false);
+
+    const answer = await provider().lastSignIn('u1');
+
+    expect(answer).toEqual({ at: null, scope: 'overall', unsupported: SIGN_IN_UNSUPPORTED });
+    expect(fake.callsTo('GET', '/v1.0/users/u1')[0]?.status).toBe(403);
+  });
+
+  it('still refuses the last sign-in of an unknown user', async () => {
+    await expect(provider().lastSignIn('nobody')).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it.each([
+    ['seconds', '30', 30_000],
+    ['an HTTP date', new Date(NOW + 45_000).toUTCString(), 45_000],
+  ])('carries a 429 Retry-After given in %s to the job queue', async (_kind, retryAfter, expectedMs) => {
+    fake.inject({ method: 'POST', path: `/v1.0/groups/${GROUP}/members/$ref`, status: 429, headers: { 'retry-after': retryAfter }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+
+    const error = await provider().addToGroup('u2', GROUP).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(expectedMs);
+    expect(fake.callsTo('POST', `/v1.0/groups/${GROUP}/members/$ref`)).toHaveLength(1);
+  });
+
+  it('sends the bearer token on every Graph call over plain http, asking for the Graph scope', async () => {
+    const entra = provider();
+
+    await entra.addToGroup('u2', GROUP);
+    await entra.findUserByEmail("o'hara@acme.com");
+
+    const graphCalls = fake.calls.filter((c) => c.path.startsWith('/v1.0/'));
+    expect(graphCalls.length).toBeGreaterThanOrEqual(3);
+    expect(graphCalls.map((c) => c.headers.authorization)).toEqual(graphCalls.map(() => `Bearer ${ENTRA_TEST_TOKEN}`));
+    expect(scopes[0]).toEqual(['https://graph.microsoft.com/.default']);
+  });
+
+  it('refuses a token Graph does not accept as a permanent error', async () => {
+    await expect(provider('stale-token').addToGroup('u2', GROUP)).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('finds a user by an email with a quote, selecting only the fields it reads', async () => {
+    const user = await provider().findUserByEmail("O'Hara@acme.com");
+
+    expect(user).toEqual({ id: 'u1', email: "o'hara@acme.com", displayName: "Kim O'Hara", title: null, department: null, managerEmail: null });
+    const lookup = fake.callsTo('GET', '/v1.0/users')[0];
+    expect(lookup?.query.get('$filter')).toBe("mail eq 'O''Hara@acme.com' or userPrincipalName eq 'O''Hara@acme.com'");
+    expect(lookup?.query.get('$select')).toBe('id,mail,userPrincipalName,displayName,jobTitle,department');
+  });
+
+  it('falls back to the userPrincipalName for a user without mail', async () => {
+    expect((await provider().findUserByEmail('u3@acme.onmicrosoft.com'))?.email).toBe('u3@acme.onmicrosoft.com');
+  });
+
+  it('lists every member across pages', async () => {
+    for (const id of ['u1', 'u2', 'u3', 'u4', 'u5']) fake.addMember(GROUP, id);
+
+    const members = await provider().listGroupMembers(GROUP);
+
+    expect(members).toEqual(['u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(fake.callsTo('GET', `/v1.0/groups/${GROUP}/members`)).toHaveLength(3);
+  });
+
+  it('tells an unknown group from a non-member when removing', async () => {
+    const entra = provider();
+
+    await expect(entra.removeFromGroup('u2', GROUP)).resolves.toBeUndefined();
+    await expect(entra.removeFromGroup('u2', 'no-such-group')).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it.each([
+    ['User.Read.All', 'User.Read.All'],
+    ['GroupMember.ReadWrite.All', 'GroupMember.ReadWrite.All'],
+  ] as const)('fails its health check naming %s when it is not granted', async (permission, named) => {
+    fake.revoke(permission);
+    // The fake enforces GroupMember.ReadWrite.All on writes; a read-only probe of it is the group list.
+    if (permission === 'GroupMember.ReadWrite.All') fake.inject({ method: 'GET', path: '/v1.0/groups', status: 403, body: { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' } } });
+
+    const error = await provider().checkHealth().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain(named);
+  });
+
+  it('turns a failed token request into an error naming the settings', async () => {
+    const entra = new EntraProvider({
+      tenantId: 't',
+      clientId: 'c',
+      clientSecret: 's',
+      graphBaseUrl: fake.graphBaseUrl,
+      credential: {
+        async getToken() {
+          throw Object.assign(new Error('AADSTS7000215: Invalid client secret provided.'), { name: 'AuthenticationError' });
+        },
+      },
+    });
+
+    const error = await entra.checkHealth().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain('ENTRA_CLIENT_SECRET');
+    expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe('Graph fake token endpoint', () => {
+  it('issues a token for the right client credentials that Graph then accepts', async () => {
+    const strict = new GraphFake({ tenantId: 'tenant-1', clientId: 'client-1', clientSecret: 'secret-1' });
+    await strict.start();
+    try {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'client-1', client_secret: 'secret-1', scope: 'https://graph.microsoft.com/.default' });
+      const bad = await fetch(`${strict.url}/tenant-1/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString().replace('secret-1', 'wrong') });
+      const good = await fetch(`${strict.url}/tenant-1/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      const { access_token: token } = (await good.json()) as { access_token: string };
+
+      const users = await fetch(`${strict.graphBaseUrl}/users?$top=1`, { headers: { authorization: `Bearer ${token}` } });
+      const anonymous = await fetch(`${strict.graphBaseUrl}/users?$top=1`);
+
+      expect([bad.status, good.status, users.status, anonymous.status]).toEqual([401, 200, 200, 401]);
+    } finally {
+      await strict.stop();
+    }
+  });
+});

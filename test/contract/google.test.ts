@@ -1,0 +1,177 @@
+/**
+ * Google-specific behaviour beyond the shared contract: quota 403s, retries left to the queue, the
+ * origin-only rootUrl, the token endpoint, Reports per-app sign-ins and start-up config.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { PermanentError, RetryableError } from '../../src/domain/errors.js';
+import { GoogleProvider } from '../../src/identity/google/google.js';
+import { GoogleFake, googleError } from '../fakes/google.js';
+import { TEST_PRIVATE_KEY } from './fixtures/google.js';
+
+const NOW = Date.parse('2026-01-06T14:00:00Z');
+const MEMBERS = /^\/admin\/directory\/v1\/groups\/[^/]+\/members(\/[^/]+)?$/;
+const ALICE = '100000000000000000001';
+const GROUP = '03group00000001';
+
+function provider(fake: GoogleFake, apiRoot = fake.url): GoogleProvider {
+  return new GoogleProvider({
+    credentials: { client_email: 'keycard@acme-project.iam.gserviceaccount.com', private_key: TEST_PRIVATE_KEY },
+    adminSubject: 'admin@acme.com',
+    apiRoot,
+    accessToken: 'token',
+    now: () => NOW,
+  });
+}
+
+describe('Google adapter', () => {
+  let fake: GoogleFake;
+  beforeEach(async () => {
+    fake = new GoogleFake({ token: 'token' });
+    await fake.start();
+    fake.addUser({ id: ALICE, primaryEmail: 'alice@acme.com', givenName: 'Alice', familyName: 'Ng', lastLoginTime: null });
+    fake.addGroup({ id: GROUP, email: 'eng@acme.com', name: 'Engineering' });
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('treats 403 userRateLimitExceeded on members.insert as retryable, with Retry-After, and sends it once', async () => {
+    fake.inject({ method: 'POST', path: MEMBERS, ...googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { 'retry-after': '30' }) });
+
+    const error = await provider(fake).addToGroup(ALICE, GROUP).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(30_000);
+    expect(fake.callsTo('POST', MEMBERS)).toHaveLength(1);
+  });
+
+  it('leaves retries of a 500 on a GET to the job queue (gaxios retries are off)', async () => {
+    fake.inject({ method: 'GET', path: MEMBERS, ...googleError(500, 'backendError', 'Backend Error') });
+
+    await expect(provider(fake).listGroupMembers(GROUP)).rejects.toBeInstanceOf(RetryableError);
+
+    expect(fake.callsTo('GET', MEMBERS)).toHaveLength(1);
+  });
+
+  it('turns a 403 that is not about quota into a permanent error naming the delegation and scopes', async () => {
+    fake.inject({ method: 'POST', path: MEMBERS, ...googleError(403, 'forbidden', 'Not Authorized to access this resource/api') });
+
+    const error = await provider(fake).addToGroup(ALICE, GROUP).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toContain('admin.directory.group.member');
+    expect((error as Error).message).toContain('GOOGLE_ADMIN_SUBJECT');
+  });
+
+  it('answers null for a user who never signed in (lastLoginTime is the epoch)', async () => {
+    expect(await provider(fake).lastSignIn(ALICE)).toEqual({ at: null, scope: 'overall' });
+  });
+
+  it('reads the last sign-in to one SAML app from the Reports API', async () => {
+    fake.addActivity({ userId: ALICE, applicationName: 'saml', eventName: 'login_success', time: '2026-01-02T08:00:00.000Z', parameters: { application_name: 'Salesforce' } });
+    fake.addActivity({ userId: ALICE, applicationName: 'saml', eventName: 'login_success', time: '2026-01-04T08:00:00.000Z', parameters: { application_name: 'Salesforce' } });
+    fake.addActivity({ userId: ALICE, applicationName: 'saml', eventName: 'login_success', time: '2026-01-05T08:00:00.000Z', parameters: { application_name: 'Zoom' } });
+
+    const result = await provider(fake).lastSignIn(ALICE, 'Salesforce');
+
+    expect(result).toEqual({ at: new Date('2026-01-04T08:00:00.000Z'), scope: 'app' });
+  });
+
+  it('falls back to the overall sign-in, saying why, when Reports is not delegated', async () => {
+    fake.inject({ path: /^\/admin\/reports\//, ...googleError(403, 'forbidden', 'Not Authorized to access this resource/api') });
+
+    const result = await provider(fake).lastSignIn(ALICE, 'Salesforce');
+
+    expect(result.scope).toBe('overall');
+    expect(result.unsupported).toContain('admin.reports.audit.readonly');
+  });
+
+  it('uses only the origin of apiRoot, as the Google client does, so a path in it does no harm', async () => {
+    const found = await provider(fake, `${fake.url}/some/prefix`).findUserByEmail('alice@acme.com');
+
+    expect(found?.id).toBe(ALICE);
+    expect(fake.calls.every((c) => c.path.startsWith('/admin/directory/v1/'))).toBe(true);
+  });
+
+  it('tells an unknown group from a non-member when removing', async () => {
+    await expect(provider(fake).removeFromGroup(ALICE, GROUP)).resolves.toBeUndefined();
+
+    await expect(provider(fake).removeFromGroup(ALICE, 'no-such-group')).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it('lists members across pages and searches groups with the documented prefix syntax', async () => {
+    for (let i = 0; i < 250; i += 1) {
+      const id = `2000000000000000${String(i).padStart(5, '0')}`;
+      fake.addUser({ id, primaryEmail: `u${i}@acme.com`, givenName: 'U', familyName: String(i) });
+      await provider(fake).addToGroup(id, GROUP);
+    }
+
+    expect(await provider(fake).listGroupMembers(GROUP)).toHaveLength(250);
+    expect(await provider(fake).searchGroups('Eng')).toEqual([{ id: GROUP, name: 'Engineering' }]);
+    expect(fake.callsTo('GET', '/admin/directory/v1/groups').at(-1)?.query.get('query')).toBe('name:Eng*');
+  });
+
+  it('gets a token from GOOGLE_TOKEN_URL with a signed assertion and uses it', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const google = new GoogleProvider({
+      credentials: { client_email: 'keycard@acme-project.iam.gserviceaccount.com', private_key: privateKey },
+      adminSubject: 'admin@acme.com',
+      apiRoot: fake.url,
+      tokenUrl: `${fake.url}/token`,
+    });
+
+    await google.checkHealth();
+
+    const token = fake.callsTo('POST', '/token');
+    expect(token).toHaveLength(1);
+    const claims = JSON.parse(Buffer.from(String((token[0]?.body as { assertion: string }).assertion.split('.')[1]), 'base64url').toString()) as { sub: string; scope: string };
+    expect(claims.sub).toBe('admin@acme.com');
+    expect(claims.scope.split(' ').sort()).toEqual([
+      'https://www.googleapis.com/auth/admin.directory.group.member',
+      'https://www.googleapis.com/auth/admin.directory.group.readonly',
+      'https://www.googleapis.com/auth/admin.directory.user.readonly',
+      'https://www.googleapis.com/auth/admin.reports.audit.readonly',
+    ]);
+    expect(fake.callsTo('GET', '/admin/directory/v1/users')[0]?.headers.authorization).toBe('Bearer ya29.fake-1');
+  });
+});
+
+describe('Google settings', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', JIRA_HOST: 'https://acme.atlassian.net', JIRA_EMAIL: 'a@acme.com', JIRA_API_TOKEN: 't', JIRA_PROJECT_KEY: 'ACCESS' };
+  const dir = mkdtempSync(join(tmpdir(), 'keycard-google-'));
+  const keyFile = join(dir, 'key.json');
+  writeFileSync(keyFile, JSON.stringify({ type: 'service_account', client_email: 'keycard@p.iam.gserviceaccount.com', private_key: TEST_PRIVATE_KEY }));
+  const badFile = join(dir, 'bad.json');
+  writeFileSync(badFile, '{"type":"service_account"}');
+
+  function problems(env: Record<string, string>): string[] {
+    try {
+      loadConfig({ ...base, ...env });
+      return [];
+    } catch (error) {
+      return error instanceof ConfigError ? [...error.problems] : [String(error)];
+    }
+  }
+
+  it('reads the key file and keeps only the origin of the API root', () => {
+    const config = loadConfig({ ...base, GOOGLE_SERVICE_ACCOUNT_FILE: keyFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.com', GOOGLE_API_ROOT: 'http://127.0.0.1:8080' });
+
+    expect(config.google).toMatchObject({ clientEmail: 'keycard@p.iam.gserviceaccount.com', adminSubject: 'admin@acme.com', apiRoot: 'http://127.0.0.1:8080', tokenUrl: null, callsPerMinute: 1500 });
+    expect(String(config.google?.privateKey)).toBe('[redacted]');
+  });
+
+  it.each([
+    [{ GOOGLE_ADMIN_SUBJECT: 'admin@acme.com' }, 'GOOGLE_SERVICE_ACCOUNT_FILE is required'],
+    [{ GOOGLE_SERVICE_ACCOUNT_FILE: '/no/such/key.json', GOOGLE_ADMIN_SUBJECT: 'admin@acme.com' }, 'GOOGLE_SERVICE_ACCOUNT_FILE: the file /no/such/key.json does not exist'],
+    [{ GOOGLE_SERVICE_ACCOUNT_FILE: badFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.com' }, 'is not a service-account key'],
+    [{ GOOGLE_SERVICE_ACCOUNT_FILE: keyFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.com', GOOGLE_API_ROOT: 'https://admin.googleapis.com/prefix' }, 'GOOGLE_API_ROOT must be an origin'],
+    [{ GOOGLE_SERVICE_ACCOUNT_FILE: keyFile, GOOGLE_ADMIN_SUBJECT: 'admin@acme.com', GOOGLE_API_ROOT: 'http://admin.example.com' }, 'GOOGLE_API_ROOT must use https://'],
+  ])('refuses %o naming the variable', (env, message) => {
+    expect(problems(env).join('\n')).toContain(message);
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * Stateful fake of the Google Admin SDK Directory API (users, groups, members), the Reports API
+ * (user activities) and the OAuth token endpoint, as @googleapis/admin 32 calls them.
+ *
+ * Behaves like Google where our code can tell the difference:
+ * - `Authorization: Bearer <token>` (the configured token, or one issued by `POST /token`) or 401.
+ * - Errors in Google's JSON shape `{ error: { code, message, errors: [{ message, domain, reason }] } }`.
+ * - `users/{userKey}` takes the unique id, the primary email or an alias; unknown: 404 notFound.
+ * - members.insert takes `email` (or `id`) and a role; an existing member is 409 duplicate
+ *   "Member already exists."; an unknown group is 404 "Resource Not Found: groupKey".
+ * - members.delete of a non-member is 404 "Resource Not Found: memberKey"; of an unknown group 404
+ *   "Resource Not Found: groupKey" (the caller cannot tell them apart by status alone).
+ * - Collections page with `maxResults` + `pageToken`/`nextPageToken`.
+ * - groups.list `query` supports `name:prefix*`, `name:'quoted prefix*'`, `name='exact'` and `email:prefix*`.
+ * - `lastLoginTime` of a user who never signed in is 1970-01-01T00:00:00.000Z.
+ */
+import { HttpFake, type FakeResponse, type RouteContext } from './http-fake.js';
+
+export interface GoogleUserInput {
+  id: string;
+  primaryEmail: string;
+  givenName: string;
+  familyName: string;
+  aliases?: string[];
+  title?: string;
+  department?: string;
+  /** The manager's email (a `relations` entry of type manager). */
+  managerEmail?: string;
+  /** ISO time, or null for never (sent as the epoch). */
+  lastLoginTime?: string | null;
+}
+
+export interface GoogleGroupInput {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface GoogleActivityInput {
+  userId: string;
+  applicationName: string;
+  eventName: string;
+  time: string;
+  parameters: Record<string, string>;
+}
+
+export interface GoogleFakeOptions {
+  /** The bearer token the fake accepts (besides tokens it issues from POST /token). */
+  token: string;
+}
+
+interface StoredGroup extends GoogleGroupInput {
+  /** User ids in the order they were added, with their role. */
+  members: Array<{ userId: string; role: string }>;
+}
+
+const EPOCH = '1970-01-01T00:00:00.000Z';
+const DIR = '/admin/directory/v1';
+
+export function googleError(code: number, reason: string, message: string, headers?: Record<string, string>): FakeResponse {
+  const domain = reason === 'userRateLimitExceeded' || reason === 'rateLimitExceeded' || reason === 'quotaExceeded' ? 'usageLimits' : 'global';
+  return { status: code, headers, body: { error: { code, message, errors: [{ message, domain, reason }] } } };
+}
+
+function notFound(what: 'userKey' | 'groupKey' | 'memberKey'): FakeResponse {
+  return googleError(404, 'notFound', `Resource Not Found: ${what}`);
+}
+
+function page<T>(items: T[], query: URLSearchParams, fallback: number): { items: T[]; next?: string } {
+  const max = Math.min(Number(query.get('maxResults') ?? fallback) || fallback, 200);
+  const start = Number(query.get('pageToken') ?? 0) || 0;
+  const slice = items.slice(start, start + max);
+  return start + max < items.length ? { items: slice, next: String(start + max) } : { items: slice };
+}
+
+export class GoogleFake extends HttpFake {
+  private readonly users = new Map<string, GoogleUserInput>();
+  private readonly groups = new Map<string, StoredGroup>();
+  private readonly activities: GoogleActivityInput[] = [];
+  private readonly tokens = new Set<string>();
+  private issued = 0;
+
+  constructor(options: GoogleFakeOptions) {
+    super('google');
+    this.tokens.add(options.token);
+    this.registerRoutes();
+  }
+
+  addUser(input: GoogleUserInput): void {
+    this.users.set(input.id, input);
+  }
+
+  addGroup(input: GoogleGroupInput): void {
+    this.groups.set(input.id, { ...input, members: [] });
+  }
+
+  addActivity(input: GoogleActivityInput): void {
+    this.activities.push(input);
+  }
+
+  isMember(groupKey: string, userId: string): boolean {
+    return this.findGroup(groupKey)?.members.some((m) => m.userId === userId) ?? false;
+  }
+
+  members(groupKey: string): string[] {
+    return this.findGroup(groupKey)?.members.map((m) => m.userId) ?? [];
+  }
+
+  private findUser(key: string): GoogleUserInput | undefined {
+    const lower = key.toLowerCase();
+    return this.users.get(key) ?? [...this.users.values()].find((u) => u.primaryEmail.toLowerCase() === lower || u.aliases?.some((a) => a.toLowerCase() === lower));
+  }
+
+  private findGroup(key: string): StoredGroup | undefined {
+    return this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === key.toLowerCase());
+  }
+
+  private userResource(u: GoogleUserInput): Record<string, unknown> {
+    return {
+      kind: 'admin#directory#user',
+      id: u.id,
+      primaryEmail: u.primaryEmail,
+      name: { givenName: u.givenName, familyName: u.familyName, fullName: `${u.givenName} ${u.familyName}` },
+      isAdmin: false,
+      suspended: false,
+      lastLoginTime: u.lastLoginTime ?? EPOCH,
+      ...(u.aliases ? { aliases: u.aliases } : {}),
+      ...(u.title || u.department ? { organizations: [{ title: u.title, department: u.department, primary: true, customType: '' }] } : {}),
+      ...(u.managerEmail ? { relations: [{ value: u.managerEmail, type: 'manager' }] } : {}),
+    };
+  }
+
+  private groupResource(g: StoredGroup): Record<string, unknown> {
+    return { kind: 'admin#directory#group', id: g.id, email: g.email, name: g.name, directMembersCount: String(g.members.length) };
+  }
+
+  private memberResource(g: StoredGroup, m: { userId: string; role: string }): Record<string, unknown> {
+    const u = this.users.get(m.userId);
+    return { kind: 'admin#directory#member', id: m.userId, email: u?.primaryEmail, role: m.role, type: 'USER', status: 'ACTIVE' };
+  }
+
+  /** Null when authorised, else the 401 Google sends. */
+  private unauthorised(ctx: RouteContext): FakeResponse | null {
+    const header = ctx.call.headers.authorization ?? '';
+    const match = /^Bearer (.+)$/.exec(header);
+    if (match && this.tokens.has(match[1] ?? '')) return null;
+    return googleError(401, 'required', 'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+  }
+
+  private authed(method: string, path: string, handler: (ctx: RouteContext) => FakeResponse): void {
+    this.route(method, path, (ctx) => this.unauthorised(ctx) ?? handler(ctx));
+  }
+
+  private registerRoutes(): void {
+    this.route('POST', '/token', (ctx) => {
+      const body = (ctx.call.body ?? {}) as Record<string, string>;
+      if (body.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !body.assertion) {
+        return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid grant: assertion required' } };
+      }
+      this.issued += 1;
+      const token = `ya29.fake-${this.issued}`;
+      this.tokens.add(token);
+      return { status: 200, body: { access_token: token, expires_in: 3599, token_type: 'Bearer' } };
+    });
+
+    this.authed('GET', `${DIR}/users`, (ctx) => {
+      if (!ctx.call.query.get('customer') && !ctx.call.query.get('domain')) return googleError(400, 'badRequest', 'Bad Request');
+      const { items, next } = page([...this.users.values()], ctx.call.query, 100);
+      return { status: 200, body: { kind: 'admin#directory#users', users: items.map((u) => this.userResource(u)), ...(next ? { nextPageToken: next } : {}) } };
+    });
+
+    this.authed('GET', `${DIR}/users/:userKey`, (ctx) => {
+      const user = this.findUser(ctx.params.userKey ?? '');
+      return user ? { status: 200, body: this.userResource(user) } : googleError(404, 'notFound', 'Resource Not Found: userKey');
+    });
+
+    this.authed('GET', `${DIR}/groups`, (ctx) => {
+      if (!ctx.call.query.get('customer') && !ctx.call.query.get('domain')) return googleError(400, 'badRequest', 'Bad Request');
+      const query = ctx.call.query.get('query');
+      let groups = [...this.groups.values()];
+      if (query) {
+        const m = /^(name|email)(:|=)(?:'((?:[^'\\]|\\.)*)'|(\S+))$/.exec(query.trim());
+        if (!m) return googleError(400, 'invalid', 'Invalid Input');
+        const field = m[1] as 'name' | 'email';
+        const raw = (m[3] ?? m[4] ?? '').replace(/\\(.)/g, '$1');
+        if (m[2] === ':' && !raw.endsWith('*')) return googleError(400, 'invalid', 'Invalid Input');
+        const value = raw.replace(/\*$/, '').toLowerCase();
+        groups = groups.filter((g) => (m[2] === ':' ? g[field].toLowerCase().startsWith(value) : g[field].toLowerCase() === value));
+      }
+      const { items, next } = page(groups, ctx.call.query, 200);
+      return { status: 200, body: { kind: 'admin#directory#groups', groups: items.map((g) => this.groupResource(g)), ...(next ? { nextPageToken: next } : {}) } };
+    });
+
+    this.authed('GET', `${DIR}/groups/:groupKey`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      return group ? { status: 200, body: this.groupResource(group) } : notFound('groupKey');
+    });
+
+    this.authed('GET', `${DIR}/groups/:groupKey/members`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      if (!group) return notFound('groupKey');
+      const { items, next } = page(group.members, ctx.call.query, 200);
+      return { status: 200, body: { kind: 'admin#directory#members', members: items.map((m) => this.memberResource(group, m)), ...(next ? { nextPageToken: next } : {}) } };
+    });
+
+    this.authed('POST', `${DIR}/groups/:groupKey/members`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      if (!group) return notFound('groupKey');
+      const body = (ctx.call.body ?? {}) as { email?: string; id?: string; role?: string };
+      const key = body.email ?? body.id;
+      if (!key) return googleError(400, 'required', 'Missing required field: member');
+      const user = this.findUser(key);
+      if (!user) return notFound('memberKey');
+      if (group.members.some((m) => m.userId === user.id)) return googleError(409, 'duplicate', 'Member already exists.');
+      const member = { userId: user.id, role: body.role ?? 'MEMBER' };
+      group.members.push(member);
+      return { status: 200, body: this.memberResource(group, member) };
+    });
+
+    this.authed('GET', `${DIR}/groups/:groupKey/members/:memberKey`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      if (!group) return notFound('groupKey');
+      const user = this.findUser(ctx.params.memberKey ?? '');
+      const member = user && group.members.find((m) => m.userId === user.id);
+      return member ? { status: 200, body: this.memberResource(group, member) } : notFound('memberKey');
+    });
+
+    this.authed('DELETE', `${DIR}/groups/:groupKey/members/:memberKey`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      if (!group) return notFound('groupKey');
+      const user = this.findUser(ctx.params.memberKey ?? '');
+      const index = user ? group.members.findIndex((m) => m.userId === user.id) : -1;
+      if (index < 0) return notFound('memberKey');
+      group.members.splice(index, 1);
+      return { status: 204 };
+    });
+
+    this.authed('GET', `${DIR}/groups/:groupKey/hasMember/:memberKey`, (ctx) => {
+      const group = this.findGroup(ctx.params.groupKey ?? '');
+      if (!group) return notFound('groupKey');
+      const user = this.findUser(ctx.params.memberKey ?? '');
+      if (!user) return notFound('memberKey');
+      return { status: 200, body: { isMember: group.members.some((m) => m.userId === user.id) } };
+    });
+
+    this.authed('GET', '/admin/reports/v1/activity/users/:userKey/applications/:app', (ctx) => {
+      const userKey = ctx.params.userKey ?? '';
+      const user = userKey === 'all' ? undefined : this.findUser(userKey);
+      if (userKey !== 'all' && !user) return googleError(404, 'notFound', 'Resource Not Found: userKey');
+      const q = ctx.call.query;
+      const eventName = q.get('eventName');
+      const filters = (q.get('filters') ?? '').split(',').filter(Boolean).map((f) => f.split('=='));
+      const items = this.activities
+        .filter((a) => a.applicationName === ctx.params.app && (!user || a.userId === user.id) && (!eventName || a.eventName === eventName))
+        .filter((a) => filters.every(([name, value]) => a.parameters[name ?? ''] === value))
+        .sort((a, b) => b.time.localeCompare(a.time));
+      const { items: slice, next } = page(items, q, 1000);
+      return {
+        status: 200,
+        body: {
+          kind: 'admin#reports#activities',
+          items: slice.map((a, i) => ({
+            kind: 'admin#reports#activity',
+            id: { time: a.time, uniqueQualifier: String(i), applicationName: a.applicationName, customerId: 'C0fake' },
+            actor: { email: this.users.get(a.userId)?.primaryEmail, profileId: a.userId },
+            events: [{ type: a.applicationName, name: a.eventName, parameters: Object.entries(a.parameters).map(([name, value]) => ({ name, value })) }],
+          })),
+          ...(next ? { nextPageToken: next } : {}),
+        },
+      };
+    });
+  }
+}

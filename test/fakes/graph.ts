@@ -1,0 +1,356 @@
+/**
+ * Stateful fake of Microsoft Graph v1.0 (users, groups, memberships, manager, signInActivity) and the
+ * Microsoft identity platform token endpoint, as @microsoft/microsoft-graph-client 3 and
+ * @azure/identity call them.
+ *
+ * Behaves like Graph where our code can tell the difference:
+ * - Every `/v1.0/...` call needs `Authorization: Bearer <token>` with a token the fake issued (or the
+ *   one given in the options), else 401 `InvalidAuthenticationToken`.
+ * - Errors are `{ error: { code, message, innerError: { date, request-id, client-request-id } } }`.
+ * - Unknown user or group: 404 `Request_ResourceNotFound` "Resource '<id>' does not exist or one of its
+ *   queried reference-property objects are not present."
+ * - `POST /groups/{id}/members/$ref` answers 204, or 400 `Request_BadRequest` "One or more added object
+ *   references already exist ..." for a member; `DELETE /groups/{id}/members/{userId}/$ref` answers 204,
+ *   or 404 for a non-member (and for an unknown group).
+ * - `GET /users/{id}/manager` is 404 when the user has none.
+ * - `$select=signInActivity` needs a P1 licence and AuditLog.Read.All: `setSignInActivityAvailable(false)`
+ *   answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`, as a tenant without the licence does.
+ * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
+ *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
+ * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { HttpFake, type FakeResponse, type RecordedCall, type RouteContext } from './http-fake.js';
+
+export interface GraphUserInput {
+  id: string;
+  userPrincipalName: string;
+  mail?: string | null;
+  displayName: string;
+  jobTitle?: string | null;
+  department?: string | null;
+  managerId?: string | null;
+  /** ISO timestamp of the last successful sign-in, or null (never). */
+  lastSignIn?: string | null;
+}
+
+export interface GraphGroupInput {
+  id: string;
+  displayName: string;
+}
+
+export interface GraphFakeOptions {
+  /** A bearer token accepted without a token request (tests that inject a credential use it). */
+  token?: string;
+  /** Client credentials the token endpoint accepts. */
+  tenantId?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Largest page the fake serves whatever `$top` asks (Graph caps members at 999). */
+  maxPageSize?: number;
+}
+
+export type GraphPermission = 'User.Read.All' | 'GroupMember.ReadWrite.All' | 'AuditLog.Read.All';
+
+interface StoredUser extends Required<Omit<GraphUserInput, 'managerId' | 'lastSignIn'>> {
+  managerId: string | null;
+  lastSignIn: string | null;
+}
+
+interface StoredGroup {
+  id: string;
+  displayName: string;
+  members: string[];
+}
+
+const ALREADY_MEMBER = "One or more added object references already exist for the following modified properties: 'members'.";
+
+export class GraphFake extends HttpFake {
+  private readonly users = new Map<string, StoredUser>();
+  private readonly groups = new Map<string, StoredGroup>();
+  private readonly tokens = new Set<string>();
+  private readonly revoked = new Set<GraphPermission>();
+  private signInAvailable = true;
+  private readonly maxPageSize: number;
+
+  constructor(private readonly options: GraphFakeOptions = {}) {
+    super('Microsoft Graph');
+    if (options.token) this.tokens.add(options.token);
+    this.maxPageSize = options.maxPageSize ?? 999;
+    this.registerRoutes();
+  }
+
+  /** Graph's root as the adapter's `graphBaseUrl` wants it. */
+  get graphBaseUrl(): string {
+    return `${this.url}/v1.0`;
+  }
+
+  // ----- configuration -----------------------------------------------------------------------
+
+  addUser(input: GraphUserInput): void {
+    this.users.set(input.id, {
+      id: input.id,
+      userPrincipalName: input.userPrincipalName,
+      mail: input.mail ?? null,
+      displayName: input.displayName,
+      jobTitle: input.jobTitle ?? null,
+      department: input.department ?? null,
+      managerId: input.managerId ?? null,
+      lastSignIn: input.lastSignIn ?? null,
+    });
+  }
+
+  addGroup(input: GraphGroupInput): void {
+    this.groups.set(input.id, { id: input.id, displayName: input.displayName, members: [] });
+  }
+
+  /** Adds a membership directly, as an admin in the Entra portal would. */
+  addMember(groupId: string, userId: string): void {
+    const group = this.requireGroup(groupId);
+    if (!this.users.has(userId)) throw new Error(`GraphFake: no user ${userId}`);
+    if (!group.members.includes(userId)) group.members.push(userId);
+  }
+
+  /** False: the tenant lacks Entra ID P1 (or AuditLog.Read.All), so `signInActivity` is refused. */
+  setSignInActivityAvailable(available: boolean): void {
+    this.signInAvailable = available;
+  }
+
+  /** Withdraws an application permission: calls that need it answer 403. */
+  revoke(permission: GraphPermission): void {
+    this.revoked.add(permission);
+  }
+
+  // ----- inspection --------------------------------------------------------------------------
+
+  members(groupId: string): string[] {
+    return [...this.requireGroup(groupId).members];
+  }
+
+  isMember(groupId: string, userId: string): boolean {
+    return this.requireGroup(groupId).members.includes(userId);
+  }
+
+  // ----- internals ---------------------------------------------------------------------------
+
+  private requireGroup(groupId: string): StoredGroup {
+    const group = this.groups.get(groupId);
+    if (!group) throw new Error(`GraphFake: no group ${groupId}`);
+    return group;
+  }
+
+  private error(status: number, code: string, message: string): FakeResponse {
+    const requestId = randomUUID();
+    return {
+      status,
+      headers: { 'request-id': requestId },
+      body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } } },
+    };
+  }
+
+  private notFound(id: string): FakeResponse {
+    return this.error(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  }
+
+  private denied(): FakeResponse {
+    return this.error(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  }
+
+  /** By object id or userPrincipalName (case-insensitive), as `/users/{id | userPrincipalName}`. */
+  private findUser(key: string): StoredUser | undefined {
+    return this.users.get(key) ?? [...this.users.values()].find((u) => u.userPrincipalName.toLowerCase() === key.toLowerCase());
+  }
+
+  private userJson(user: StoredUser, select: string[] | null, withType = false): Record<string, unknown> {
+    const all: Record<string, unknown> = {
+      id: user.id,
+      displayName: user.displayName,
+      mail: user.mail,
+      userPrincipalName: user.userPrincipalName,
+      jobTitle: user.jobTitle,
+      department: user.department,
+      givenName: null,
+      surname: null,
+      businessPhones: [],
+      officeLocation: null,
+    };
+    if (select?.includes('signInActivity')) {
+      all['signInActivity'] = user.lastSignIn
+        ? { lastSignInDateTime: user.lastSignIn, lastSignInRequestId: randomUUID(), lastSuccessfulSignInDateTime: user.lastSignIn, lastNonInteractiveSignInDateTime: null }
+        : null;
+    }
+    const json = select ? Object.fromEntries(select.filter((k) => k in all).map((k) => [k, all[k]])) : all;
+    return withType ? { '@odata.type': '#microsoft.graph.user', ...json } : json;
+  }
+
+  private select(call: RecordedCall): string[] | null {
+    const raw = call.query.get('$select');
+    return raw ? raw.split(',').map((s) => s.trim()) : null;
+  }
+
+  /** One page by `$skiptoken` (an offset here; opaque to clients), with an absolute nextLink. */
+  private page(call: RecordedCall, items: Array<Record<string, unknown>>, context: string): FakeResponse {
+    const top = Math.min(Number.parseInt(call.query.get('$top') ?? '', 10) || 100, this.maxPageSize);
+    const skip = Number.parseInt(call.query.get('$skiptoken') ?? '0', 10) || 0;
+    const body: Record<string, unknown> = { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, value: items.slice(skip, skip + top) };
+    if (skip + top < items.length) {
+      const next = new URL(`${this.graphBaseUrl}${call.path.slice('/v1.0'.length)}`);
+      call.query.forEach((value, key) => next.searchParams.set(key, value));
+      next.searchParams.set('$skiptoken', String(skip + top));
+      body['@odata.nextLink'] = next.href;
+    }
+    return { status: 200, body };
+  }
+
+  /** `mail eq 'x' or userPrincipalName eq 'x'` (any number of `or`ed eq clauses on those two). */
+  private filterUsers(filter: string): StoredUser[] | null {
+    const clauses = filter.split(/\s+or\s+/i).map((part) => /^(mail|userPrincipalName|id)\s+eq\s+'((?:[^']|'')*)'$/i.exec(part.trim()));
+    if (clauses.some((c) => !c)) return null;
+    return [...this.users.values()].filter((u) =>
+      clauses.some((c) => {
+        const property = (c?.[1] ?? '').toLowerCase();
+        const value = (c?.[2] ?? '').replace(/''/g, "'").toLowerCase();
+        const actual = property === 'mail' ? u.mail : property === 'id' ? u.id : u.userPrincipalName;
+        return (actual ?? '').toLowerCase() === value;
+      }),
+    );
+  }
+
+  private addMemberRef(ctx: RouteContext): FakeResponse {
+    if (this.revoked.has('GroupMember.ReadWrite.All')) return this.denied();
+    const groupId = ctx.params['groupId'] ?? '';
+    const group = this.groups.get(groupId);
+    if (!group) return this.notFound(groupId);
+    const ref = (ctx.call.body as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
+    if (typeof ref !== 'string') return this.error(400, 'Request_BadRequest', "Invalid request body: expected '@odata.id'.");
+    const m = /^https:\/\/graph\.microsoft\.com\/v1\.0\/directoryObjects\/([^/]+)$/.exec(ref);
+    if (!m) return this.error(400, 'Request_BadRequest', `Invalid object identifier '${ref}'.`);
+    const userId = m[1] ?? '';
+    if (!this.users.has(userId)) return this.notFound(userId);
+    if (group.members.includes(userId)) return this.error(400, 'Request_BadRequest', ALREADY_MEMBER);
+    group.members.push(userId);
+    return { status: 204 };
+  }
+
+  private removeMemberRef(ctx: RouteContext): FakeResponse {
+    if (this.revoked.has('GroupMember.ReadWrite.All')) return this.denied();
+    const groupId = ctx.params['groupId'] ?? '';
+    const userId = ctx.params['userId'] ?? '';
+    const group = this.groups.get(groupId);
+    if (!group) return this.notFound(groupId);
+    if (!group.members.includes(userId)) return this.notFound(userId);
+    group.members = group.members.filter((id) => id !== userId);
+    return { status: 204 };
+  }
+
+  private token(call: RecordedCall, tenant: string): FakeResponse {
+    const form = (call.body ?? {}) as Record<string, string>;
+    const { tenantId, clientId, clientSecret } = this.options;
+    if (form['grant_type'] !== 'client_credentials') {
+      return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'AADSTS70003: The app requested an unsupported grant type.' } };
+    }
+    if ((tenantId && tenant !== tenantId) || (clientId && form['client_id'] !== clientId)) {
+      return { status: 400, body: { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form['client_id']}' was not found in the directory '${tenant}'.` } };
+    }
+    if (clientSecret && form['client_secret'] !== clientSecret) {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } };
+    }
+    const accessToken = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString('base64url')}`;
+    this.tokens.add(accessToken);
+    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+  }
+
+  private authed(handler: (ctx: RouteContext) => FakeResponse): (ctx: RouteContext) => FakeResponse {
+    return (ctx) => {
+      const header = ctx.call.headers.authorization ?? '';
+      if (!header) return this.error(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+      const token = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+      if (!this.tokens.has(token)) return this.error(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+      return handler(ctx);
+    };
+  }
+
+  private on(method: string, path: string, handler: (ctx: RouteContext) => FakeResponse): void {
+    this.route(method, `/v1.0${path}`, this.authed(handler));
+  }
+
+  private registerRoutes(): void {
+    this.route('POST', '/:tenant/oauth2/v2.0/token', ({ call, params }) => this.token(call, params['tenant'] ?? ''));
+
+    this.on('GET', '/users', ({ call }) => {
+      if (this.revoked.has('User.Read.All')) return this.denied();
+      const filter = call.query.get('$filter');
+      const users = filter === null ? [...this.users.values()] : this.filterUsers(filter);
+      if (!users) return this.error(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
+      const select = this.select(call);
+      return this.page(call, users.map((u) => this.userJson(u, select)), 'users');
+    });
+
+    this.on('GET', '/users/:id', ({ call, params }) => {
+      if (this.revoked.has('User.Read.All')) return this.denied();
+      const select = this.select(call);
+      if (select?.includes('signInActivity')) {
+        if (!this.signInAvailable) {
+          return this.error(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+        }
+        if (this.revoked.has('AuditLog.Read.All')) return this.denied();
+      }
+      const user = this.findUser(params['id'] ?? '');
+      return user ? { status: 200, body: this.userJson(user, select) } : this.notFound(params['id'] ?? '');
+    });
+
+    this.on('GET', '/users/:id/manager', ({ call, params }) => {
+      if (this.revoked.has('User.Read.All')) return this.denied();
+      const user = this.findUser(params['id'] ?? '');
+      if (!user) return this.notFound(params['id'] ?? '');
+      const manager = user.managerId ? this.users.get(user.managerId) : undefined;
+      if (!manager) return this.notFound('manager');
+      return { status: 200, body: this.userJson(manager, this.select(call), true) };
+    });
+
+    this.on('POST', '/users/:id/checkMemberGroups', ({ call, params }) => {
+      const user = this.findUser(params['id'] ?? '');
+      if (!user) return this.notFound(params['id'] ?? '');
+      const ids = (call.body as { groupIds?: unknown } | undefined)?.groupIds;
+      if (!Array.isArray(ids) || ids.length > 20) return this.error(400, 'Request_BadRequest', 'groupIds must be an array of at most 20 ids.');
+      return { status: 200, body: { value: ids.filter((id) => typeof id === 'string' && this.groups.get(id)?.members.includes(user.id)) } };
+    });
+
+    this.on('GET', '/groups', ({ call }) => {
+      const filter = call.query.get('$filter');
+      let groups = [...this.groups.values()];
+      if (filter !== null) {
+        const m = /^startswith\(displayName,\s*'((?:[^']|'')*)'\)$/i.exec(filter.trim());
+        if (!m) return this.error(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
+        const prefix = (m[1] ?? '').replace(/''/g, "'").toLowerCase();
+        groups = groups.filter((g) => g.displayName.toLowerCase().startsWith(prefix));
+      }
+      const select = this.select(call);
+      return this.page(call, groups.map((g) => pick({ id: g.id, displayName: g.displayName, securityEnabled: true, mailEnabled: false }, select)), 'groups');
+    });
+
+    this.on('GET', '/groups/:groupId', ({ call, params }) => {
+      const group = this.groups.get(params['groupId'] ?? '');
+      if (!group) return this.notFound(params['groupId'] ?? '');
+      return { status: 200, body: pick({ id: group.id, displayName: group.displayName, securityEnabled: true, mailEnabled: false }, this.select(call)) };
+    });
+
+    this.on('GET', '/groups/:groupId/members', ({ call, params }) => {
+      const group = this.groups.get(params['groupId'] ?? '');
+      if (!group) return this.notFound(params['groupId'] ?? '');
+      const select = this.select(call);
+      const members = group.members.flatMap((id) => {
+        const user = this.users.get(id);
+        return user ? [this.userJson(user, select, true)] : [];
+      });
+      return this.page(call, members, 'directoryObjects');
+    });
+
+    this.on('POST', '/groups/:groupId/members/$ref', (ctx) => this.addMemberRef(ctx));
+    this.on('DELETE', '/groups/:groupId/members/:userId/$ref', (ctx) => this.removeMemberRef(ctx));
+  }
+}
+
+function pick(all: Record<string, unknown>, select: string[] | null): Record<string, unknown> {
+  return select ? Object.fromEntries(select.filter((k) => k in all).map((k) => [k, all[k]])) : all;
+}

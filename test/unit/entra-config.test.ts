@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, missingProviderSettings } from '../../src/config.js';
+import { parseCatalog } from '../../src/domain/catalog.js';
+import type { Catalog } from '../../src/domain/types.js';
+import { buildProviders } from '../../src/identity/registry.js';
+
+const BASE = {
+  SLACK_BOT_TOKEN: 'xoxb-1',
+  SLACK_SIGNING_SECRET: 'secret',
+  JIRA_HOST: 'https://acme.atlassian.net',
+  JIRA_EMAIL: 'bot@acme.com',
+  JIRA_API_TOKEN: 'token',
+  JIRA_PROJECT_KEY: 'ACCESS',
+};
+const ENTRA = { ENTRA_TENANT_ID: 'tenant-1', ENTRA_CLIENT_ID: 'client-1', ENTRA_CLIENT_SECRET: 'very-secret' };
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig({ ...BASE, ...env });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+function entraCatalog(): Catalog {
+  const result = parseCatalog(
+    ['version: 1', 'apps:', '  - id: sharepoint', '    name: SharePoint', '    description: Intranet', '    owner: it@acme.com', '    provider: entra', '    roles:', '      - id: member', '        name: Member', '        description: Edit sites', '        groups: [9a7d0c3e-0000-4000-8000-000000000001]', '        approval: auto'].join('\n'),
+    'entra.yaml',
+  );
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return result.catalog;
+}
+
+describe('Entra settings', () => {
+  it('reads all three credentials with defaults, the secret wrapped', () => {
+    const config = loadConfig({ ...BASE, ...ENTRA });
+
+    expect(config.entra).toMatchObject({ tenantId: 'tenant-1', clientId: 'client-1', graphBaseUrl: 'https://graph.microsoft.com/v1.0', authorityHost: null, callsPerMinute: 600 });
+    expect(String(config.entra?.clientSecret)).toBe('[redacted]');
+    expect(config.entra?.clientSecret.reveal()).toBe('very-secret');
+  });
+
+  it('is all or none, naming each missing variable', () => {
+    expect(problems({ ENTRA_TENANT_ID: 'tenant-1' })).toEqual([
+      'ENTRA_CLIENT_ID is required when any of ENTRA_TENANT_ID, ENTRA_CLIENT_ID or ENTRA_CLIENT_SECRET is set',
+      'ENTRA_CLIENT_SECRET is required when any of ENTRA_TENANT_ID, ENTRA_CLIENT_ID or ENTRA_CLIENT_SECRET is set',
+    ]);
+    expect(loadConfig(BASE).entra).toBeNull();
+  });
+
+  it.each([
+    ['GRAPH_BASE_URL', 'http://graph.example.com/v1.0', 'GRAPH_BASE_URL must use https://'],
+    ['ENTRA_AUTHORITY_HOST', 'http://127.0.0.1:9999', 'ENTRA_AUTHORITY_HOST must use https://'],
+    ['ENTRA_CALLS_PER_MINUTE', '0', 'ENTRA_CALLS_PER_MINUTE must be at least 1'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problems({ ...ENTRA, [name]: value }).join('\n')).toContain(message);
+  });
+
+  it('accepts a loopback Graph over http (a fake) and an https authority', () => {
+    const config = loadConfig({ ...BASE, ...ENTRA, GRAPH_BASE_URL: 'http://127.0.0.1:4010/v1.0/', ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.us' });
+
+    expect(config.entra).toMatchObject({ graphBaseUrl: 'http://127.0.0.1:4010/v1.0', authorityHost: 'https://login.microsoftonline.us' });
+  });
+
+  it('is required when the catalog has entra apps', () => {
+    expect(missingProviderSettings(loadConfig(BASE), entraCatalog())).toContain(
+      'ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are required: the catalog has apps on provider entra',
+    );
+    expect(missingProviderSettings(loadConfig({ ...BASE, ...ENTRA }), entraCatalog())).toEqual([]);
+  });
+
+  it('builds the Entra provider from the registry only when configured', () => {
+    const settings = { tenantId: 't', clientId: 'c', clientSecret: 's' };
+
+    expect(buildProviders({ now: Date.now }).entra).toBeUndefined();
+    expect(buildProviders({ entra: settings, now: Date.now }).entra?.kind).toBe('entra');
+  });
+});
