@@ -161,7 +161,8 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     jiraTransitions: config.jira.transitions,
     jiraFields: config.jira.fields,
     timing: config.timing,
-    profileProvider: config.okta ? 'okta' : null,
+    // Profiles and managers for manual apps come from the first directory configured.
+    profileProvider: (['okta', 'entra', 'google'] as const).find((kind) => providers[kind] !== undefined) ?? null,
     throttle: (provider, calls, ticket) => {
       const bucket = limits[provider];
       if (!bucket) return;
