@@ -8,6 +8,7 @@ import type { CatalogApp } from '../domain/types.js';
 import type { Job } from '../store/jobs.repo.js';
 import type { RequestRow } from '../store/requests.repo.js';
 import type { SideEffectDeps } from './deps.js';
+import { snapshotApp } from './wording.js';
 import { enqueueAlert, enqueueJiraComment } from './effects.js';
 import { ensureIdpProfile } from './requester.js';
 
@@ -18,14 +19,7 @@ function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
   const live = findApp(deps.catalog(), request.appId);
   if (live) return live;
   // The app left the catalog after the request was made: route with what the request recorded.
-  return {
-    id: request.appId,
-    name: request.snapshot.appName,
-    description: '',
-    owner: request.snapshot.owner,
-    provider: request.snapshot.provider as CatalogApp['provider'],
-    roles: [],
-  };
+  return snapshotApp(request);
 }
 
 /** A catalog person (email or Slack id) as a Slack user id; null when Slack has nobody with that email. */

@@ -5,7 +5,8 @@ import { describeStage, parseStage } from '../domain/routing.js';
 import type { CatalogApp } from '../domain/types.js';
 import type { RequestRow } from '../store/requests.repo.js';
 
-function appOf(request: RequestRow): CatalogApp {
+/** The app as the request recorded it (the catalog may have changed or dropped it since). */
+export function snapshotApp(request: RequestRow): CatalogApp {
   return {
     id: request.appId,
     name: request.snapshot.appName,
@@ -19,7 +20,7 @@ function appOf(request: RequestRow): CatalogApp {
 /** `the Salesforce owner` for `owner`. */
 export function stageWords(request: RequestRow, stageText: string): string {
   const stage = parseStage(stageText);
-  return stage ? describeStage(stage, appOf(request)) : stageText;
+  return stage ? describeStage(stage, snapshotApp(request)) : stageText;
 }
 
 /** `Your manager, then the Salesforce owner`, or the auto-approval policy. */
