@@ -3,6 +3,7 @@
  * with the environment's config; the demo, the tests and the benchmarks call it with fakes' addresses.
  */
 import type { Server } from 'node:http';
+import type { TokenCredential } from '@azure/identity';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
@@ -35,6 +36,11 @@ export interface KeycardOptions {
   readonly cron?: boolean;
   /** Check every integration at start-up and refuse to start if one fails. Default true. */
   readonly healthChecks?: boolean;
+  /**
+   * Tests and fakes only: the Entra token source, instead of the `ClientSecretCredential` built from the
+   * ENTRA_* settings (which refuses an http authority host, so it cannot reach a loopback fake).
+   */
+  readonly entraCredential?: TokenCredential;
 }
 
 export interface Keycard {
@@ -82,6 +88,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
             clientSecret: config.entra.clientSecret.reveal(),
             graphBaseUrl: config.entra.graphBaseUrl,
             ...(config.entra.authorityHost ? { authorityHost: config.entra.authorityHost } : {}),
+            ...(options.entraCredential ? { credential: options.entraCredential } : {}),
           },
         }
       : {}),

@@ -14,7 +14,7 @@ import { Harness, SECRETS, harnessEnv, startFakes } from '../support/harness.js'
 import { PEOPLE, TEST_CATALOG } from '../support/people.js';
 import { SlackDriver } from '../support/slack-driver.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
-import { benchExpiry } from './expiry.js';
+import { DOCUMENTED_LIMITS, benchExpiry } from './expiry.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -192,7 +192,12 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'request') await benchRequestModal(20, 50);
   if (!only || only === 'approval') await benchApproval(20, 50);
-  if (!only || only === 'expiry') await benchExpiry();
+  if (!only || only === 'expiry') {
+    await benchExpiry();
+    // Smaller sizes for the other directories, each at its documented per-minute write limit.
+    await benchExpiry(20_000, 2_000, DOCUMENTED_LIMITS.entra.perMinute, 'entra');
+    await benchExpiry(20_000, 2_000, DOCUMENTED_LIMITS.google.perMinute, 'google');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -13,6 +13,9 @@
  * - Collections page with `maxResults` + `pageToken`/`nextPageToken`.
  * - groups.list `query` supports `name:prefix*`, `name:'quoted prefix*'`, `name='exact'` and `email:prefix*`.
  * - `lastLoginTime` of a user who never signed in is 1970-01-01T00:00:00.000Z.
+ * - members insert and delete can be rate limited (`setRateLimit`, a sliding one-minute window): 403
+ *   `userRateLimitExceeded` in the `usageLimits` domain, the Directory API's documented quota answer,
+ *   with `Retry-After` in seconds.
  */
 import { HttpFake, type FakeResponse, type RouteContext } from './http-fake.js';
 
@@ -42,6 +45,13 @@ export interface GoogleActivityInput {
   eventName: string;
   time: string;
   parameters: Record<string, string>;
+}
+
+export interface GoogleRateLimit {
+  /** Member writes allowed in any sliding minute (the Directory API default is 2,400 queries per minute per user per project). */
+  perMinute: number;
+  /** The clock the window runs on (ms since epoch); default Date.now. */
+  now?: () => number;
 }
 
 export interface GoogleFakeOptions {
@@ -79,6 +89,8 @@ export class GoogleFake extends HttpFake {
   private readonly activities: GoogleActivityInput[] = [];
   private readonly tokens = new Set<string>();
   private issued = 0;
+  private rateLimit: GoogleRateLimit | null = null;
+  private windowHits: number[] = [];
 
   constructor(options: GoogleFakeOptions) {
     super('google');
@@ -92,6 +104,20 @@ export class GoogleFake extends HttpFake {
 
   addGroup(input: GoogleGroupInput): void {
     this.groups.set(input.id, { ...input, members: [] });
+  }
+
+  /** Adds a membership directly, as an admin in the Admin console would. */
+  addMember(groupKey: string, userId: string): void {
+    const group = this.findGroup(groupKey);
+    if (!group) throw new Error(`GoogleFake: no group ${groupKey}`);
+    if (!this.users.has(userId)) throw new Error(`GoogleFake: no user ${userId}`);
+    if (!group.members.some((m) => m.userId === userId)) group.members.push({ userId, role: 'MEMBER' });
+  }
+
+  /** Limits member inserts and deletes to `perMinute` in any sliding minute; beyond it, 403 userRateLimitExceeded. */
+  setRateLimit(limit: GoogleRateLimit): void {
+    this.rateLimit = limit;
+    this.windowHits = [];
   }
 
   addActivity(input: GoogleActivityInput): void {
@@ -137,6 +163,22 @@ export class GoogleFake extends HttpFake {
   private memberResource(g: StoredGroup, m: { userId: string; role: string }): Record<string, unknown> {
     const u = this.users.get(m.userId);
     return { kind: 'admin#directory#member', id: m.userId, email: u?.primaryEmail, role: m.role, type: 'USER', status: 'ACTIVE' };
+  }
+
+  /** Counts a member write; the quota answer when the window is full, else null. */
+  private throttled(): FakeResponse | null {
+    if (!this.rateLimit) return null;
+    const now = (this.rateLimit.now ?? Date.now)();
+    const start = now - 60_000;
+    let drop = 0;
+    while (drop < this.windowHits.length && (this.windowHits[drop] ?? 0) <= start) drop += 1;
+    if (drop > 0) this.windowHits.splice(0, drop);
+    if (this.windowHits.length >= this.rateLimit.perMinute) {
+      const retryAfter = Math.max(1, Math.ceil(((this.windowHits[0] ?? now) + 60_000 - now) / 1000));
+      return googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { 'retry-after': String(retryAfter) });
+    }
+    this.windowHits.push(now);
+    return null;
   }
 
   /** Null when authorised, else the 401 Google sends. */
@@ -204,6 +246,8 @@ export class GoogleFake extends HttpFake {
     });
 
     this.authed('POST', `${DIR}/groups/:groupKey/members`, (ctx) => {
+      const limited = this.throttled();
+      if (limited) return limited;
       const group = this.findGroup(ctx.params.groupKey ?? '');
       if (!group) return notFound('groupKey');
       const body = (ctx.call.body ?? {}) as { email?: string; id?: string; role?: string };
@@ -226,6 +270,8 @@ export class GoogleFake extends HttpFake {
     });
 
     this.authed('DELETE', `${DIR}/groups/:groupKey/members/:memberKey`, (ctx) => {
+      const limited = this.throttled();
+      if (limited) return limited;
       const group = this.findGroup(ctx.params.groupKey ?? '');
       if (!group) return notFound('groupKey');
       const user = this.findUser(ctx.params.memberKey ?? '');

@@ -18,6 +18,8 @@
  * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
  *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
  * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`.
+ * - Membership writes (`members/$ref` POST and DELETE) can be rate limited (`setRateLimit`, a sliding
+ *   one-minute window): 429 `TooManyRequests` with `Retry-After` in seconds, as Graph throttles.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { HttpFake, type FakeResponse, type RecordedCall, type RouteContext } from './http-fake.js';
@@ -50,6 +52,13 @@ export interface GraphFakeOptions {
   maxPageSize?: number;
 }
 
+export interface GraphRateLimit {
+  /** Membership writes allowed in any sliding minute (Entra's write quota is 3,000 per 150 s = 1,200/min per app and tenant). */
+  perMinute: number;
+  /** The clock the window runs on (ms since epoch); default Date.now. */
+  now?: () => number;
+}
+
 export type GraphPermission = 'User.Read.All' | 'GroupMember.ReadWrite.All' | 'AuditLog.Read.All';
 
 interface StoredUser extends Required<Omit<GraphUserInput, 'managerId' | 'lastSignIn'>> {
@@ -72,6 +81,8 @@ export class GraphFake extends HttpFake {
   private readonly revoked = new Set<GraphPermission>();
   private signInAvailable = true;
   private readonly maxPageSize: number;
+  private rateLimit: GraphRateLimit | null = null;
+  private windowHits: number[] = [];
 
   constructor(private readonly options: GraphFakeOptions = {}) {
     super('Microsoft Graph');
@@ -114,6 +125,12 @@ export class GraphFake extends HttpFake {
   /** False: the tenant lacks Entra ID P1 (or AuditLog.Read.All), so `signInActivity` is refused. */
   setSignInActivityAvailable(available: boolean): void {
     this.signInAvailable = available;
+  }
+
+  /** Limits membership writes to `perMinute` in any sliding minute; beyond it, 429 with Retry-After. */
+  setRateLimit(limit: GraphRateLimit): void {
+    this.rateLimit = limit;
+    this.windowHits = [];
   }
 
   /** Withdraws an application permission: calls that need it answer 403. */
@@ -216,7 +233,26 @@ export class GraphFake extends HttpFake {
     );
   }
 
+  /** Counts a membership write; the 429 Graph sends when the window is full, else null. */
+  private throttled(): FakeResponse | null {
+    if (!this.rateLimit) return null;
+    const now = (this.rateLimit.now ?? Date.now)();
+    const start = now - 60_000;
+    let drop = 0;
+    while (drop < this.windowHits.length && (this.windowHits[drop] ?? 0) <= start) drop += 1;
+    if (drop > 0) this.windowHits.splice(0, drop);
+    if (this.windowHits.length >= this.rateLimit.perMinute) {
+      const retryAfter = Math.max(1, Math.ceil(((this.windowHits[0] ?? now) + 60_000 - now) / 1000));
+      const answer = this.error(429, 'TooManyRequests', 'Too many requests.');
+      return { ...answer, headers: { ...answer.headers, 'retry-after': String(retryAfter) } };
+    }
+    this.windowHits.push(now);
+    return null;
+  }
+
   private addMemberRef(ctx: RouteContext): FakeResponse {
+    const limited = this.throttled();
+    if (limited) return limited;
     if (this.revoked.has('GroupMember.ReadWrite.All')) return this.denied();
     const groupId = ctx.params['groupId'] ?? '';
     const group = this.groups.get(groupId);
@@ -233,6 +269,8 @@ export class GraphFake extends HttpFake {
   }
 
   private removeMemberRef(ctx: RouteContext): FakeResponse {
+    const limited = this.throttled();
+    if (limited) return limited;
     if (this.revoked.has('GroupMember.ReadWrite.All')) return this.denied();
     const groupId = ctx.params['groupId'] ?? '';
     const userId = ctx.params['userId'] ?? '';

@@ -1,17 +1,22 @@
 /**
  * A running Keycard for scenario tests: the real app (Bolt over HTTP, real SDK clients, real SQLite with
  * the real migrations) pointed at stateful fakes of Slack, Jira and Okta on 127.0.0.1, a manual clock,
- * and a driver that sends Slack's signed requests.
+ * and a driver that sends Slack's signed requests. `providers: ['entra', 'google']` also starts the Graph
+ * and Google Directory fakes with the same cast and configures Keycard for them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { parseCatalog, formatCatalogIssues } from '../../src/domain/catalog.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Catalog } from '../../src/domain/types.js';
 import { startKeycard, type Keycard } from '../../src/keycard.js';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { GoogleFake } from '../fakes/google.js';
+import { GraphFake } from '../fakes/graph.js';
 import { JiraFake } from '../fakes/jira.js';
 import { OktaFake } from '../fakes/okta.js';
 import { SlackFake, type StoredMessage } from '../fakes/slack.js';
@@ -24,7 +29,20 @@ export const SECRETS = {
   jiraEmail: 'keycard-bot@acme.com',
   jiraToken: 'jira-test-token',
   oktaToken: 'okta-test-token',
+  entraTenantId: 'acme-tenant',
+  entraClientId: 'keycard-client',
+  entraClientSecret: 'entra-test-secret',
+  googleToken: 'google-test-token',
+  googleClientEmail: 'keycard@acme-project.iam.gserviceaccount.com',
+  googleAdminSubject: 'ada@acme.com',
 } as const;
+
+/** Directories started besides Okta (which always runs, so existing scenarios are unchanged). */
+export type ExtraProvider = 'entra' | 'google';
+
+/** Groups the Graph fake holds (Entra object ids) and the Google fake holds (group emails). */
+export const ENTRA_GROUPS = ['e-sales-viewer', 'e-sales-admin', 'e-sales-audit'] as const;
+export const GOOGLE_GROUPS = ['drive-viewer@acme.com', 'drive-admin@acme.com'] as const;
 
 export interface HarnessOptions {
   readonly catalogYaml?: string;
@@ -34,12 +52,18 @@ export interface HarnessOptions {
   readonly clock?: ManualClock;
   /** Reuse running fakes (for restarts). */
   readonly fakes?: Fakes;
+  /** Also start these directories' fakes and configure Keycard for them (ignored when `fakes` is given). */
+  readonly providers?: readonly ExtraProvider[];
 }
 
 export interface Fakes {
   readonly slack: SlackFake;
   readonly jira: JiraFake;
   readonly okta: OktaFake;
+  readonly graph?: GraphFake;
+  readonly google?: GoogleFake;
+  /** The service-account key file Keycard reads for Google (in a temporary directory). */
+  readonly googleKeyFile?: string;
 }
 
 export function testCatalog(yaml: string = TEST_CATALOG): Catalog {
@@ -48,7 +72,66 @@ export function testCatalog(yaml: string = TEST_CATALOG): Catalog {
   return result.catalog;
 }
 
-export async function startFakes(): Promise<Fakes> {
+/**
+ * Client credentials against the Graph fake's token endpoint: what `ClientSecretCredential` does, over the
+ * plain http it refuses (SDK-NOTES). Caches the token until shortly before it expires.
+ */
+export function fakeEntraCredential(graph: GraphFake): TokenCredential {
+  let cached: AccessToken | null = null;
+  return {
+    async getToken(): Promise<AccessToken> {
+      if (cached && cached.expiresOnTimestamp > Date.now() + 60_000) return cached;
+      const response = await fetch(`${graph.url}/${SECRETS.entraTenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: SECRETS.entraClientId, client_secret: SECRETS.entraClientSecret, scope: 'https://graph.microsoft.com/.default' }),
+      });
+      const body = (await response.json()) as { access_token?: string; expires_in?: number };
+      if (!response.ok || !body.access_token) throw new Error(`token request failed: HTTP ${response.status}`);
+      cached = { token: body.access_token, expiresOnTimestamp: Date.now() + (body.expires_in ?? 3600) * 1000 };
+      return cached;
+    },
+  };
+}
+
+function personByOktaId(oktaId: string | undefined): Person | undefined {
+  return (Object.values(PEOPLE) as Person[]).find((p) => p.oktaId === oktaId);
+}
+
+async function startGraphFake(): Promise<GraphFake> {
+  const graph = new GraphFake({ tenantId: SECRETS.entraTenantId, clientId: SECRETS.entraClientId, clientSecret: SECRETS.entraClientSecret });
+  await graph.start();
+  for (const person of Object.values(PEOPLE) as Person[]) {
+    const manager = personByOktaId(person.managerOktaId);
+    graph.addUser({ id: person.entraId, userPrincipalName: person.email, mail: person.email, displayName: person.name, jobTitle: person.title, department: person.department, managerId: manager?.entraId ?? null });
+  }
+  for (const group of ENTRA_GROUPS) graph.addGroup({ id: group, displayName: group });
+  return graph;
+}
+
+async function startGoogleFake(): Promise<{ google: GoogleFake; googleKeyFile: string }> {
+  const google = new GoogleFake({ token: SECRETS.googleToken });
+  await google.start();
+  for (const person of Object.values(PEOPLE) as Person[]) {
+    const manager = personByOktaId(person.managerOktaId);
+    google.addUser({
+      id: person.googleId,
+      primaryEmail: person.email,
+      givenName: person.name.split(' ')[0] ?? person.name,
+      familyName: person.name.split(' ')[1] ?? '',
+      title: person.title,
+      department: person.department,
+      ...(manager ? { managerEmail: manager.email } : {}),
+    });
+  }
+  GOOGLE_GROUPS.forEach((email, i) => google.addGroup({ id: `03gtest${i}`, email, name: email.split('@')[0] ?? email }));
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const googleKeyFile = join(mkdtempSync(join(tmpdir(), 'keycard-google-')), 'service-account.json');
+  writeFileSync(googleKeyFile, JSON.stringify({ type: 'service_account', client_email: SECRETS.googleClientEmail, private_key: privateKey, token_uri: 'https://oauth2.googleapis.com/token' }));
+  return { google, googleKeyFile };
+}
+
+export async function startFakes(providers: readonly ExtraProvider[] = []): Promise<Fakes> {
   const slack = new SlackFake({ botToken: SECRETS.botToken });
   const jira = new JiraFake({
     email: SECRETS.jiraEmail,
@@ -76,7 +159,9 @@ export async function startFakes(): Promise<Fakes> {
   }
   for (const group of ['00g1viewer', '00g1admin', '00g1audit', '00g2write', '00g3analyst']) okta.addGroup({ id: group, name: group });
   slack.addChannel('CALERTS', { name: 'it-alerts' });
-  return { slack, jira, okta };
+  const graph = providers.includes('entra') ? await startGraphFake() : undefined;
+  const google = providers.includes('google') ? await startGoogleFake() : undefined;
+  return { slack, jira, okta, ...(graph ? { graph } : {}), ...(google ?? {}) };
 }
 
 export class Harness {
@@ -93,7 +178,7 @@ export class Harness {
   }
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const fakes = options.fakes ?? (await startFakes());
+    const fakes = options.fakes ?? (await startFakes(options.providers));
     const dir = options.databasePath ? null : mkdtempSync(join(tmpdir(), 'keycard-test-'));
     const databasePath = options.databasePath ?? join(dir ?? '', 'keycard.db');
     const clock = options.clock ?? new ManualClock('2026-01-06T14:00:00Z');
@@ -106,6 +191,7 @@ export class Harness {
       host: '127.0.0.1',
       cron: false,
       worker: { baseBackoffMs: 1000, random: () => 0 },
+      ...(fakes.graph ? { entraCredential: fakeEntraCredential(fakes.graph) } : {}),
     });
     return new Harness(fakes, keycard, clock, databasePath, dir);
   }
@@ -118,6 +204,16 @@ export class Harness {
   }
   get okta(): OktaFake {
     return this.fakes.okta;
+  }
+  /** The Graph fake; only when started with `providers: ['entra']`. */
+  get graph(): GraphFake {
+    if (!this.fakes.graph) throw new Error("the Graph fake runs only with Harness.start({ providers: ['entra'] })");
+    return this.fakes.graph;
+  }
+  /** The Google Directory fake; only when started with `providers: ['google']`. */
+  get google(): GoogleFake {
+    if (!this.fakes.google) throw new Error("the Google fake runs only with Harness.start({ providers: ['google'] })");
+    return this.fakes.google;
   }
   get store() {
     return this.keycard.store;
@@ -153,9 +249,14 @@ export class Harness {
 
   async stop(options: { keepFakes?: boolean; keepDatabase?: boolean } = {}): Promise<void> {
     await this.keycard.stop();
-    if (!options.keepFakes) await Promise.all([this.slack.stop(), this.jira.stop(), this.okta.stop()]);
+    if (!options.keepFakes) await stopFakes(this.fakes);
     if (this.ownsDir && !options.keepDatabase) rmSync(this.ownsDir, { recursive: true, force: true });
   }
+}
+
+export async function stopFakes(fakes: Fakes): Promise<void> {
+  await Promise.all([fakes.slack.stop(), fakes.jira.stop(), fakes.okta.stop(), fakes.graph?.stop(), fakes.google?.stop()]);
+  if (fakes.googleKeyFile) rmSync(dirname(fakes.googleKeyFile), { recursive: true, force: true });
 }
 
 export function harnessEnv(fakes: Fakes, databasePath: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -174,6 +275,12 @@ export function harnessEnv(fakes: Fakes, databasePath: string, extra: Record<str
     OKTA_ORG_URL: fakes.okta.url,
     OKTA_API_TOKEN: SECRETS.oktaToken,
     KEYCARD_JOB_MAX_ATTEMPTS: '5',
+    ...(fakes.graph
+      ? { ENTRA_TENANT_ID: SECRETS.entraTenantId, ENTRA_CLIENT_ID: SECRETS.entraClientId, ENTRA_CLIENT_SECRET: SECRETS.entraClientSecret, GRAPH_BASE_URL: fakes.graph.graphBaseUrl }
+      : {}),
+    ...(fakes.google && fakes.googleKeyFile
+      ? { GOOGLE_SERVICE_ACCOUNT_FILE: fakes.googleKeyFile, GOOGLE_ADMIN_SUBJECT: SECRETS.googleAdminSubject, GOOGLE_API_ROOT: fakes.google.url, GOOGLE_TOKEN_URL: `${fakes.google.url}/token` }
+      : {}),
     ...extra,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * The cast of the scenario tests, known to the Slack and Okta fakes, and the catalog they use.
+ * The cast of the scenario tests, known to the Slack and Okta fakes (and the Graph and Google fakes when a
+ * scenario starts them), and the catalog they use.
  */
 
 export interface Person {
@@ -11,16 +12,20 @@ export interface Person {
   readonly title: string;
   readonly department: string;
   readonly managerOktaId?: string;
+  /** Object id in the Graph fake (Entra scenarios). */
+  readonly entraId: string;
+  /** Unique id in the Google Directory fake (Google scenarios). */
+  readonly googleId: string;
 }
 
 export const PEOPLE = {
-  priya: { slackId: 'UPRIYA', oktaId: '00uPRIYA', name: 'Priya Shah', login: 'priya', email: 'priya@acme.com', title: 'Data Engineer', department: 'Data', managerOktaId: '00uMARCO' },
-  marco: { slackId: 'UMARCO', oktaId: '00uMARCO', name: 'Marco Rossi', login: 'marco', email: 'marco@acme.com', title: 'Engineering Manager', department: 'Data' },
-  owen: { slackId: 'UOWEN', oktaId: '00uOWEN', name: 'Owen Park', login: 'owen', email: 'owen@acme.com', title: 'RevOps Lead', department: 'Sales' },
-  sara: { slackId: 'USARA', oktaId: '00uSARA', name: 'Sara Lind', login: 'sara', email: 'sara@acme.com', title: 'Security Lead', department: 'Security' },
-  sam: { slackId: 'USAM', oktaId: '00uSAM', name: 'Sam Okafor', login: 'sam', email: 'sam@acme.com', title: 'Security Engineer', department: 'Security' },
-  ada: { slackId: 'UADA', oktaId: '00uADA', name: 'Ada Admin', login: 'ada', email: 'ada@acme.com', title: 'IT Admin', department: 'IT' },
-  eve: { slackId: 'UEVE', oktaId: '00uEVE', name: 'Eve Stone', login: 'eve', email: 'eve@acme.com', title: 'Account Executive', department: 'Sales', managerOktaId: '00uOWEN' },
+  priya: { slackId: 'UPRIYA', oktaId: '00uPRIYA', name: 'Priya Shah', login: 'priya', email: 'priya@acme.com', title: 'Data Engineer', department: 'Data', managerOktaId: '00uMARCO', entraId: 'e100000-0000-4000-8000-priya0000000', googleId: '100000000000000000001' },
+  marco: { slackId: 'UMARCO', oktaId: '00uMARCO', name: 'Marco Rossi', login: 'marco', email: 'marco@acme.com', title: 'Engineering Manager', department: 'Data', entraId: 'e200000-0000-4000-8000-marco0000000', googleId: '100000000000000000002' },
+  owen: { slackId: 'UOWEN', oktaId: '00uOWEN', name: 'Owen Park', login: 'owen', email: 'owen@acme.com', title: 'RevOps Lead', department: 'Sales', entraId: 'e300000-0000-4000-8000-owen00000000', googleId: '100000000000000000003' },
+  sara: { slackId: 'USARA', oktaId: '00uSARA', name: 'Sara Lind', login: 'sara', email: 'sara@acme.com', title: 'Security Lead', department: 'Security', entraId: 'e400000-0000-4000-8000-sara00000000', googleId: '100000000000000000004' },
+  sam: { slackId: 'USAM', oktaId: '00uSAM', name: 'Sam Okafor', login: 'sam', email: 'sam@acme.com', title: 'Security Engineer', department: 'Security', entraId: 'e500000-0000-4000-8000-sam000000000', googleId: '100000000000000000005' },
+  ada: { slackId: 'UADA', oktaId: '00uADA', name: 'Ada Admin', login: 'ada', email: 'ada@acme.com', title: 'IT Admin', department: 'IT', entraId: 'e600000-0000-4000-8000-ada000000000', googleId: '100000000000000000006' },
+  eve: { slackId: 'UEVE', oktaId: '00uEVE', name: 'Eve Stone', login: 'eve', email: 'eve@acme.com', title: 'Account Executive', department: 'Sales', managerOktaId: '00uOWEN', entraId: 'e700000-0000-4000-8000-eve000000000', googleId: '100000000000000000007' },
 } as const satisfies Record<string, Person>;
 
 export type PersonKey = keyof typeof PEOPLE;
