@@ -165,3 +165,60 @@ describe('Graph fake token endpoint', () => {
     }
   });
 });
+
+describe('Entra adapter: last sign-in to one app', () => {
+  const APP_X = '00000003-0000-0000-c000-0000000000aa';
+  const APP_Y = '00000003-0000-0000-c000-0000000000bb';
+
+  it("returns the user's newest sign-in to that app from the sign-in logs with scope 'app'", async () => {
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2025-12-30T10:00:00Z' });
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-04T17:20:00Z' });
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-01T08:00:00Z' });
+
+    const answer = await provider().lastSignIn('u1', APP_X);
+
+    expect(answer).toEqual({ at: new Date('2026-01-04T17:20:00Z'), scope: 'app' });
+    const call = fake.callsTo('GET', '/v1.0/auditLogs/signIns')[0];
+    expect(call?.query.get('$filter')).toBe(`userId eq 'u1' and appId eq '${APP_X}' and status/errorCode eq 0`);
+    expect(call?.query.get('$top')).toBe('1');
+  });
+
+  it("ignores sign-ins to other apps, other users' sign-ins and failed attempts", async () => {
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-02T09:00:00Z' });
+    fake.addSignIn({ userId: 'u1', appId: APP_Y, createdDateTime: '2026-01-05T09:00:00Z' });
+    fake.addSignIn({ userId: 'u2', appId: APP_X, createdDateTime: '2026-01-05T10:00:00Z' });
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-05T11:00:00Z', errorCode: 50126 });
+
+    expect(await provider().lastSignIn('u1', APP_X)).toEqual({ at: new Date('2026-01-02T09:00:00Z'), scope: 'app' });
+  });
+
+  it('answers null when the user never signed in to that app', async () => {
+    fake.addSignIn({ userId: 'u1', appId: APP_Y, createdDateTime: '2026-01-05T09:00:00Z' });
+
+    expect(await provider().lastSignIn('u1', APP_X)).toEqual({ at: null, scope: 'app' });
+  });
+
+  it('answers "cannot tell" for one app when the tenant lacks the licence, without throwing', async () => {
+    fake.setSignInActivityAvailable(false);
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-05T09:00:00Z' });
+
+    const answer = await provider().lastSignIn('u1', APP_X);
+
+    expect(answer).toEqual({ at: null, scope: 'app', unsupported: SIGN_IN_UNSUPPORTED });
+    expect(answer.unsupported).toBe('needs Entra ID P1 and AuditLog.Read.All');
+    expect(fake.callsTo('GET', '/v1.0/auditLogs/signIns')[0]?.status).toBe(403);
+  });
+
+  it('answers "cannot tell" when AuditLog.Read.All is not granted', async () => {
+    fake.revoke('AuditLog.Read.All');
+
+    expect(await provider().lastSignIn('u1', APP_X)).toEqual({ at: null, scope: 'app', unsupported: SIGN_IN_UNSUPPORTED });
+  });
+
+  it('keeps the overall answer from signInActivity when no app is given', async () => {
+    fake.addSignIn({ userId: 'u1', appId: APP_X, createdDateTime: '2026-01-05T09:00:00Z' });
+
+    expect(await provider().lastSignIn('u1')).toEqual({ at: new Date('2026-01-02T08:00:00Z'), scope: 'overall' });
+    expect(fake.callsTo('GET', '/v1.0/auditLogs/signIns')).toHaveLength(0);
+  });
+});

@@ -17,7 +17,7 @@
  *   `userRateLimitExceeded` in the `usageLimits` domain, the Directory API's documented quota answer,
  *   with `Retry-After` in seconds.
  */
-import { HttpFake, type FakeResponse, type RouteContext } from './http-fake.js';
+import { HttpFake, SlidingMinute, type FakeResponse, type RouteContext } from './http-fake.js';
 
 export interface GoogleUserInput {
   id: string;
@@ -89,8 +89,7 @@ export class GoogleFake extends HttpFake {
   private readonly activities: GoogleActivityInput[] = [];
   private readonly tokens = new Set<string>();
   private issued = 0;
-  private rateLimit: GoogleRateLimit | null = null;
-  private windowHits: number[] = [];
+  private window: SlidingMinute | null = null;
 
   constructor(options: GoogleFakeOptions) {
     super('google');
@@ -116,8 +115,7 @@ export class GoogleFake extends HttpFake {
 
   /** Limits member inserts and deletes to `perMinute` in any sliding minute; beyond it, 403 userRateLimitExceeded. */
   setRateLimit(limit: GoogleRateLimit): void {
-    this.rateLimit = limit;
-    this.windowHits = [];
+    this.window = new SlidingMinute(limit.perMinute, limit.now);
   }
 
   addActivity(input: GoogleActivityInput): void {
@@ -167,18 +165,9 @@ export class GoogleFake extends HttpFake {
 
   /** Counts a member write; the quota answer when the window is full, else null. */
   private throttled(): FakeResponse | null {
-    if (!this.rateLimit) return null;
-    const now = (this.rateLimit.now ?? Date.now)();
-    const start = now - 60_000;
-    let drop = 0;
-    while (drop < this.windowHits.length && (this.windowHits[drop] ?? 0) <= start) drop += 1;
-    if (drop > 0) this.windowHits.splice(0, drop);
-    if (this.windowHits.length >= this.rateLimit.perMinute) {
-      const retryAfter = Math.max(1, Math.ceil(((this.windowHits[0] ?? now) + 60_000 - now) / 1000));
-      return googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { 'retry-after': String(retryAfter) });
-    }
-    this.windowHits.push(now);
-    return null;
+    const retryAfter = this.window?.hit() ?? 0;
+    if (retryAfter === 0) return null;
+    return googleError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded', { 'retry-after': String(retryAfter) });
   }
 
   /** Null when authorised, else the 401 Google sends. */

@@ -15,6 +15,9 @@
  * - `GET /users/{id}/manager` is 404 when the user has none.
  * - `$select=signInActivity` needs a P1 licence and AuditLog.Read.All: `setSignInActivityAvailable(false)`
  *   answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`, as a tenant without the licence does.
+ * - `GET /auditLogs/signIns` takes a `$filter` of `and`ed `userId eq '..'`, `appId eq '..'` and
+ *   `status/errorCode eq N` clauses and answers newest first; like `signInActivity` it needs P1 and
+ *   AuditLog.Read.All (403 otherwise).
  * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
  *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
  * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`.
@@ -22,7 +25,7 @@
  *   one-minute window): 429 `TooManyRequests` with `Retry-After` in seconds, as Graph throttles.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { HttpFake, type FakeResponse, type RecordedCall, type RouteContext } from './http-fake.js';
+import { HttpFake, SlidingMinute, type FakeResponse, type RecordedCall, type RouteContext } from './http-fake.js';
 
 export interface GraphUserInput {
   id: string;
@@ -34,6 +37,16 @@ export interface GraphUserInput {
   managerId?: string | null;
   /** ISO timestamp of the last successful sign-in, or null (never). */
   lastSignIn?: string | null;
+}
+
+export interface GraphSignInInput {
+  userId: string;
+  /** The application (client) id signed in to. */
+  appId: string;
+  /** ISO timestamp. */
+  createdDateTime: string;
+  /** 0 (the default) is a successful sign-in; anything else a failure (e.g. 50126 bad password). */
+  errorCode?: number;
 }
 
 export interface GraphGroupInput {
@@ -66,6 +79,8 @@ interface StoredUser extends Required<Omit<GraphUserInput, 'managerId' | 'lastSi
   lastSignIn: string | null;
 }
 
+type StoredSignIn = Required<GraphSignInInput> & { id: string };
+
 interface StoredGroup {
   id: string;
   displayName: string;
@@ -78,11 +93,11 @@ export class GraphFake extends HttpFake {
   private readonly users = new Map<string, StoredUser>();
   private readonly groups = new Map<string, StoredGroup>();
   private readonly tokens = new Set<string>();
+  private readonly signIns: StoredSignIn[] = [];
   private readonly revoked = new Set<GraphPermission>();
   private signInAvailable = true;
   private readonly maxPageSize: number;
-  private rateLimit: GraphRateLimit | null = null;
-  private windowHits: number[] = [];
+  private window: SlidingMinute | null = null;
 
   constructor(private readonly options: GraphFakeOptions = {}) {
     super('Microsoft Graph');
@@ -115,6 +130,11 @@ export class GraphFake extends HttpFake {
     this.groups.set(input.id, { id: input.id, displayName: input.displayName, members: [] });
   }
 
+  /** Records an entry in the sign-in logs, as Entra does when a user signs in to an app. */
+  addSignIn(input: GraphSignInInput): void {
+    this.signIns.push({ ...input, errorCode: input.errorCode ?? 0, id: randomUUID() });
+  }
+
   /** Adds a membership directly, as an admin in the Entra portal would. */
   addMember(groupId: string, userId: string): void {
     const group = this.requireGroup(groupId);
@@ -129,8 +149,7 @@ export class GraphFake extends HttpFake {
 
   /** Limits membership writes to `perMinute` in any sliding minute; beyond it, 429 with Retry-After. */
   setRateLimit(limit: GraphRateLimit): void {
-    this.rateLimit = limit;
-    this.windowHits = [];
+    this.window = new SlidingMinute(limit.perMinute, limit.now);
   }
 
   /** Withdraws an application permission: calls that need it answer 403. */
@@ -233,21 +252,65 @@ export class GraphFake extends HttpFake {
     );
   }
 
+  /** 403 unless the tenant has P1 and the app AuditLog.Read.All, as for `signInActivity`. */
+  private auditLogRefused(): FakeResponse | null {
+    if (!this.signInAvailable) {
+      return this.error(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+    }
+    return this.revoked.has('AuditLog.Read.All') ? this.denied() : null;
+  }
+
+  /** `userId eq 'x' and appId eq 'y' and status/errorCode eq 0`, any subset of those, `and`ed. */
+  private listSignIns(call: RecordedCall): FakeResponse {
+    const refused = this.auditLogRefused();
+    if (refused) return refused;
+    const filter = call.query.get('$filter');
+    const tests: Array<(s: StoredSignIn) => boolean> = [];
+    for (const part of filter === null ? [] : filter.trim().split(/\s+and\s+/i)) {
+      const text = /^(userId|appId)\s+eq\s+'((?:[^']|'')*)'$/i.exec(part.trim());
+      const code = /^status\/errorCode\s+eq\s+(\d+)$/i.exec(part.trim());
+      if (text) {
+        const property = (text[1] ?? '').toLowerCase() === 'userid' ? 'userId' : 'appId';
+        const value = (text[2] ?? '').replace(/''/g, "'").toLowerCase();
+        tests.push((s) => s[property].toLowerCase() === value);
+      } else if (code) {
+        const wanted = Number(code[1]);
+        tests.push((s) => s.errorCode === wanted);
+      } else {
+        return this.error(400, 'BadRequest', 'Invalid filter clause');
+      }
+    }
+    const found = this.signIns
+      .filter((s) => tests.every((t) => t(s)))
+      .sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime))
+      .map((s) => {
+        const user = this.users.get(s.userId);
+        return {
+          id: s.id,
+          createdDateTime: s.createdDateTime,
+          userDisplayName: user?.displayName ?? null,
+          userPrincipalName: user?.userPrincipalName ?? null,
+          userId: s.userId,
+          appId: s.appId,
+          appDisplayName: s.appId,
+          ipAddress: '203.0.113.7',
+          clientAppUsed: 'Browser',
+          correlationId: s.id,
+          conditionalAccessStatus: 'notApplied',
+          isInteractive: true,
+          riskDetail: 'none',
+          status: { errorCode: s.errorCode, failureReason: s.errorCode === 0 ? 'Other.' : 'Invalid username or password.', additionalDetails: null },
+        };
+      });
+    return this.page(call, found, 'auditLogs/signIns');
+  }
+
   /** Counts a membership write; the 429 Graph sends when the window is full, else null. */
   private throttled(): FakeResponse | null {
-    if (!this.rateLimit) return null;
-    const now = (this.rateLimit.now ?? Date.now)();
-    const start = now - 60_000;
-    let drop = 0;
-    while (drop < this.windowHits.length && (this.windowHits[drop] ?? 0) <= start) drop += 1;
-    if (drop > 0) this.windowHits.splice(0, drop);
-    if (this.windowHits.length >= this.rateLimit.perMinute) {
-      const retryAfter = Math.max(1, Math.ceil(((this.windowHits[0] ?? now) + 60_000 - now) / 1000));
-      const answer = this.error(429, 'TooManyRequests', 'Too many requests.');
-      return { ...answer, headers: { ...answer.headers, 'retry-after': String(retryAfter) } };
-    }
-    this.windowHits.push(now);
-    return null;
+    const retryAfter = this.window?.hit() ?? 0;
+    if (retryAfter === 0) return null;
+    const answer = this.error(429, 'TooManyRequests', 'Too many requests.');
+    return { ...answer, headers: { ...answer.headers, 'retry-after': String(retryAfter) } };
   }
 
   private addMemberRef(ctx: RouteContext): FakeResponse {
@@ -353,6 +416,8 @@ export class GraphFake extends HttpFake {
       if (!Array.isArray(ids) || ids.length > 20) return this.error(400, 'Request_BadRequest', 'groupIds must be an array of at most 20 ids.');
       return { status: 200, body: { value: ids.filter((id) => typeof id === 'string' && this.groups.get(id)?.members.includes(user.id)) } };
     });
+
+    this.on('GET', '/auditLogs/signIns', ({ call }) => this.listSignIns(call));
 
     this.on('GET', '/groups', ({ call }) => {
       const filter = call.query.get('$filter');

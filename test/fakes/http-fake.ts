@@ -241,3 +241,22 @@ export class HttpFake {
 function matchPath(pattern: RegExp | string, path: string): boolean {
   return typeof pattern === 'string' ? pattern === path : pattern.test(path);
 }
+
+/** A sliding one-minute window of accepted calls, as the services' rate limits count them. */
+export class SlidingMinute {
+  private hits: number[] = [];
+
+  constructor(
+    readonly perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts a call and returns 0, or, when the minute is full, counts nothing and returns the seconds until a slot frees. */
+  hit(): number {
+    const now = this.now();
+    while (this.hits.length > 0 && (this.hits[0] ?? 0) <= now - 60_000) this.hits.shift();
+    if (this.hits.length >= this.perMinute) return Math.max(1, Math.ceil(((this.hits[0] ?? now) + 60_000 - now) / 1000));
+    this.hits.push(now);
+    return 0;
+  }
+}

@@ -12,6 +12,9 @@
  * - Collections page with `limit` + `after` cursor and an RFC 5988 `Link: <abs url>; rel="next"`.
  * - `GET /api/v1/users` omits DEPROVISIONED users unless `search` or `filter` is used; `q` is a
  *   startsWith match on firstName/lastName/email, defaults to 10 results and does not page.
+ * - `GET /api/v1/logs` (System Log) takes a SCIM `filter` of `and`ed `eq` clauses on eventType, actor.id,
+ *   target.id (any target) and outcome.result, `since`/`until` (since defaults to 7 days before until, which
+ *   defaults to now), `sortOrder` (default ASCENDING by `published`) and `limit` (default 100).
  * - Membership writes are rate limited (sliding one-minute window, see `setRateLimit`) with Okta's
  *   429 E0000047 and `X-Rate-Limit-Limit/-Remaining/-Reset` + `Date` headers, which the SDK's
  *   built-in retry reads.
@@ -37,6 +40,18 @@ export interface OktaUserInput {
   lastLogin?: string | null;
   /** ISO timestamp. Default: the fake's clock at `addUser`. */
   created?: string;
+}
+
+export interface OktaLogEventInput {
+  eventType: string;
+  /** The user (actor) id. */
+  actorId: string;
+  /** The app instance id (the event's `AppInstance` target). */
+  targetId: string;
+  /** ISO timestamp. */
+  published: string;
+  /** Default SUCCESS. */
+  outcome?: 'SUCCESS' | 'FAILURE' | 'DENY';
 }
 
 export type OktaGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
@@ -104,6 +119,13 @@ function oktaError(status: number, errorCode: string, errorSummary: string, head
   };
 }
 
+const LOG_FILTER_PROPERTIES = ['eventType', 'actor.id', 'target.id', 'outcome.result'];
+const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
+
+interface StoredLogEvent extends Required<OktaLogEventInput> {
+  uuid: string;
+}
+
 function notFound(id: string, kind: 'User' | 'UserGroup'): FakeResponse {
   return oktaError(404, 'E0000007', `Not found: Resource not found: ${id} (${kind})`);
 }
@@ -161,6 +183,7 @@ function matches(user: StoredUser, clauses: Clause[], caseSensitive: boolean): b
 export class OktaFake extends HttpFake {
   private readonly users = new Map<string, StoredUser>();
   private readonly groups = new Map<string, StoredGroup>();
+  private readonly logEvents: StoredLogEvent[] = [];
   private readonly clock: () => number;
   private perMinute = DEFAULT_PER_MINUTE;
   private rateClock: () => number;
@@ -221,6 +244,11 @@ export class OktaFake extends HttpFake {
     const group = this.requireGroup(groupId);
     if (!this.users.has(userId)) throw new Error(`OktaFake: no user ${userId}`);
     if (!group.members.includes(userId)) group.members.push(userId);
+  }
+
+  /** Records a System Log event, as Okta does when a user signs in to an app. */
+  addLogEvent(input: OktaLogEventInput): void {
+    this.logEvents.push({ ...input, outcome: input.outcome ?? 'SUCCESS', uuid: randomBytes(16).toString('hex') });
   }
 
   /** Changes a user's status directly, as an admin or a lifecycle policy would. */
@@ -414,6 +442,69 @@ export class OktaFake extends HttpFake {
     return this.page(visible, call, 200, (u) => this.userJson(u));
   }
 
+  private logEventJson(event: StoredLogEvent): Record<string, unknown> {
+    const actor = this.users.get(event.actorId);
+    return {
+      uuid: event.uuid,
+      published: event.published,
+      eventType: event.eventType,
+      version: '0',
+      severity: 'INFO',
+      legacyEventType: event.eventType === 'user.authentication.sso' ? 'app.auth.sso' : null,
+      displayMessage: event.eventType === 'user.authentication.sso' ? 'User single sign on to app' : event.eventType,
+      actor: { id: event.actorId, type: 'User', alternateId: actor?.profile['login'] ?? 'unknown', displayName: actor ? `${actor.profile['firstName']} ${actor.profile['lastName']}` : 'unknown', detailEntry: null },
+      client: { userAgent: null, zone: 'null', device: 'Computer', id: null, ipAddress: '203.0.113.7', geographicalContext: null },
+      outcome: { result: event.outcome, reason: null },
+      target: [
+        { id: event.targetId, type: 'AppInstance', alternateId: event.targetId, displayName: event.targetId, detailEntry: { signOnModeType: 'SAML_2_0' } },
+        { id: `0ua${event.uuid.slice(0, 17)}`, type: 'AppUser', alternateId: actor?.profile['login'] ?? 'unknown', displayName: 'app user', detailEntry: null },
+      ],
+      transaction: { type: 'WEB', id: event.uuid, detail: {} },
+      debugContext: { debugData: {} },
+      authenticationContext: { authenticationStep: 0, externalSessionId: event.uuid },
+      securityContext: {},
+      request: { ipChain: [] },
+    };
+  }
+
+  /** `GET /api/v1/logs`: filter, since/until window, sortOrder, limit with an offset `after` cursor. */
+  private listLogEvents(call: RecordedCall): FakeResponse {
+    const filter = call.query.get('filter');
+    const clauses = filter === null ? [] : parseExpression(filter, LOG_FILTER_PROPERTIES);
+    if (!clauses || clauses.some((c) => c.operator !== 'eq')) return oktaError(400, 'E0000001', 'Api validation failed: filter');
+    const untilRaw = call.query.get('until');
+    const sinceRaw = call.query.get('since');
+    const until = untilRaw ? Date.parse(untilRaw) : this.clock();
+    const since = sinceRaw ? Date.parse(sinceRaw) : until - SEVEN_DAYS_MS;
+    if (!Number.isFinite(until) || !Number.isFinite(since)) return oktaError(400, 'E0000001', 'Api validation failed: since/until');
+    const sortOrder = call.query.get('sortOrder') ?? 'ASCENDING';
+    if (sortOrder !== 'ASCENDING' && sortOrder !== 'DESCENDING') return oktaError(400, 'E0000001', 'Api validation failed: sortOrder');
+    const value = (event: StoredLogEvent, property: string): string[] => {
+      if (property === 'eventType') return [event.eventType];
+      if (property === 'actor.id') return [event.actorId];
+      if (property === 'target.id') return [event.targetId];
+      return [event.outcome];
+    };
+    const found = this.logEvents
+      .filter((e) => {
+        const at = Date.parse(e.published);
+        return at >= since && at < until && clauses.every((c) => value(e, c.property).includes(c.value));
+      })
+      .sort((a, b) => (Date.parse(a.published) - Date.parse(b.published)) * (sortOrder === 'ASCENDING' ? 1 : -1));
+    const limit = Math.min(Math.max(1, Number.parseInt(call.query.get('limit') ?? '', 10) || 100), 1000);
+    const offset = Number.parseInt(call.query.get('after') ?? '0', 10) || 0;
+    const page = found.slice(offset, offset + limit);
+    const selfUrl = new URL(call.path, this.url);
+    call.query.forEach((v, k) => selfUrl.searchParams.set(k, v));
+    const links = [`<${selfUrl.href}>; rel="self"`];
+    if (offset + limit < found.length) {
+      const nextUrl = new URL(selfUrl.href);
+      nextUrl.searchParams.set('after', String(offset + limit));
+      links.push(`<${nextUrl.href}>; rel="next"`);
+    }
+    return { status: 200, headers: { link: links.join(', ') }, body: page.map((e) => this.logEventJson(e)) };
+  }
+
   private authed(handler: (ctx: RouteContext) => FakeResponse): (ctx: RouteContext) => FakeResponse {
     return (ctx) => {
       if (ctx.call.headers.authorization !== `SSWS ${this.options.token}`) {
@@ -469,6 +560,8 @@ export class OktaFake extends HttpFake {
       });
       return this.page(members, call, 1000, (u) => this.userJson(u));
     });
+
+    this.on('GET', '/api/v1/logs', ({ call }) => this.listLogEvents(call));
 
     this.on('PUT', '/api/v1/groups/:groupId/users/:userId', (ctx) => this.membership(ctx, 'PUT'));
     this.on('DELETE', '/api/v1/groups/:groupId/users/:userId', (ctx) => this.membership(ctx, 'DELETE'));

@@ -16,7 +16,7 @@ import {
   type Context,
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 import {
@@ -38,6 +38,9 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects/';
 const REQUEST_TIMEOUT_MS = 20_000;
 export const SIGN_IN_UNSUPPORTED = 'needs Entra ID P1 and AuditLog.Read.All';
+
+/** The newest entry of `/auditLogs/signIns`: only its time is read. */
+const signInLogPageSchema = z.object({ value: z.array(z.object({ createdDateTime: z.string().nullish() })) });
 
 export interface EntraSettings {
   readonly tenantId: string;
@@ -300,10 +303,12 @@ export class EntraProvider implements IdentityProvider {
   }
 
   /**
-   * From `signInActivity` (Entra ID P1 + AuditLog.Read.All). Without them Graph answers 403: that is an
-   * answer ("cannot tell"), not a failure. Per-app sign-ins would need the sign-in logs; this is overall.
+   * Overall: `signInActivity`. For one app (its application id): the newest successful entry in the
+   * sign-in logs (newest first by default; kept 30 days with P1). Both need Entra ID P1 and
+   * AuditLog.Read.All; without them Graph answers 403: that is an answer ("cannot tell"), not a failure.
    */
-  async lastSignIn(userId: string): Promise<LastSignIn> {
+  async lastSignIn(userId: string, appId?: string): Promise<LastSignIn> {
+    if (appId) return this.lastAppSignIn(userId, appId);
     let user: z.infer<typeof graphSignInSchema>;
     try {
       user = graphSignInSchema.parse(await this.client.api(`/users/${segment(userId)}?$select=id,signInActivity`).get());
@@ -314,6 +319,19 @@ export class EntraProvider implements IdentityProvider {
     const activity = user.signInActivity;
     const raw = activity?.lastSuccessfulSignInDateTime || activity?.lastSignInDateTime;
     return { at: raw ? new Date(raw) : null, scope: 'overall' };
+  }
+
+  private async lastAppSignIn(userId: string, appId: string): Promise<LastSignIn> {
+    const filter = `userId eq ${literal(userId)} and appId eq ${literal(appId)} and status/errorCode eq 0`.replace(/ /g, '%20');
+    let page: z.infer<typeof signInLogPageSchema>;
+    try {
+      page = signInLogPageSchema.parse(await this.client.api(`/auditLogs/signIns?${query({ $filter: filter, $top: '1' })}`).get());
+    } catch (error) {
+      if (statusOf(error) === 403) return { at: null, scope: 'app', unsupported: SIGN_IN_UNSUPPORTED };
+      throw classifyGraphError(`read the sign-ins of user ${userId} to app ${appId}`, error, this.now());
+    }
+    const raw = page.value[0]?.createdDateTime;
+    return { at: raw ? new Date(raw) : null, scope: 'app' };
   }
 
   /** One cheap read per permission Keycard needs, each naming the permission when refused. */

@@ -40,6 +40,21 @@ export function toIdentityUser(user: OktaUser, managerEmail: string | null): Ide
   return { id: user.id, email: p.email ?? p.login, displayName: name, title: p.title ?? null, department: p.department ?? null, managerEmail };
 }
 
+/** How far back the System Log goes (Okta keeps 90 days of events). */
+const SYSTEM_LOG_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** A value for a double-quoted Okta filter literal. */
+function quoted(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+function toDate(raw: unknown): Date | null {
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw;
+  if (typeof raw !== 'string' || !raw) return null;
+  const at = new Date(raw);
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
 function header(headers: unknown, name: string): string | null {
   if (!headers) return null;
   const h = headers as { get?: (n: string) => string | null } & Record<string, unknown>;
@@ -171,13 +186,29 @@ export class OktaProvider implements IdentityProvider {
     return found;
   }
 
-  /** Okta's `lastLogin` is the last sign-in anywhere; per-app sign-ins would need the System Log. */
-  async lastSignIn(userId: string): Promise<LastSignIn> {
+  /**
+   * Overall: Okta's `lastLogin`. For one app (its app instance id): the newest successful
+   * `user.authentication.sso` event in the System Log with that app as a target (needs `okta.logs.read`).
+   * The System Log keeps 90 days and searches only the last 7 unless told `since`, so we ask for all 90.
+   */
+  async lastSignIn(userId: string, appId?: string): Promise<LastSignIn> {
+    if (appId) return { at: await this.lastAppSignIn(userId, appId), scope: 'app' };
     const user = await this.getUser(userId);
     if (!user) throw new PermanentError(`no Okta user ${userId}`);
-    const raw = user.lastLogin;
-    const at = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw) : null;
-    return { at, scope: 'overall' };
+    return { at: toDate(user.lastLogin), scope: 'overall' };
+  }
+
+  private async lastAppSignIn(userId: string, appId: string): Promise<Date | null> {
+    const what = `read the System Log for sign-ins of user ${userId} to app ${appId}`;
+    const filter = `eventType eq "user.authentication.sso" and outcome.result eq "SUCCESS" and actor.id eq "${quoted(userId)}" and target.id eq "${quoted(appId)}"`;
+    const since = new Date(this.now() - SYSTEM_LOG_RETENTION_MS).toISOString();
+    const events = await this.call(what, () => this.client.systemLogApi.listLogEvents({ filter, since, sortOrder: 'DESCENDING', limit: 1 }));
+    try {
+      for await (const event of events) return toDate(event?.published);
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
+    }
+    return null;
   }
 
   async checkHealth(): Promise<void> {
