@@ -22,6 +22,8 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
     if (started > 0 || warned > 0) logger.info({ removals: started, warnings: warned }, 'expiry sweep');
   };
   const runApprovals = () => {
+    // Finished jobs are kept 30 days for /access-admin and debugging, then dropped so the queue stays small.
+    deps.store.jobs.pruneDone(new Date(deps.clock.now().getTime() - 30 * 24 * 60 * 60_000));
     const { reminded, escalated, expired } = sweepApprovals(deps);
     if (reminded > 0 || escalated > 0 || expired > 0) logger.info({ reminded, escalated, expired }, 'approvals sweep');
   };

@@ -149,6 +149,11 @@ export class JobsRepo {
     this.db.update(jobs).set({ status: 'done', updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
   }
 
+  /** Deletes finished jobs last touched before `before` (the audit log keeps the story); returns how many. */
+  pruneDone(before: Date): number {
+    return this.db.delete(jobs).where(and(eq(jobs.status, 'done'), sql`${jobs.updatedAt} < ${before.getTime()}`)).run().changes;
+  }
+
   /** After a crash, jobs left `running` did not finish: run them again (handlers are idempotent). */
   resetRunning(now: Date): number {
     return this.db

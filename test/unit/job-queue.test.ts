@@ -51,6 +51,18 @@ describe('job queue', () => {
     expect(store.jobs.claimDue(now, 10).map((j) => j.id)).toEqual([create.id]);
   });
 
+  it('prunes finished jobs older than the cut-off and nothing else', () => {
+    const old = new Date('2025-11-01T00:00:00Z');
+    const done = store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, old);
+    store.jobs.markDone(done.id, old);
+    store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, old);
+    const recent = store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, clock.now());
+    store.jobs.markDone(recent.id, clock.now());
+
+    expect(store.jobs.pruneDone(new Date('2025-12-07T00:00:00Z'))).toBe(1);
+    expect(store.jobs.list().map((j) => j.status)).toEqual(['pending', 'done']);
+  });
+
   it('resumes jobs a crashed process left running', () => {
     const now = clock.now();
     store.jobs.enqueue({ kind: 'idp.provision', payload: {}, orderKey: 'flow:1' }, now);
