@@ -98,4 +98,22 @@ describe('the access loop', () => {
     expect(h.store.requests.get(1)?.status).toBe('expired');
     expect(h.store.audit.verify().ok).toBe(true);
   });
+
+  it('lets an admin revoke access early, with the reason on the Jira issue', async () => {
+    h = await Harness.start();
+    await h.driver.command(priya.slackId, '/request', 'salesforce viewer');
+    await h.settle();
+
+    const refused = await h.driver.command(PEOPLE.eve.slackId, '/access-admin', 'revoke 1 left the team');
+    const answer = await h.driver.command(PEOPLE.ada.slackId, '/access-admin', 'revoke 1 left the team');
+    await h.settle();
+
+    expect(refused.body).toContain('is for Keycard admins');
+    expect(answer.body).toContain('Revoking *Salesforce / Viewer* of <@UPRIYA> (request #1)');
+    expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(false);
+    const comments = h.jira.comments(h.jira.issues()[0]!.key);
+    expect(comments.some((c) => c.includes('Revoked by Ada Admin (ada@acme.com): left the team'))).toBe(true);
+    expect(comments.at(-1)).toContain('Access ended (revoked)');
+    expect(h.store.requests.get(1)?.status).toBe('revoked');
+  });
 });

@@ -123,4 +123,19 @@ describe('manual apps', () => {
       await Promise.all([fakes.slack.stop(), fakes.jira.stop(), fakes.okta.stop()]);
     }
   });
+
+  it('turns a revocation of a manual app into a removal task', async () => {
+    h = await Harness.start({ catalogYaml: CATALOG });
+    await requestFigma(h);
+    await press(h, 'sam', tasks(h)[0]!, 'task_done');
+
+    await h.driver.command(ada.slackId, '/access-admin', 'revoke 1 contract ended');
+    await h.settle();
+
+    const removal = tasks(h).at(-1)!;
+    expect(blocksText(removal.blocks ?? [])).toContain('take *Figma / Editor* away from <@UPRIYA>');
+    expect(h.store.grants.forRequest(1)?.status).toBe('ending');
+    await press(h, 'sam', removal, 'task_done');
+    expect(h.store.requests.get(1)?.status).toBe('revoked');
+  });
 });

@@ -5,6 +5,7 @@ import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
 import { retryRequest } from '../../workflows/failures.js';
+import { revokeAccess } from '../../workflows/revoke.js';
 import { adminHelpText } from '../help.js';
 
 function status(deps: WorkflowDeps): string {
@@ -63,6 +64,13 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
       if (result.kind === 'not_found') return `No request #${id}.`;
       if (result.kind === 'nothing_to_retry') return `Request #${id} has nothing to retry (it is ${result.status.replace(/_/g, ' ')}).`;
       return `Request #${id} is being retried (${result.jobs} job(s) queued again).`;
+    }
+    case 'revoke': {
+      const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
+      const reason = rest.slice(1).join(' ').trim();
+      if (!Number.isSafeInteger(id) || reason.length < 3) return 'Usage: `/access-admin revoke <request id> <reason>`, e.g. `/access-admin revoke 42 left the project` (the reason goes on the Jira issue).';
+      const result = revokeAccess(deps, id, userId, reason);
+      return result.kind === 'started' ? result.text : result.message;
     }
     case 'audit': {
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
