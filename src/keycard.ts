@@ -20,9 +20,9 @@ import { createSlackApp } from './slack/app.js';
 import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
-import type { SideEffectDeps } from './workflows/deps.js';
-import { onJobDead } from './workflows/failures.js';
-import { refreshHomes } from './workflows/home.js';
+import type { SideEffectDeps } from './workflows/shared/deps.js';
+import { onJobDead } from './workflows/admin/failures.js';
+import { refreshHomes } from './workflows/notify/home.js';
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;

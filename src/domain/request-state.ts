@@ -2,7 +2,7 @@
  * The request state machine (ARCHITECTURE.md, "Request lifecycle"). Workflows check a move here
  * before their compare-and-set update, so an illegal move is refused in one place.
  */
-import type { RequestStatus } from './types.js';
+import type { GrantStatus, RequestStatus } from './types.js';
 
 /**
  * Every allowed move, by current status. A status with no moves is terminal.
@@ -11,8 +11,10 @@ import type { RequestStatus } from './types.js';
 export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[]>> = {
   submitted: ['pending_approval', 'approved', 'cancelled', 'failed'],
   pending_approval: ['approved', 'denied', 'cancelled'],
-  approved: ['provisioning', 'awaiting_fulfilment', 'failed'],
-  provisioning: ['active', 'failed'],
+  // An approved extension whose grant ended (or moved) before it applied is cancelled.
+  approved: ['provisioning', 'awaiting_fulfilment', 'failed', 'cancelled'],
+  // A manual app's provisioning opens a task for a person instead of changing groups.
+  provisioning: ['active', 'failed', 'awaiting_fulfilment'],
   awaiting_fulfilment: ['active', 'failed', 'cancelled'],
   // An admin retry goes back to provisioning, or to approved when the grant must be re-planned.
   failed: ['provisioning', 'approved', 'cancelled'],
@@ -23,6 +25,23 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[
   revoked: [],
   relinquished: [],
 };
+
+/**
+ * A grant's moves: `ending` while its removal runs (the groups are still held until the provider
+ * confirms), then the reason it ended.
+ */
+export const GRANT_TRANSITIONS: Readonly<Record<GrantStatus, readonly GrantStatus[]>> = {
+  active: ['ending'],
+  ending: ['expired', 'revoked', 'relinquished'],
+  expired: [],
+  revoked: [],
+  relinquished: [],
+};
+
+/** True when the lifecycle allows moving a grant from `from` to `to`. */
+export function canTransitionGrant(from: GrantStatus, to: GrantStatus): boolean {
+  return GRANT_TRANSITIONS[from].includes(to);
+}
 
 /** True when the lifecycle allows moving a request from `from` to `to`. */
 export function canTransition(from: RequestStatus, to: RequestStatus): boolean {

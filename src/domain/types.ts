@@ -80,6 +80,11 @@ export type RequestStatus =
   | 'failed'
   | 'awaiting_fulfilment';
 
+export type GrantStatus = 'active' | 'ending' | 'expired' | 'revoked' | 'relinquished';
+
+/** Why a grant ended. */
+export type EndReason = 'expired' | 'revoked' | 'relinquished';
+
 /** Who performed an action. A `user` actor has been authorized by the caller before it is built. */
 export type Actor =
   | { readonly kind: 'user'; readonly slackId: string }

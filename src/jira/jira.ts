@@ -4,8 +4,8 @@
  */
 import { Version3Client } from 'jira.js';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { AdfDoc } from './adf.js';
-import type { CreatedIssue, Ticketing } from './types.js';
+import { bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
+import type { CreatedIssue, IssueDescription, Ticketing } from './types.js';
 
 export interface JiraSettings {
   readonly host: string;
@@ -45,6 +45,15 @@ export function classifyJiraError(what: string, error: unknown): Error {
   return new PermanentError(`Jira could not ${what}: HTTP ${status} ${detail}`);
 }
 
+/** The description as ADF: the intro, the facts as a bullet list with bold labels, then each section under a heading. */
+export function descriptionDoc(description: IssueDescription): AdfDoc {
+  return doc(
+    paragraph(description.intro),
+    bulletList(description.facts.map((fact) => [strong(`${fact.label}: `), fact.value])),
+    ...description.sections.flatMap((section) => [heading(3, section.heading), paragraph(section.text)]),
+  );
+}
+
 export class JiraTicketing implements Ticketing {
   private readonly client: Version3Client;
   private readonly browseBase: string;
@@ -70,14 +79,14 @@ export class JiraTicketing implements Ticketing {
     return `${this.browseBase}/browse/${key}`;
   }
 
-  async createIssue(input: { summary: string; description: AdfDoc; label: string }): Promise<CreatedIssue> {
+  async createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue> {
     const created = await this.call('create the issue', () =>
       this.client.issues.createIssue({
         fields: {
           project: { key: this.settings.projectKey },
           issuetype: { name: this.settings.issueType },
           summary: input.summary.slice(0, 255),
-          description: input.description,
+          description: descriptionDoc(input.description),
           labels: ['keycard', input.label],
         },
       }),
@@ -97,8 +106,8 @@ export class JiraTicketing implements Ticketing {
     return key ? { key, url: this.issueUrl(key) } : null;
   }
 
-  async addComment(key: string, body: AdfDoc): Promise<void> {
-    await this.call(`comment on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: body }));
+  async addComment(key: string, lines: readonly string[]): Promise<void> {
+    await this.call(`comment on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: linesDoc(lines) }));
   }
 
   async transition(key: string, name: string): Promise<boolean> {

@@ -2,7 +2,17 @@
  * The ticketing port: Jira is the system of record for every request.
  * Errors follow the identity port: `PermanentError` for what will not change, `RetryableError` otherwise.
  */
-import type { AdfDoc } from './adf.js';
+
+/**
+ * An issue's description in plain domain terms; the Jira adapter alone turns it into Atlassian Document
+ * Format, so no workflow knows Jira's document model.
+ */
+export interface IssueDescription {
+  readonly intro: string;
+  /** `Requester: Priya Shah (...)`: a bold label and its value, shown as a bullet list. */
+  readonly facts: ReadonlyArray<{ readonly label: string; readonly value: string }>;
+  readonly sections: ReadonlyArray<{ readonly heading: string; readonly text: string }>;
+}
 
 export interface CreatedIssue {
   readonly key: string;
@@ -11,9 +21,10 @@ export interface CreatedIssue {
 
 export interface Ticketing {
   /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
-  createIssue(input: { summary: string; description: AdfDoc; label: string }): Promise<CreatedIssue>;
+  createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue>;
   findIssueByLabel(label: string): Promise<CreatedIssue | null>;
-  addComment(key: string, body: AdfDoc): Promise<void>;
+  /** A comment of plain lines, one paragraph each. */
+  addComment(key: string, lines: readonly string[]): Promise<void>;
   /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
   transition(key: string, name: string): Promise<boolean>;
   /** Sets fields by id (custom date-time fields take ISO 8601 strings; null clears). */

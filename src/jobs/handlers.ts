@@ -1,17 +1,13 @@
 /**
- * Maps each job kind to the workflow that carries it out.
+ * Maps each job kind to the workflow that carries it out. The type requires a handler for every kind in
+ * src/store/job-kinds.ts, each given its own kind's payload.
  */
-import type { SideEffectDeps } from '../workflows/deps.js';
-import { escalateStepJob } from '../workflows/escalate.js';
-import { deprovisionJob } from '../workflows/expire.js';
-import { homeJob } from '../workflows/home.js';
-import { commentJob, createIssueJob, fieldsJob, transitionJob } from '../workflows/jira-sync.js';
-import { alertJob, approverDmJob, dmJob, updateStepJob } from '../workflows/notify.js';
-import { provisionJob } from '../workflows/provision.js';
-import { requestReceiptJob } from '../workflows/receipt.js';
-import { routeStageJob } from '../workflows/route.js';
-import { grantNoticeJob } from '../workflows/warn.js';
-import { taskJob, updateTaskJob } from '../workflows/fulfil.js';
+import { approverDmJob, escalateStepJob, routeStageJob, updateStepJob } from '../workflows/approval/index.js';
+import { taskJob, updateTaskJob } from '../workflows/fulfilment/index.js';
+import { deprovisionJob, grantNoticeJob, provisionJob } from '../workflows/grant/index.js';
+import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, transitionJob } from '../workflows/notify/index.js';
+import { requestReceiptJob } from '../workflows/request/index.js';
+import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -19,6 +15,7 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'jira.create': (job) => createIssueJob(deps, job),
     'jira.comment': (job) => commentJob(deps, job),
     'jira.transition': (job) => transitionJob(deps, job),
+    'jira.fields': (job) => fieldsJob(deps, job),
     'slack.dm': (job) => dmJob(deps, job),
     'slack.approver_dm': (job) => approverDmJob(deps, job),
     'slack.update_step': (job) => updateStepJob(deps, job),
@@ -27,11 +24,10 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'slack.task': (job) => taskJob(deps, job),
     'slack.update_task': (job) => updateTaskJob(deps, job),
     'slack.request_receipt': (job) => requestReceiptJob(deps, job),
-    'approval.escalate': (job) => escalateStepJob(deps, job),
-    'jira.fields': (job) => fieldsJob(deps, job),
+    'slack.home': (job) => homeJob(deps, job),
     'approval.route': (job) => routeStageJob(deps, job),
+    'approval.escalate': (job) => escalateStepJob(deps, job),
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),
-    'slack.home': (job) => homeJob(deps, job),
   };
 }

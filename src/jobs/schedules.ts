@@ -4,10 +4,10 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { WorkflowDeps } from '../workflows/deps.js';
-import { sweepExpired } from '../workflows/expire.js';
-import { sweepApprovals } from '../workflows/reminders.js';
-import { sweepWarnings } from '../workflows/warn.js';
+import type { WorkflowDeps } from '../workflows/shared/deps.js';
+import { sweepExpired } from '../workflows/grant/expire.js';
+import { sweepApprovals } from '../workflows/approval/reminders.js';
+import { sweepWarnings } from '../workflows/grant/warn.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */

@@ -6,11 +6,16 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
 import { PermanentError, RetryableError, ThrottledError } from '../domain/errors.js';
-import type { Job, JobKind } from '../store/jobs.repo.js';
+import { parseJobPayload } from '../store/job-kinds.js';
+import type { Job, JobKind, JobOf } from '../store/jobs.repo.js';
 import type { Store } from '../store/store.js';
 
-export type JobHandler = (job: Job) => Promise<void>;
-export type JobHandlers = Readonly<Record<JobKind, JobHandler>>;
+/** One handler per job kind, each given the payload of its own kind: a missing kind fails the type check. */
+export type JobHandlers = { readonly [K in JobKind]: (job: JobOf<K>) => Promise<void> };
+
+function dispatch<K extends JobKind>(handlers: JobHandlers, job: JobOf<K>): Promise<void> {
+  return handlers[job.kind](job);
+}
 
 export interface WorkerOptions {
   readonly concurrency: number;
@@ -135,10 +140,10 @@ export class JobWorker {
 
   private async runOne(job: Job): Promise<void> {
     const log = this.logger.child({ jobId: job.id, kind: job.kind, requestId: job.requestId ?? undefined, attempt: job.attempts, ...this.logFields(job) });
-    const handler = this.handlers[job.kind as JobKind];
     try {
-      if (!handler) throw new PermanentError(`no handler for job kind '${job.kind}'`);
-      await handler(job);
+      const checked = parseJobPayload(job.kind, job.payload);
+      if (!checked.ok) throw new PermanentError(checked.error);
+      await dispatch(this.handlers, { ...job, kind: checked.kind, payload: checked.payload });
       this.store.jobs.markDone(job.id, this.clock.now());
       log.debug('job done');
     } catch (error) {

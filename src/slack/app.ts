@@ -4,7 +4,7 @@
  */
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { WorkflowDeps } from '../workflows/deps.js';
+import type { WorkflowDeps } from '../workflows/shared/deps.js';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerCancelListeners } from './listeners/cancel.js';

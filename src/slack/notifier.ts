@@ -6,12 +6,12 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile, TaskCard } from '../workflows/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
 import { buildTaskCardBlocks, taskCardText } from './blocks/task-card.js';
 import { buildHomeView } from './blocks/home.js';
-import type { HomeData } from '../workflows/home.js';
+import type { HomeData } from '../workflows/notify/home.js';
 import { buildRequestReceiptBlocks, requestReceiptText } from './blocks/request-receipt.js';
 
 /** Slack errors that will not go away by trying again. */

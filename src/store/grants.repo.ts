@@ -2,11 +2,12 @@
  * Grants: a membership Keycard gave, from the moment the IdP confirmed it until it ended.
  */
 import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { GrantStatus } from '../domain/types.js';
 import type { Db } from './db.js';
 import { grants } from './schema.js';
 
 export type GrantRow = typeof grants.$inferSelect;
-export type GrantStatus = 'active' | 'ending' | 'expired' | 'revoked' | 'relinquished';
+export type { GrantStatus } from '../domain/types.js';
 
 export class GrantsRepo {
   constructor(private readonly db: Db) {}

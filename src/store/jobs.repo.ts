@@ -4,33 +4,20 @@
  */
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
+import type { JobKind, JobPayload } from './job-kinds.js';
 import { jobs } from './schema.js';
 
-export type JobKind =
-  | 'jira.create'
-  | 'jira.comment'
-  | 'jira.transition'
-  | 'slack.dm'
-  | 'slack.approver_dm'
-  | 'slack.update_step'
-  | 'slack.alert'
-  | 'slack.grant_notice'
-  | 'slack.task'
-  | 'slack.update_task'
-  | 'slack.request_receipt'
-  | 'approval.escalate'
-  | 'jira.fields'
-  | 'approval.route'
-  | 'idp.provision'
-  | 'idp.deprovision'
-  | 'slack.home';
+export type { JobKind, JobPayload } from './job-kinds.js';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+/** A stored job, payload as stored (unchecked). */
 export type Job = typeof jobs.$inferSelect;
+/** A job whose payload was checked against its kind's schema (see `parseJobPayload`). */
+export type JobOf<K extends JobKind> = Omit<Job, 'kind' | 'payload'> & { readonly kind: K; readonly payload: JobPayload<K> };
 
-export interface EnqueueInput {
-  readonly kind: JobKind;
-  readonly payload: Record<string, unknown>;
+export interface EnqueueInput<K extends JobKind = JobKind> {
+  readonly kind: K;
+  readonly payload: JobPayload<K>;
   /** Jobs sharing a key run one at a time in insertion order; a dead job holds back the ones after it. */
   readonly orderKey?: string | null;
   /** Waits for every earlier unfinished job of this key too, without holding that key's later jobs back. */
@@ -63,7 +50,7 @@ export class JobsRepo {
     private readonly defaultMaxAttempts: number,
   ) {}
 
-  enqueue(input: EnqueueInput, now: Date): Job {
+  enqueue<K extends JobKind>(input: EnqueueInput<K>, now: Date): Job {
     const at = now.getTime();
     const job = this.db
       .insert(jobs)

@@ -15,7 +15,7 @@ import {
   homePagerBlockId,
   homeRequestBlockId,
 } from '../../src/slack/blocks/home.js';
-import { HOME_PAGE_SIZE, type HomeData } from '../../src/workflows/home.js';
+import { HOME_PAGE_SIZE, type HomeData } from '../../src/workflows/notify/home.js';
 import { blocksText, elementsOf, findElement, validateView } from '../fakes/block-kit.js';
 import type { SlackView } from '../fakes/slack.js';
 import { Harness } from '../support/harness.js';

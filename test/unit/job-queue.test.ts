@@ -7,15 +7,22 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 import { JobWorker, retryDelayMs, DEFAULT_WORKER_OPTIONS, type JobHandlers } from '../../src/jobs/worker.js';
 import { openDatabase } from '../../src/store/db.js';
-import type { Job, JobKind } from '../../src/store/jobs.repo.js';
+import { JOB_KINDS } from '../../src/store/job-kinds.js';
+import type { Job } from '../../src/store/jobs.repo.js';
 import { Store } from '../../src/store/store.js';
 
 const silent = pino({ level: 'silent' });
 
 function handlersWith(run: (job: Job) => Promise<void>): JobHandlers {
-  const kinds: JobKind[] = ['jira.create', 'jira.comment', 'jira.transition', 'slack.dm', 'slack.approver_dm', 'slack.update_step', 'slack.alert', 'approval.route', 'idp.provision', 'idp.deprovision'];
-  return Object.fromEntries(kinds.map((k) => [k, run])) as JobHandlers;
+  return Object.fromEntries(JOB_KINDS.map((k) => [k, run])) as unknown as JobHandlers;
 }
+
+/** Valid payloads per kind, with an extra marker field some tests read back. */
+const P = {
+  create: (n?: number) => ({ requestId: 1, ...(n === undefined ? {} : { n }) }),
+  comment: (n?: number) => ({ requestId: 1, lines: [], ...(n === undefined ? {} : { n }) }),
+  dm: (n?: number) => ({ to: 'U1', text: 'hi', ...(n === undefined ? {} : { n }) }),
+};
 
 describe('job queue', () => {
   let store: Store;
@@ -29,9 +36,9 @@ describe('job queue', () => {
 
   it('runs jobs of one key in order, one at a time, and others alongside', async () => {
     const now = clock.now();
-    store.jobs.enqueue({ kind: 'jira.create', payload: { n: 1 }, orderKey: 'jira:1' }, now);
-    store.jobs.enqueue({ kind: 'jira.comment', payload: { n: 2 }, orderKey: 'jira:1' }, now);
-    store.jobs.enqueue({ kind: 'slack.dm', payload: { n: 3 } }, now);
+    store.jobs.enqueue({ kind: 'jira.create', payload: P.create(1), orderKey: 'jira:1' }, now);
+    store.jobs.enqueue({ kind: 'jira.comment', payload: P.comment(2), orderKey: 'jira:1' }, now);
+    store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm(3) }, now);
 
     const first = store.jobs.claimDue(now, 10).map((j) => j.payload.n);
 
@@ -40,8 +47,8 @@ describe('job queue', () => {
 
   it('holds back later jobs of a key behind a dead one until it is retried', () => {
     const now = clock.now();
-    const create = store.jobs.enqueue({ kind: 'jira.create', payload: {}, orderKey: 'jira:1', requestId: 1 }, now);
-    store.jobs.enqueue({ kind: 'jira.comment', payload: {}, orderKey: 'jira:1', requestId: 1 }, now);
+    const create = store.jobs.enqueue({ kind: 'jira.create', payload: P.create(), orderKey: 'jira:1', requestId: 1 }, now);
+    store.jobs.enqueue({ kind: 'jira.comment', payload: P.comment(), orderKey: 'jira:1', requestId: 1 }, now);
     store.jobs.claimDue(now, 10);
     store.jobs.markDead(create.id, 'Jira down', now);
 
@@ -53,10 +60,10 @@ describe('job queue', () => {
 
   it('prunes finished jobs older than the cut-off and nothing else', () => {
     const old = new Date('2025-11-01T00:00:00Z');
-    const done = store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, old);
+    const done = store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm() }, old);
     store.jobs.markDone(done.id, old);
-    store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, old);
-    const recent = store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, clock.now());
+    store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm() }, old);
+    const recent = store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm() }, clock.now());
     store.jobs.markDone(recent.id, clock.now());
 
     expect(store.jobs.pruneDone(new Date('2025-12-07T00:00:00Z'))).toBe(1);
@@ -65,7 +72,7 @@ describe('job queue', () => {
 
   it('resumes jobs a crashed process left running', () => {
     const now = clock.now();
-    store.jobs.enqueue({ kind: 'idp.provision', payload: {}, orderKey: 'flow:1' }, now);
+    store.jobs.enqueue({ kind: 'idp.provision', payload: P.create(), orderKey: 'flow:1' }, now);
     store.jobs.claimDue(now, 10);
 
     expect(store.jobs.resetRunning(now)).toBe(1);
@@ -86,7 +93,7 @@ describe('job queue', () => {
       { ...DEFAULT_WORKER_OPTIONS, baseBackoffMs: 1000, random: () => 0 },
       (job, error) => dead.push(`${job.kind}: ${error}`),
     );
-    store.jobs.enqueue({ kind: 'slack.dm', payload: {} }, clock.now());
+    store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm() }, clock.now());
 
     await worker.runUntilIdle();
     clock.advance(6_999);
@@ -113,7 +120,7 @@ describe('job queue', () => {
       clock,
       silent,
     );
-    store.jobs.enqueue({ kind: 'idp.provision', payload: {} }, clock.now());
+    store.jobs.enqueue({ kind: 'idp.provision', payload: P.create() }, clock.now());
 
     await worker.runUntilIdle();
 

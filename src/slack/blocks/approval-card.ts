@@ -3,7 +3,7 @@
  */
 import type { KnownBlock, ModalView } from '@slack/types';
 import { escapeMrkdwn, formatTimeUtc } from '../../domain/format.js';
-import type { ApprovalCard } from '../../workflows/ports.js';
+import type { ApprovalCard } from '../../workflows/shared/ports.js';
 
 export const APPROVAL_ACTIONS_BLOCK = 'approval_actions';
 export const APPROVE_ACTION = 'approval_approve';

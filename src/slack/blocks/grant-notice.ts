@@ -3,7 +3,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn, formatDayTimeUtc } from '../../domain/format.js';
-import type { GrantNotice } from '../../workflows/ports.js';
+import type { GrantNotice } from '../../workflows/shared/ports.js';
 import { GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION } from './action-ids.js';
 
 export const GRANT_ACTIONS_BLOCK = 'grant_actions';

@@ -4,7 +4,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn } from '../../domain/format.js';
-import type { RequestReceipt } from '../../workflows/ports.js';
+import type { RequestReceipt } from '../../workflows/shared/ports.js';
 import { REQUEST_CANCEL_ACTION } from './action-ids.js';
 
 export const REQUEST_RECEIPT_ACTIONS_BLOCK = 'request_receipt_actions';

@@ -3,7 +3,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import { escapeMrkdwn, formatDateTimeUtc } from '../../domain/format.js';
-import type { TaskCard } from '../../workflows/ports.js';
+import type { TaskCard } from '../../workflows/shared/ports.js';
 
 export const TASK_ACTIONS_BLOCK = 'task_actions';
 export const TASK_DONE_ACTION = 'task_done';

@@ -3,9 +3,9 @@
  */
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
-import type { WorkflowDeps } from '../../workflows/deps.js';
-import { retryRequest } from '../../workflows/failures.js';
-import { revokeAccess } from '../../workflows/revoke.js';
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import { retryRequest } from '../../workflows/admin/failures.js';
+import { revokeAccess } from '../../workflows/grant/revoke.js';
 import { adminHelpText } from '../help.js';
 
 function status(deps: WorkflowDeps): string {

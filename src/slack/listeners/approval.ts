@@ -3,9 +3,10 @@
  * private_metadata only point at a step: `decideStep` re-reads it and checks the clicker every time.
  */
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { formatDateTimeUtc } from '../../domain/format.js';
-import { decideStep, type DecideResult } from '../../workflows/decide.js';
-import type { WorkflowDeps } from '../../workflows/deps.js';
+import { accessLabel, formatDateTimeUtc } from '../../domain/format.js';
+import { canDecide, decideStep, type DecideResult } from '../../workflows/approval/index.js';
+
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK, buildDenyModal } from '../blocks/approval-card.js';
 import { tellUser } from './feedback.js';
 
@@ -42,16 +43,16 @@ export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
   app.action<BlockAction<ButtonAction>>({ action_id: DENY_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
     const stepId = stepIdOf(action.value);
-    const step = deps.store.requests.getStep(stepId);
-    const request = step ? deps.store.requests.get(step.requestId) : undefined;
     // Check before asking for a reason, so nobody types one for nothing; the submission checks again.
-    if (!step || !request || step.status !== 'pending' || request.requesterSlackId === body.user.id || !step.approvers.includes(body.user.id)) {
+    const check = canDecide(deps, stepId, body.user.id);
+    if (check.kind !== 'open') {
+      // decideStep records a refused click in the audit log and answers the same way as an Approve.
       const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason: null });
       const feedback = decisionFeedback(result);
       if (feedback) await tellUser({ body, client, respond }, feedback);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal(stepId, `${request.snapshot.appName} / ${request.snapshot.roleName}`) });
+    await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal(stepId, accessLabel(check.request.snapshot.appName, check.request.snapshot.roleName)) });
   });
 
   app.view<ViewSubmitAction>(DENY_CALLBACK_ID, async ({ ack, body, view, client }) => {

@@ -4,8 +4,8 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
-import { cancelRequest } from '../../workflows/cancel.js';
-import type { WorkflowDeps } from '../../workflows/deps.js';
+import { cancelRequest } from '../../workflows/request/cancel.js';
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { REQUEST_CANCEL_ACTION } from '../blocks/action-ids.js';
 import { buildCancelledReceiptBlocks } from '../blocks/request-receipt.js';
 import { tellUser } from './feedback.js';

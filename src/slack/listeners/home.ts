@@ -4,8 +4,8 @@
  * listeners serve both surfaces with the same checks.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { WorkflowDeps } from '../../workflows/deps.js';
-import { gatherHome, type HomeOffsets } from '../../workflows/home.js';
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import { gatherHome, type HomeOffsets } from '../../workflows/notify/home.js';
 import { HOME_MORE_ACTION, buildHomeView, decodeHomePage, homeOffsetsOf } from '../blocks/home.js';
 
 /**

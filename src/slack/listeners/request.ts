@@ -12,8 +12,8 @@ import { buildNoticeModal } from '../blocks/notice-modal.js';
 import { extendModalFor } from './grants.js';
 import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
 import { describeApprovalChain } from '../../domain/routing.js';
-import type { WorkflowDeps } from '../../workflows/deps.js';
-import { submitRequest } from '../../workflows/submit.js';
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import { submitRequest } from '../../workflows/request/submit.js';
 import {
   APP_ACTION,
   APP_BLOCK,

@@ -3,8 +3,8 @@
  * `closeTask` re-reads it and checks that the clicker is an admin or one of the app's fulfillers.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { WorkflowDeps } from '../../workflows/deps.js';
-import { closeTask } from '../../workflows/fulfil.js';
+import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import { closeTask } from '../../workflows/fulfilment/tasks.js';
 import { TASK_DONE_ACTION, TASK_FAILED_ACTION } from '../blocks/task-card.js';
 import { tellUser } from './feedback.js';
 

@@ -3,11 +3,11 @@
  * the Jira issue exists, with Cancel while the request still waits for approval. Rendered at send time
  * from the store, so a receipt that goes out after a decision has no button.
  */
-import type { Job } from '../store/jobs.repo.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { SideEffectDeps } from './deps.js';
-import type { RequestReceipt } from './ports.js';
-import { chainWords } from './wording.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { SideEffectDeps } from '../shared/deps.js';
+import type { RequestReceipt } from '../shared/ports.js';
+import { chainWords } from '../shared/wording.js';
 
 export function buildRequestReceipt(deps: SideEffectDeps, request: RequestRow): RequestReceipt | null {
   if (!request.jiraKey) return null;
@@ -23,8 +23,8 @@ export function buildRequestReceipt(deps: SideEffectDeps, request: RequestRow): 
   };
 }
 
-export async function requestReceiptJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { requestId } = job.payload as { requestId: number };
+export async function requestReceiptJob(deps: SideEffectDeps, job: JobOf<'slack.request_receipt'>): Promise<void> {
+  const { requestId } = job.payload;
   const request = deps.store.requests.get(requestId);
   const receipt = request ? buildRequestReceipt(deps, request) : null;
   if (!request || !receipt) return;

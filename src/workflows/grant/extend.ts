@@ -4,17 +4,20 @@
  * chain, default: the last stage of the original chain), within the role's `maxDuration` in all.
  * Approved, the grant's end moves (compare-and-set), the warning re-arms, Jira and the user are told.
  */
-import { findApp, findRole } from '../domain/catalog.js';
-import { formatDuration, formatDurationSpec } from '../domain/duration.js';
-import { extensionChoice, type ExtensionChoice } from '../domain/extension.js';
-import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../domain/format.js';
-import { stageToString } from '../domain/routing.js';
-import type { CatalogRole } from '../domain/types.js';
-import type { GrantRow } from '../store/grants.repo.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueRoute } from './effects.js';
-import { chainWords } from './wording.js';
+import { findApp, findRole } from '../../domain/catalog.js';
+import { formatDuration, formatDurationSpec } from '../../domain/duration.js';
+import { extensionChoice, type ExtensionChoice } from '../../domain/extension.js';
+import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
+import { stageToString } from '../../domain/routing.js';
+import type { CatalogRole } from '../../domain/types.js';
+import type { GrantRow } from '../../store/grants.repo.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { enqueueDm, enqueueJiraComment, enqueueJiraFields, enqueueRoute } from '../shared/effects.js';
+import { chainWords } from '../shared/wording.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { slackWords } from '../shared/slack-words.js';
+import { createRequest, moveRequest } from '../shared/transitions.js';
 
 export type ExtensionCheck =
   | { readonly kind: 'ok'; readonly grant: GrantRow; readonly role: CatalogRole; readonly choice: ExtensionChoice; readonly request: RequestRow }
@@ -78,7 +81,9 @@ export function requestExtension(deps: WorkflowDeps, input: { grantId: number; a
       return { kind: 'refused', message: `${formatDurationSpec(input.durationMs)} would go past the limit of ${formatDuration(choice.maxDurationMs)} in all; choose one of ${allowed}.` };
     }
     const approval = extensionApproval(role);
-    const extension = store.requests.insert(
+    const actor = { kind: 'user', slackId: input.actorSlackId } as const;
+    const created = createRequest(
+      store,
       {
         requesterSlackId: input.actorSlackId,
         requesterEmail: original.requesterEmail,
@@ -93,23 +98,24 @@ export function requestExtension(deps: WorkflowDeps, input: { grantId: number; a
         snapshot: { ...original.snapshot, approval: approval === 'auto' ? 'auto' : [...approval], maxDurationMs: choice.maxDurationMs },
         durationMs: input.durationMs,
         justification: input.justification,
-        status: approval === 'auto' ? 'approved' : 'pending_approval',
       },
+      actor,
+      { grantId: grant.id, of: original.id, durationMs: input.durationMs },
       now,
+      'extension.requested',
     );
     // The extension writes to the grant's Jira issue: the whole story stays on one record.
-    store.requests.update(extension.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
-    const actor = { kind: 'user', slackId: input.actorSlackId } as const;
-    const withKey = { ...extension, jiraKey: original.jiraKey };
-    store.audit.append({ at: now, actor, action: 'extension.requested', requestId: extension.id, toStatus: extension.status, data: { grantId: grant.id, of: original.id, durationMs: input.durationMs } });
-    const by = formatDuration(input.durationMs);
+    store.requests.update(created.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
+    const to = approval === 'auto' ? 'approved' : 'pending_approval';
+    moveRequest(store, created.id, { from: 'submitted', to, actor: { kind: 'system', reason: 'catalog policy' } }, now);
+    const withKey = { ...created, status: to, jiraKey: original.jiraKey };
     if (approval === 'auto') {
       const endsAt = applyExtension(deps, withKey, actor);
-      return endsAt ? { kind: 'extended', endsAt, requestId: extension.id } : { kind: 'refused', message: 'The access changed while you were asking; try again.' };
+      return endsAt ? { kind: 'extended', endsAt, requestId: created.id } : { kind: 'refused', message: 'The access changed while you were asking; try again.' };
     }
-    enqueueJiraComment(store, extension.id, [`Extension requested by <@${input.actorSlackId}>: ${by} more (Keycard request #${extension.id}). Approval: ${chainWords(withKey)}.`], now);
-    enqueueRoute(store, extension.id, 0, now);
-    return { kind: 'pending', requestId: extension.id, chain: chainWords(withKey) };
+    enqueueJiraComment(store, created.id, [jiraWords.extensionRequested(input.actorSlackId, input.durationMs, created.id, chainWords(withKey))], now);
+    enqueueRoute(store, created.id, 0, now);
+    return { kind: 'pending', requestId: created.id, chain: chainWords(withKey) };
   });
 }
 
@@ -125,17 +131,17 @@ export function applyExtension(deps: WorkflowDeps, extension: RequestRow, actor:
   const add = extension.durationMs ?? 0;
   const limit = extension.snapshot.maxDurationMs ?? Number.POSITIVE_INFINITY;
   if (!grant || grant.status !== 'active' || grant.endsAt === null || grant.endsAt - grant.startsAt + add > limit || !store.grants.extend(grant.id, grant.endsAt, grant.endsAt + add)) {
-    store.requests.transition(extension.id, ['approved', 'pending_approval'], 'cancelled', now);
-    store.audit.append({ at: now, actor, action: 'extension.void', requestId: extension.id, fromStatus: extension.status, toStatus: 'cancelled', data: { grantId: extension.grantId } });
-    enqueueDm(store, extension.requesterSlackId, `Your extension of *${what}* could not be applied: the access already ended or reached its limit. Use \`/request\` to ask again.`, now, extension.id);
+    moveRequest(store, extension.id, { from: ['approved', 'pending_approval'], to: 'cancelled', actor, action: 'extension.void', data: { grantId: extension.grantId } }, now);
+    enqueueDm(store, extension.requesterSlackId, slackWords.extensionVoid(what), now, extension.id);
     return null;
   }
   const endsAt = new Date(grant.endsAt + add);
-  store.requests.transition(extension.id, ['pending_approval'], 'approved', now);
+  moveRequest(store, extension.id, { from: 'pending_approval', to: 'approved', actor }, now);
+  // Not a status move: the grant stays active and only its end moves (compare-and-set above).
   store.audit.append({ at: now, actor, action: 'grant.extended', requestId: grant.requestId, data: { grantId: grant.id, extensionRequestId: extension.id, fromEndsAt: grant.endsAt, toEndsAt: endsAt.getTime() } });
   const approvedBy = actor.kind === 'user' && actor.slackId !== extension.requesterSlackId ? `approved by <@${actor.slackId}>` : extension.snapshot.approval === 'auto' ? 'auto-approved by catalog policy' : 'approved';
-  enqueueJiraComment(store, extension.id, [`Access extended by ${formatDuration(add)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(endsAt.getTime() - grant.startsAt)} in all.`], now);
+  enqueueJiraComment(store, extension.id, [jiraWords.extended(add, approvedBy, endsAt, endsAt.getTime() - grant.startsAt)], now);
   if (deps.jiraFields.accessEnd) enqueueJiraFields(store, extension.id, { end: endsAt }, now);
-  enqueueDm(store, extension.requesterSlackId, `:white_check_mark: Your *${what}* is extended until ${formatDayTimeUtc(endsAt)}.`, now, extension.id);
+  enqueueDm(store, extension.requesterSlackId, slackWords.extended(what, endsAt), now, extension.id);
   return endsAt;
 }

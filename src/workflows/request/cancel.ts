@@ -4,12 +4,15 @@
  * `pending_approval → cancelled` by compare-and-set; its open step closes, every approval card loses its
  * buttons, Jira gets a comment and the `denied` transition, and the requester a DM.
  */
-import { formatDateTimeUtc } from '../domain/format.js';
-import { canTransition, describeStatus } from '../domain/request-state.js';
-import type { Actor, RequestStatus } from '../domain/types.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueDm, enqueueJiraComment, enqueueJiraTransition, enqueueStepUpdate } from './effects.js';
+import { describeStatus } from '../../domain/request-state.js';
+import type { Actor, RequestStatus } from '../../domain/types.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { enqueueDm, enqueueJiraComment, enqueueJiraTransition, enqueueStepUpdate } from '../shared/effects.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { slackWords } from '../shared/slack-words.js';
+import { moveRequest } from '../shared/transitions.js';
+import { requestWhat, stageNumberWords } from '../shared/wording.js';
 
 export interface CloseOut {
   readonly actor: Actor;
@@ -20,18 +23,10 @@ export interface CloseOut {
   readonly dm: string;
 }
 
-/** `Salesforce / System Admin`, or `extension of …` for an extension request. */
-export function requestWhat(request: RequestRow): string {
-  const what = `${request.snapshot.appName} / ${request.snapshot.roleName}`;
-  return request.kind === 'extension' ? `extension of ${what}` : what;
-}
-
 /** `stage 1 of 2 (manager)` for the step that is waiting, or null when none is (not routed yet). */
 export function openStageWords(deps: WorkflowDeps, request: RequestRow): string | null {
   const step = deps.store.requests.steps(request.id).find((s) => s.status === 'pending');
-  if (!step) return null;
-  const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
-  return `stage ${step.stageIndex + 1} of ${stages.length} (${step.stage})`;
+  return step ? stageNumberWords(request, step) : null;
 }
 
 /**
@@ -41,16 +36,17 @@ export function openStageWords(deps: WorkflowDeps, request: RequestRow): string 
 export function closePendingRequest(deps: WorkflowDeps, request: RequestRow, out: CloseOut): boolean {
   const { store } = deps;
   const now = deps.clock.now();
-  const from: RequestStatus = 'pending_approval';
-  if (!canTransition(from, 'cancelled') || !store.requests.transition(request.id, [from], 'cancelled', now)) return false;
-  const closedSteps = store.requests.cancelOpenSteps(request.id, now);
-  store.audit.append({ at: now, actor: out.actor, action: 'request.cancelled', requestId: request.id, fromStatus: from, toStatus: 'cancelled', data: { ...out.data, steps: closedSteps } });
-  for (const stepId of closedSteps) enqueueStepUpdate(store, request.id, stepId, now);
-  enqueueJiraComment(store, request.id, [out.jiraLine], now);
-  // An extension shares the grant's issue, and the access it would have extended goes on: leave the issue where it is.
-  if (request.kind !== 'extension') enqueueJiraTransition(store, request.id, 'denied', now);
-  enqueueDm(store, request.requesterSlackId, out.dm, now, request.id);
-  return true;
+  return store.tx(() => {
+    const open = store.requests.steps(request.id).filter((s) => s.status === 'pending').map((s) => s.id);
+    if (!moveRequest(store, request.id, { from: 'pending_approval', to: 'cancelled', actor: out.actor, data: { ...out.data, steps: open } }, now)) return false;
+    const closedSteps = store.requests.cancelOpenSteps(request.id, now);
+    for (const stepId of closedSteps) enqueueStepUpdate(store, request.id, stepId, now);
+    enqueueJiraComment(store, request.id, [out.jiraLine], now);
+    // An extension shares the grant's issue, and the access it would have extended goes on: leave the issue where it is.
+    if (request.kind !== 'extension') enqueueJiraTransition(store, request.id, 'denied', now);
+    enqueueDm(store, request.requesterSlackId, out.dm, now, request.id);
+    return true;
+  });
 }
 
 export type CancelResult =
@@ -79,13 +75,12 @@ export function cancelRequest(deps: WorkflowDeps, requestId: number, actorSlackI
     if (request.status !== 'pending_approval') return alreadyClosed(request);
 
     const what = requestWhat(request);
-    const waiting = openStageWords(deps, request);
     const again = request.kind === 'extension' ? 'Use Extend again if you need more time.' : `Use \`/request ${request.appId} ${request.roleId}\` if you need it again.`;
     const closed = closePendingRequest(deps, request, {
       actor,
       data: { reason: 'requester' },
-      jiraLine: `Cancelled by the requester, <@${actorSlackId}>, at ${formatDateTimeUtc(now)}${waiting ? ` while ${waiting} was waiting` : ''}. The approvers are no longer asked.`,
-      dm: `:x: You cancelled request #${request.id} for *${what}*. Its approvers are no longer asked. ${again}`,
+      jiraLine: jiraWords.cancelledByRequester(actorSlackId, now, openStageWords(deps, request)),
+      dm: slackWords.cancelled(request.id, what, again),
     });
     if (!closed) return alreadyClosed(store.requests.get(requestId) ?? request);
     return { kind: 'cancelled', requestId: request.id, what, at: now };

@@ -3,11 +3,13 @@
  * concurrent clicks exactly one decides and the other learns who did. The clicker is checked here, on
  * every click, against the stored step: an approver of that step and never the requester.
  */
-import { escapeMrkdwn, formatTimeUtc } from '../domain/format.js';
-import type { RequestRow, StepRow } from '../store/requests.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { stageWords } from './wording.js';
-import { applyExtension } from './extend.js';
+import type { RequestRow, StepRow } from '../../store/requests.repo.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { applyExtension } from '../grant/index.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { slackWords } from '../shared/slack-words.js';
+import { moveRequest } from '../shared/transitions.js';
+import { requestWhat, stageNumberWords, stageWords } from '../shared/wording.js';
 import {
   enqueueDm,
   enqueueJiraComment,
@@ -15,7 +17,7 @@ import {
   enqueueProvision,
   enqueueRoute,
   enqueueStepUpdate,
-} from './effects.js';
+} from '../shared/effects.js';
 
 export type Decision = 'approve' | 'deny';
 
@@ -32,15 +34,37 @@ export interface DecideInput {
   readonly reason: string | null;
 }
 
-function label(request: RequestRow): string {
-  const what = `${request.snapshot.appName} / ${request.snapshot.roleName}`;
-  return request.kind === 'extension' ? `extension of ${what}` : what;
+type Refusal = 'requester' | 'not_approver' | 'unknown_step';
+
+/** Whether `actorSlackId` may decide step `stepId` now: read from the store, never from the click. */
+export type DecideCheck =
+  | { readonly kind: 'open'; readonly step: StepRow; readonly request: RequestRow }
+  | Exclude<DecideResult, { kind: 'decided' }>;
+
+/**
+ * The one check of a decision, used by the Deny button before it asks for a reason and again by
+ * `decideStep` inside its transaction: an approver of the step, never the requester, the step still open.
+ */
+export function canDecide(deps: WorkflowDeps, stepId: number, actorSlackId: string): DecideCheck {
+  const { store } = deps;
+  const step = store.requests.getStep(stepId);
+  const request = step ? store.requests.get(step.requestId) : undefined;
+  if (!step || !request) return { kind: 'refused', reason: 'unknown_step' };
+  if (actorSlackId === request.requesterSlackId) return { kind: 'refused', reason: 'requester' };
+  if (!step.approvers.includes(actorSlackId)) return { kind: 'refused', reason: 'not_approver' };
+  // Closed without a decision (the request was cancelled or expired): say what became of the request.
+  if (step.status === 'cancelled') return { kind: 'not_open', status: request.status };
+  if (step.status !== 'pending') {
+    return { kind: 'already_decided', by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? deps.clock.now().getTime()), status: step.status };
+  }
+  if (request.status !== 'pending_approval' || request.currentStage !== step.stageIndex) return { kind: 'not_open', status: request.status };
+  return { kind: 'open', step, request };
 }
 
-function refuse(deps: WorkflowDeps, input: DecideInput, step: StepRow | undefined, reason: 'requester' | 'not_approver' | 'unknown_step'): DecideResult {
-  const now = deps.clock.now();
+function refuse(deps: WorkflowDeps, input: DecideInput, reason: Refusal): DecideResult {
+  const step = deps.store.requests.getStep(input.stepId);
   deps.store.audit.append({
-    at: now,
+    at: deps.clock.now(),
     actor: { kind: 'user', slackId: input.actorSlackId },
     action: 'approval.refused',
     requestId: step?.requestId ?? null,
@@ -54,19 +78,10 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
   const { store } = deps;
   return store.tx(() => {
     const now = deps.clock.now();
-    const step = store.requests.getStep(input.stepId);
-    const request = step ? store.requests.get(step.requestId) : undefined;
-    if (!step || !request) return refuse(deps, input, step, 'unknown_step');
-    if (input.actorSlackId === request.requesterSlackId) return refuse(deps, input, step, 'requester');
-    if (!step.approvers.includes(input.actorSlackId)) return refuse(deps, input, step, 'not_approver');
-    // Closed without a decision (the request was cancelled or expired): say what became of the request.
-    if (step.status === 'cancelled') return { kind: 'not_open', status: request.status };
-    if (step.status !== 'pending') {
-      return { kind: 'already_decided', by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? now.getTime()), status: step.status };
-    }
-    if (request.status !== 'pending_approval' || request.currentStage !== step.stageIndex) {
-      return { kind: 'not_open', status: request.status };
-    }
+    const check = canDecide(deps, input.stepId, input.actorSlackId);
+    if (check.kind === 'refused') return refuse(deps, input, check.reason);
+    if (check.kind !== 'open') return check;
+    const { step, request } = check;
 
     const status = input.decision === 'approve' ? 'approved' : 'denied';
     if (!store.requests.decideStep(step.id, { status, decidedBy: input.actorSlackId, reason: input.reason }, now)) {
@@ -75,29 +90,25 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
     }
     const actor = { kind: 'user', slackId: input.actorSlackId } as const;
     const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
-    const stageNo = `stage ${step.stageIndex + 1} of ${stages.length} (${step.stage})`;
+    const stageNo = stageNumberWords(request, step);
     enqueueStepUpdate(store, request.id, step.id, now);
 
     if (input.decision === 'deny') {
-      store.requests.transition(request.id, ['pending_approval'], 'denied', now);
-      const isExtension = request.kind === 'extension';
-      store.audit.append({ at: now, actor, action: 'request.denied', requestId: request.id, fromStatus: 'pending_approval', toStatus: 'denied', data: { stepId: step.id, reason: input.reason } });
-      const because = input.reason ? `: ${input.reason}` : ' (no reason given)';
-      enqueueJiraComment(store, request.id, [`Denied by <@${input.actorSlackId}> at ${formatTimeUtc(now)}, ${stageNo}${because}`], now);
+      moveRequest(store, request.id, { from: 'pending_approval', to: 'denied', actor, data: { stepId: step.id, reason: input.reason } }, now);
+      enqueueJiraComment(store, request.id, [jiraWords.denied(input.actorSlackId, now, stageNo, input.reason)], now);
       // A denied extension leaves the access as it was: the issue stays where it is.
-      if (!isExtension) enqueueJiraTransition(store, request.id, 'denied', now);
-      const shown = input.reason ? `: ${escapeMrkdwn(input.reason)}` : ' (no reason given)';
-      enqueueDm(store, request.requesterSlackId, `:no_entry: Your request for *${label(request)}* was denied by <@${input.actorSlackId}>${shown}`, now, request.id);
+      if (request.kind !== 'extension') enqueueJiraTransition(store, request.id, 'denied', now);
+      enqueueDm(store, request.requesterSlackId, slackWords.denied(requestWhat(request), input.actorSlackId, input.reason), now, request.id);
       return { kind: 'decided', decision: 'deny', request: { ...request, status: 'denied' }, final: true };
     }
 
     store.audit.append({ at: now, actor, action: 'approval.approved', requestId: request.id, data: { stepId: step.id, stage: step.stage } });
-    enqueueJiraComment(store, request.id, [`Approved by <@${input.actorSlackId}> at ${formatTimeUtc(now)}, ${stageNo}.`], now);
+    enqueueJiraComment(store, request.id, [jiraWords.approved(input.actorSlackId, now, stageNo)], now);
     const next = step.stageIndex + 1;
     if (next < stages.length) {
       store.requests.update(request.id, { currentStage: next }, now);
       enqueueRoute(store, request.id, next, now);
-      enqueueDm(store, request.requesterSlackId, `:white_check_mark: <@${input.actorSlackId}> approved ${stageNo} of your request for *${label(request)}*. Next: ${stageWords(request, stages[next] ?? '')}.`, now, request.id);
+      enqueueDm(store, request.requesterSlackId, slackWords.stageApproved(requestWhat(request), input.actorSlackId, stageNo, stageWords(request, stages[next] ?? '')), now, request.id);
       return { kind: 'decided', decision: 'approve', request, final: false };
     }
     if (request.kind === 'extension') {
@@ -105,8 +116,7 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
       applyExtension(deps, request, actor);
       return { kind: 'decided', decision: 'approve', request: { ...request, status: 'approved' }, final: true };
     }
-    store.requests.transition(request.id, ['pending_approval'], 'approved', now);
-    store.audit.append({ at: now, actor, action: 'request.approved', requestId: request.id, fromStatus: 'pending_approval', toStatus: 'approved' });
+    moveRequest(store, request.id, { from: 'pending_approval', to: 'approved', actor }, now);
     enqueueJiraTransition(store, request.id, 'approved', now);
     enqueueProvision(store, request.id, now);
     return { kind: 'decided', decision: 'approve', request: { ...request, status: 'approved' }, final: true };

@@ -2,14 +2,14 @@
  * What workflows are given by the composition root. Nothing here is created at import time.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../domain/clock.js';
-import type { TimingPolicy } from '../domain/policy.js';
-import type { Catalog, ProviderKind } from '../domain/types.js';
-import type { IdentityProvider, IdentityProviders } from '../identity/types.js';
-import type { Ticketing } from '../jira/types.js';
-import type { Store } from '../store/store.js';
+import type { Clock } from '../../domain/clock.js';
+import type { TimingPolicy } from '../../domain/policy.js';
+import type { Catalog, ProviderKind } from '../../domain/types.js';
+import type { IdentityProvider, IdentityProviders } from '../../identity/types.js';
+import type { Ticketing } from '../../jira/types.js';
+import type { Store } from '../../store/store.js';
 import type { Notifier, SlackDirectory } from './ports.js';
-import { PermanentError } from '../domain/errors.js';
+import { PermanentError } from '../../domain/errors.js';
 
 /** Names of Jira workflow transitions to apply at each point; null skips it. */
 export interface JiraTransitions {

@@ -3,82 +3,16 @@
  * for their approval, and for admins a short status), read from the repositories one page per section;
  * and the refresh that follows every audited change concerning them.
  */
-import { formatDuration } from '../domain/duration.js';
-import type { AuditEvent } from '../store/audit.repo.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { Store } from '../store/store.js';
-import type { SideEffectDeps, WorkflowDeps } from './deps.js';
-import { stageWords } from './wording.js';
+import { formatDuration } from '../../domain/duration.js';
+import type { AuditEvent } from '../../store/audit.repo.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { Store } from '../../store/store.js';
+import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
+import { stageCount, stageWords } from '../shared/wording.js';
+import { HOME_PAGE_SIZE, type HomeApproval, type HomeData, type HomeGrant, type HomeOffsets, type HomePage, type HomeRequest } from '../shared/home-data.js';
 
-export const HOME_SECTIONS = ['grants', 'requests', 'approvals'] as const;
-export type HomeSection = (typeof HOME_SECTIONS)[number];
-/** Where each section's page starts. */
-export type HomeOffsets = Readonly<Record<HomeSection, number>>;
-
-/** Items per section and page: keeps the whole Home well inside Slack's 100 blocks (see blocks/home.ts). */
-export const HOME_PAGE_SIZE = 10;
-export const FIRST_PAGES: HomeOffsets = { grants: 0, requests: 0, approvals: 0 };
-
-export interface HomePage<T> {
-  readonly items: readonly T[];
-  /** Index of the first item shown, within `total`. */
-  readonly offset: number;
-  readonly total: number;
-  readonly pageSize: number;
-}
-
-export interface HomeGrant {
-  readonly grantId: number;
-  readonly appName: string;
-  readonly roleName: string;
-  /** Null for standing access. */
-  readonly endsAt: Date | null;
-}
-
-export interface HomeRequest {
-  readonly requestId: number;
-  readonly appName: string;
-  readonly roleName: string;
-  readonly extension: boolean;
-  readonly jiraKey: string | null;
-  /** The stage it waits on; null while its approvers are being found. */
-  readonly stage: { readonly number: number; readonly count: number; readonly who: string; readonly approvers: readonly string[] } | null;
-}
-
-export interface HomeApproval {
-  readonly stepId: number;
-  readonly requestId: number;
-  readonly requesterSlackId: string;
-  readonly appName: string;
-  readonly roleName: string;
-  readonly durationText: string | null;
-  readonly stageNumber: number;
-  readonly stageCount: number;
-  readonly justification: string;
-}
-
-export interface HomeAdminStatus {
-  readonly pendingRequests: number;
-  /** Active time-bound grants. */
-  readonly activeElevatedGrants: number;
-  /** Jobs that used their last attempt and wait for `/access-admin retry`. */
-  readonly deadJobs: number;
-}
-
-/** Everything one person's Home shows; `buildHomeView` (src/slack/blocks/home.ts) renders it. */
-export interface HomeData {
-  readonly userId: string;
-  readonly now: Date;
-  readonly offsets: HomeOffsets;
-  readonly grants: HomePage<HomeGrant>;
-  readonly requests: HomePage<HomeRequest>;
-  readonly approvals: HomePage<HomeApproval>;
-  /** Present for admins only. */
-  readonly admin: HomeAdminStatus | null;
-  /** A `/request` line that works with the catalog in force, for the empty state. */
-  readonly example: string | null;
-}
+export * from '../shared/home-data.js';
 
 /** A valid start for a page: a number within the list (a stale offset past the end shows the last page). */
 function pageStart(offset: number | undefined, total: number, size: number): number {
@@ -90,10 +24,6 @@ function pageStart(offset: number | undefined, total: number, size: number): num
 function page<T>(total: number, offset: number | undefined, load: (limit: number, offset: number) => readonly T[]): HomePage<T> {
   const start = pageStart(offset, total, HOME_PAGE_SIZE);
   return { items: total === 0 ? [] : load(HOME_PAGE_SIZE, start), offset: start, total, pageSize: HOME_PAGE_SIZE };
-}
-
-function stageCount(request: RequestRow): number {
-  return Array.isArray(request.snapshot.approval) ? request.snapshot.approval.length : 0;
 }
 
 function homeRequest(store: Store, request: RequestRow): HomeRequest {
@@ -226,7 +156,7 @@ export function refreshHomes(store: Store, viewers: ReadonlySet<string>, event: 
 }
 
 /** The `slack.home` job: renders the person's Home as it is now (first pages) and publishes it. */
-export async function homeJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { userId } = job.payload as { userId: string };
+export async function homeJob(deps: SideEffectDeps, job: JobOf<'slack.home'>): Promise<void> {
+  const { userId } = job.payload;
   await deps.notifier.publishHome(userId, gatherHome(deps, userId));
 }

@@ -2,13 +2,13 @@
  * Warn: before a time-bound grant ends, its holder gets one DM with Extend and I'm done. The grant is
  * marked warned in the transaction that queues the DM, so a second sweep or a restart never repeats it.
  */
-import { findApp, findRole } from '../domain/catalog.js';
-import { formatDuration } from '../domain/duration.js';
-import { extensionChoice, warningLeadMs } from '../domain/extension.js';
-import type { GrantRow } from '../store/grants.repo.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { SideEffectDeps, WorkflowDeps } from './deps.js';
-import type { GrantNotice } from './ports.js';
+import { findApp, findRole } from '../../domain/catalog.js';
+import { formatDuration } from '../../domain/duration.js';
+import { extensionChoice, warningLeadMs } from '../../domain/extension.js';
+import type { GrantRow } from '../../store/grants.repo.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
+import type { GrantNotice } from '../shared/ports.js';
 
 /** Queues the "ends soon" DM for every grant that is due one; returns how many. */
 export function sweepWarnings(deps: WorkflowDeps, batchSize = 500): number {
@@ -48,8 +48,8 @@ export function grantNotice(deps: WorkflowDeps, grant: GrantRow): GrantNotice | 
   return { grantId: grant.id, appName: request.snapshot.appName, roleName: request.snapshot.roleName, endsAt: new Date(grant.endsAt), canExtend, extendNote };
 }
 
-export async function grantNoticeJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { grantId } = job.payload as { grantId: number };
+export async function grantNoticeJob(deps: SideEffectDeps, job: JobOf<'slack.grant_notice'>): Promise<void> {
+  const { grantId } = job.payload;
   const grant = deps.store.grants.get(grantId);
   if (!grant || grant.status !== 'active') return; // ended meanwhile: nothing to warn about
   const notice = grantNotice(deps, grant);

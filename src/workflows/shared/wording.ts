@@ -1,9 +1,9 @@
 /**
  * Words for a stored request's approval chain, from what the request recorded (the catalog may have changed since).
  */
-import { describeStage, parseStage } from '../domain/routing.js';
-import type { CatalogApp } from '../domain/types.js';
-import type { RequestRow } from '../store/requests.repo.js';
+import { describeStage, parseStage } from '../../domain/routing.js';
+import type { CatalogApp } from '../../domain/types.js';
+import type { RequestRow } from '../../store/requests.repo.js';
 
 /** The app as the request recorded it (the catalog may have changed or dropped it since). */
 export function snapshotApp(request: RequestRow): CatalogApp {
@@ -29,4 +29,20 @@ export function chainWords(request: RequestRow): string {
   if (approval === 'auto') return `Auto-approved by catalog policy ${request.appId}/${request.roleId}`;
   const text = approval.map((s) => stageWords(request, s)).join(', then ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `Salesforce / System Admin`, or `extension of …` for an extension request. */
+export function requestWhat(request: RequestRow): string {
+  const what = `${request.snapshot.appName} / ${request.snapshot.roleName}`;
+  return request.kind === 'extension' ? `extension of ${what}` : what;
+}
+
+/** The number of approval stages the request recorded (0 for auto-approval). */
+export function stageCount(request: RequestRow): number {
+  return Array.isArray(request.snapshot.approval) ? request.snapshot.approval.length : 0;
+}
+
+/** `stage 1 of 2 (manager)` */
+export function stageNumberWords(request: RequestRow, step: { readonly stageIndex: number; readonly stage: string }): string {
+  return `stage ${step.stageIndex + 1} of ${stageCount(request)} (${step.stage})`;
 }

@@ -1,7 +1,7 @@
 /**
  * Ports the workflows use to reach Slack. The Slack adapter (src/slack/notifier.ts) renders Block Kit.
  */
-import type { HomeData } from './home.js';
+import type { HomeData } from './home-data.js';
 
 export interface MessageRef {
   readonly channel: string;

@@ -2,17 +2,19 @@
  * Route: find who decides the current stage (manager, owner, named group, user), never the requester,
  * record the step and enqueue one approval card per approver.
  */
-import { findApp } from '../domain/catalog.js';
-import { describeStage, parseStage, pickStageApprovers, stageCandidateRefs } from '../domain/routing.js';
-import type { CatalogApp } from '../domain/types.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { SideEffectDeps } from './deps.js';
-import { snapshotApp } from './wording.js';
-import { enqueueAlert, enqueueJiraComment } from './effects.js';
-import { ensureIdpProfile } from './requester.js';
-
-const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+import { findApp } from '../../domain/catalog.js';
+import { describeStage, parseStage, pickStageApprovers, stageCandidateRefs } from '../../domain/routing.js';
+import type { CatalogApp } from '../../domain/types.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { SideEffectDeps } from '../shared/deps.js';
+import { snapshotApp } from '../shared/wording.js';
+import { enqueueAlert, enqueueJiraComment } from '../shared/effects.js';
+import { ensureIdpProfile } from '../shared/requester.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { resolveRef } from '../shared/people.js';
+import { alertWords } from '../shared/slack-words.js';
+import { accessLabel } from '../../domain/format.js';
 
 /** The app as the request saw it, with the live catalog's approver groups. */
 function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
@@ -22,14 +24,8 @@ function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
   return snapshotApp(request);
 }
 
-/** A catalog person (email or Slack id) as a Slack user id; null when Slack has nobody with that email. */
-export async function resolveRef(deps: SideEffectDeps, ref: string): Promise<string | null> {
-  if (SLACK_ID.test(ref)) return ref;
-  return deps.directory.userIdByEmail(ref);
-}
-
-export async function routeStageJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { requestId, stageIndex } = job.payload as { requestId: number; stageIndex: number };
+export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.route'>): Promise<void> {
+  const { requestId, stageIndex } = job.payload;
   const { store } = deps;
   let request = store.requests.get(requestId);
   if (!request || request.status !== 'pending_approval') return;
@@ -70,12 +66,7 @@ export async function routeStageJob(deps: SideEffectDeps, job: Job): Promise<voi
         requestId,
         data: { stage: stageText, unresolved },
       });
-      enqueueAlert(
-        store,
-        `Request #${requestId} (${request.snapshot.appName} / ${request.snapshot.roleName}) has nobody to approve stage "${who}": ${reason ?? 'no approver'}. Add KEYCARD_ADMINS or fix the catalog, then \`/access-admin retry ${requestId}\`.`,
-        now,
-        requestId,
-      );
+      enqueueAlert(store, alertWords.unroutable(requestId, accessLabel(request.snapshot.appName, request.snapshot.roleName), who, reason), now, requestId);
       return;
     }
     const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: pick.approvers, escalationReason: pick.escalatedToAdmins ? reason : null }, now);
@@ -88,7 +79,7 @@ export async function routeStageJob(deps: SideEffectDeps, job: Job): Promise<voi
       data: { stepId: step.id, stage: stageText, approvers: pick.approvers, escalated: pick.escalatedToAdmins, reason },
     });
     if (pick.escalatedToAdmins) {
-      enqueueJiraComment(store, requestId, [`Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`], now);
+      enqueueJiraComment(store, requestId, [jiraWords.stageToAdmins(who, reason)], now);
     }
     for (const approver of pick.approvers) {
       store.jobs.enqueue({ kind: 'slack.approver_dm', payload: { stepId: step.id, approver }, requestId }, now);

@@ -2,8 +2,8 @@
  * Who asked: the requester's Slack profile (email, name) and identity-provider profile (user id, title,
  * department, manager), looked up once per request and kept on the request row.
  */
-import { PermanentError } from '../domain/errors.js';
-import type { RequestRow } from '../store/requests.repo.js';
+import { PermanentError } from '../../domain/errors.js';
+import type { RequestRow } from '../../store/requests.repo.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
 
 /** Fills the requester's email and name from Slack when the request does not have them yet. */

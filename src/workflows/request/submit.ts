@@ -2,12 +2,14 @@
  * Submit: store a validated request and enqueue what follows (Jira issue, approver routing or, for an
  * auto-approved role, provisioning) in one transaction.
  */
-import { accessLabel } from '../domain/format.js';
-import { autoApprovalNote, stageToString } from '../domain/routing.js';
-import type { CatalogApp, CatalogRole } from '../domain/types.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueJiraComment, enqueueProvision, enqueueRoute, jiraKey } from './effects.js';
+import { accessLabel } from '../../domain/format.js';
+import { autoApprovalNote, stageToString } from '../../domain/routing.js';
+import type { CatalogApp, CatalogRole } from '../../domain/types.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { enqueueJiraComment, enqueueProvision, enqueueRoute, jiraKey } from '../shared/effects.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { createRequest, moveRequest } from '../shared/transitions.js';
 
 export interface SubmitInput {
   readonly requesterSlackId: string;
@@ -23,7 +25,8 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): RequestRo
   const { app, role } = input;
   const auto = role.approval.kind === 'auto';
   return store.tx(() => {
-    const request = store.requests.insert(
+    const request = createRequest(
+      store,
       {
         requesterSlackId: input.requesterSlackId,
         requesterEmail: null,
@@ -42,45 +45,22 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): RequestRo
         },
         durationMs: input.durationMs,
         justification: input.justification,
-        status: auto ? 'approved' : 'pending_approval',
       },
+      { kind: 'user', slackId: input.requesterSlackId },
+      { app: app.id, role: role.id, durationMs: input.durationMs, justification: input.justification },
       now,
     );
-    const actor = { kind: 'user', slackId: input.requesterSlackId } as const;
-    store.audit.append({
-      at: now,
-      actor,
-      action: 'request.submitted',
-      requestId: request.id,
-      toStatus: 'submitted',
-      data: { app: app.id, role: role.id, durationMs: input.durationMs, justification: input.justification },
-    });
     store.jobs.enqueue({ kind: 'jira.create', payload: { requestId: request.id }, orderKey: jiraKey(request.id), requestId: request.id }, now);
+    const policy = { kind: 'system', reason: 'catalog policy' } as const;
     if (auto) {
       const note = autoApprovalNote(app, role);
-      store.audit.append({
-        at: now,
-        actor: { kind: 'system', reason: 'catalog policy' },
-        action: 'request.auto_approved',
-        requestId: request.id,
-        fromStatus: 'submitted',
-        toStatus: 'approved',
-        data: { note },
-      });
-      enqueueJiraComment(store, request.id, [`${accessLabel(app.name, role.name)}: ${note}.`], now);
+      moveRequest(store, request.id, { from: 'submitted', to: 'approved', actor: policy, action: 'request.auto_approved', data: { note } }, now);
+      enqueueJiraComment(store, request.id, [jiraWords.autoApproved(accessLabel(app.name, role.name), note)], now);
       enqueueProvision(store, request.id, now);
     } else {
-      store.audit.append({
-        at: now,
-        actor: { kind: 'system', reason: 'catalog policy' },
-        action: 'request.pending_approval',
-        requestId: request.id,
-        fromStatus: 'submitted',
-        toStatus: 'pending_approval',
-        data: { stages: role.approval.stages.map(stageToString) },
-      });
+      moveRequest(store, request.id, { from: 'submitted', to: 'pending_approval', actor: policy, data: { stages: role.approval.stages.map(stageToString) } }, now);
       enqueueRoute(store, request.id, 0, now);
     }
-    return request;
+    return { ...request, status: auto ? 'approved' : 'pending_approval' };
   });
 }

@@ -4,26 +4,24 @@
  * Could not do it. Expiry and revocation create a removal task the same way; the grant ends only when
  * someone confirms it. Jira records who fulfilled what and when.
  */
-import { findApp } from '../domain/catalog.js';
-import { formatDuration } from '../domain/duration.js';
-import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../domain/format.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { RequestRow } from '../store/requests.repo.js';
-import type { TaskRow } from '../store/tasks.repo.js';
-import type { SideEffectDeps, WorkflowDeps } from './deps.js';
-import { enqueueAlert, enqueueDm, enqueueJiraComment, enqueueJiraTransition } from './effects.js';
-import type { TaskCard } from './ports.js';
-import { resolveRef } from './route.js';
+import { findApp } from '../../domain/catalog.js';
+import { formatDuration } from '../../domain/duration.js';
+import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+import type { TaskRow } from '../../store/tasks.repo.js';
+import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
+import { enqueueAlert, enqueueDm, enqueueJiraComment, enqueueJiraTransition } from '../shared/effects.js';
+import type { TaskCard } from '../shared/ports.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { resolveRefs } from '../shared/people.js';
+import { alertWords, slackWords } from '../shared/slack-words.js';
+import { endGrant, moveRequest } from '../shared/transitions.js';
+import type { EndReason } from '../../domain/types.js';
 
 /** The app's fulfillers as Slack ids (emails looked up in Slack); people Slack does not know are left out. */
 async function resolveFulfillers(deps: SideEffectDeps, request: RequestRow): Promise<string[]> {
-  const refs = findApp(deps.catalog(), request.appId)?.fulfillers ?? [];
-  const ids: string[] = [];
-  for (const ref of refs) {
-    const id = await resolveRef(deps, ref);
-    if (id && !ids.includes(id)) ids.push(id);
-  }
-  return ids;
+  return (await resolveRefs(deps, findApp(deps.catalog(), request.appId)?.fulfillers ?? [])).resolved;
 }
 
 /** Opens a task (called by the provisioning and removal jobs for manual apps). */
@@ -33,14 +31,18 @@ export async function openTask(deps: SideEffectDeps, request: RequestRow, kind: 
   const now = deps.clock.now();
   store.tx(() => {
     if (store.tasks.openFor(request.id, kind)) return; // opened before a restart
-    if (kind === 'grant' && !store.requests.transition(request.id, ['approved', 'provisioning'], 'awaiting_fulfilment', now)) return;
+    const actor = { kind: 'system', reason: 'manual fulfilment' } as const;
+    const current = store.requests.get(request.id)?.status;
+    if (kind === 'grant' && current !== 'approved' && current !== 'provisioning') return;
     const task = store.tasks.insert({ requestId: request.id, grantId, kind, reason, fulfillers }, now);
-    store.audit.append({ at: now, actor: { kind: 'system', reason: 'manual fulfilment' }, action: `task.opened`, requestId: request.id, ...(kind === 'grant' ? { fromStatus: request.status, toStatus: 'awaiting_fulfilment' } : {}), data: { taskId: task.id, kind, fulfillers } });
+    const data = { taskId: task.id, kind, fulfillers };
+    if (kind === 'grant') moveRequest(store, request.id, { from: ['approved', 'provisioning'], to: 'awaiting_fulfilment', actor, action: 'task.opened', data }, now);
+    else store.audit.append({ at: now, actor, action: 'task.opened', requestId: request.id, data });
     store.jobs.enqueue({ kind: 'slack.task', payload: { taskId: task.id }, requestId: request.id }, now);
     const who = fulfillers.length > 0 ? fulfillers.map((f) => `<@${f}>`).join(', ') + ' or a Keycard admin' : 'a Keycard admin';
-    enqueueJiraComment(store, request.id, [kind === 'grant' ? `Waiting for manual fulfilment by ${who}.` : `Access ends (${reason ?? 'ended'}): waiting for ${who} to remove it by hand.`], now);
+    enqueueJiraComment(store, request.id, [kind === 'grant' ? jiraWords.awaitingFulfilment(who) : jiraWords.awaitingRemoval(reason, who)], now);
     if (kind === 'grant') {
-      enqueueDm(store, request.requesterSlackId, `:hammer_and_wrench: Your request for *${accessLabel(request.snapshot.appName, request.snapshot.roleName)}* is approved. ${request.snapshot.appName} is set up by hand: IT has the task and you'll get a DM when it's done.`, now, request.id);
+      enqueueDm(store, request.requesterSlackId, slackWords.manualApproved(accessLabel(request.snapshot.appName, request.snapshot.roleName), request.snapshot.appName), now, request.id);
     }
   });
 }
@@ -64,8 +66,8 @@ export function taskCard(deps: SideEffectDeps, task: TaskRow): TaskCard | null {
   };
 }
 
-export async function taskJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { taskId } = job.payload as { taskId: number };
+export async function taskJob(deps: SideEffectDeps, job: JobOf<'slack.task'>): Promise<void> {
+  const { taskId } = job.payload;
   const task = deps.store.tasks.get(taskId);
   if (!task || task.channel) return;
   const card = taskCard(deps, task);
@@ -74,8 +76,8 @@ export async function taskJob(deps: SideEffectDeps, job: Job): Promise<void> {
   if (ref) deps.store.tasks.recordMessage(task.id, ref.channel, ref.ts);
 }
 
-export async function updateTaskJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { taskId } = job.payload as { taskId: number };
+export async function updateTaskJob(deps: SideEffectDeps, job: JobOf<'slack.update_task'>): Promise<void> {
+  const { taskId } = job.payload;
   const task = deps.store.tasks.get(taskId);
   if (!task?.channel || !task.ts) return;
   const card = taskCard(deps, task);
@@ -112,13 +114,12 @@ function closeGrantTask(deps: WorkflowDeps, request: RequestRow, task: TaskRow, 
   const now = deps.clock.now();
   const actor = { kind: 'user', slackId: by } as const;
   if (outcome === 'failed') {
-    store.requests.transition(request.id, ['awaiting_fulfilment'], 'failed', now, { failureReason: `manual fulfilment could not be done (${by})` });
-    store.audit.append({ at: now, actor, action: 'request.failed', requestId: request.id, fromStatus: 'awaiting_fulfilment', toStatus: 'failed', data: { taskId: task.id } });
-    enqueueJiraComment(store, request.id, [`Manual fulfilment could not be done, said <@${by}> at ${formatDateTimeUtc(now)}. An admin can retry with /access-admin retry ${request.id}.`], now);
-    enqueueDm(store, request.requesterSlackId, `:warning: IT could not set up *${what}* by hand yet. They have been told; you'll hear when it changes.`, now, request.id);
+    moveRequest(store, request.id, { from: 'awaiting_fulfilment', to: 'failed', actor, data: { taskId: task.id }, set: { failureReason: `manual fulfilment could not be done (${by})` } }, now);
+    enqueueJiraComment(store, request.id, [jiraWords.fulfilmentFailed(by, now, request.id)], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.manualFailed(what), now, request.id);
     return { kind: 'closed', text: `Marked as not done: request #${request.id} is failed and can be retried.` };
   }
-  if (!store.requests.transition(request.id, ['awaiting_fulfilment'], 'active', now)) {
+  if (store.requests.get(request.id)?.status !== 'awaiting_fulfilment') {
     return { kind: 'closed', text: `Request #${request.id} is no longer waiting for fulfilment.` };
   }
   const endsAt = request.durationMs !== null ? new Date(now.getTime() + request.durationMs) : null;
@@ -133,10 +134,11 @@ function closeGrantTask(deps: WorkflowDeps, request: RequestRow, task: TaskRow, 
     startsAt: now.getTime(),
     endsAt: endsAt?.getTime() ?? null,
   });
-  store.audit.append({ at: now, actor, action: 'grant.started', requestId: request.id, fromStatus: 'awaiting_fulfilment', toStatus: 'active', data: { grantId: grant.id, taskId: task.id, fulfilledBy: by, endsAt: endsAt?.toISOString() ?? null } });
-  enqueueJiraComment(store, request.id, [`Fulfilled by hand by <@${by}> at ${formatDateTimeUtc(now)}.`, endsAt ? `Access ends ${formatDateTimeUtc(endsAt)}.` : 'Access is standing (no end date).'], now);
+  const data = { grantId: grant.id, taskId: task.id, fulfilledBy: by, endsAt: endsAt?.toISOString() ?? null };
+  moveRequest(store, request.id, { from: 'awaiting_fulfilment', to: 'active', actor, action: 'grant.started', data }, now);
+  enqueueJiraComment(store, request.id, jiraWords.fulfilled(by, now, endsAt), now);
   if (endsAt === null) enqueueJiraTransition(store, request.id, 'active', now);
-  enqueueDm(store, request.requesterSlackId, `:key: You now have *${what}*${endsAt ? ` until ${formatDayTimeUtc(endsAt)}` : ''} (set up by <@${by}>).`, now, request.id);
+  enqueueDm(store, request.requesterSlackId, slackWords.granted(what, endsAt, by), now, request.id);
   return { kind: 'closed', text: `Thanks: request #${request.id} is active.` };
 }
 
@@ -144,23 +146,21 @@ function closeRevokeTask(deps: WorkflowDeps, request: RequestRow, task: TaskRow,
   const { store } = deps;
   const now = deps.clock.now();
   const actor = { kind: 'user', slackId: by } as const;
-  const reason = (task.reason ?? 'expired') as 'expired' | 'revoked' | 'relinquished';
+  const reason: EndReason = task.reason === 'revoked' || task.reason === 'relinquished' ? task.reason : 'expired';
   if (outcome === 'failed') {
     // The access still exists: keep the grant ending and make sure an admin sees it.
     store.audit.append({ at: now, actor, action: 'task.removal_failed', requestId: request.id, data: { taskId: task.id } });
-    enqueueAlert(store, `:rotating_light: Removing *${what}* from <@${request.requesterSlackId}> could not be done (said <@${by}>). The access is still there; \`/access-admin retry ${request.id}\` opens a new removal task.`, now, request.id);
-    enqueueJiraComment(store, request.id, [`Manual removal could not be done, said <@${by}> at ${formatDateTimeUtc(now)}; the access is still in place.`], now);
+    enqueueAlert(store, alertWords.manualRemovalFailed(what, request.requesterSlackId, by, request.id), now, request.id);
+    enqueueJiraComment(store, request.id, [jiraWords.removalFailed(by, now)], now);
     return { kind: 'closed', text: 'Marked as not done: the admins are alerted and can retry.' };
   }
   const grant = task.grantId !== null ? store.grants.get(task.grantId) : undefined;
-  if (!grant || !store.grants.transition(grant.id, 'ending', reason, { endedAt: now.getTime(), endReason: reason })) {
+  if (!grant || !endGrant(store, grant, reason, actor, { taskId: task.id, removedBy: by }, now)) {
     return { kind: 'closed', text: 'This access had already ended.' };
   }
-  store.requests.transition(request.id, ['active'], reason, now);
-  const held = formatDuration(now.getTime() - grant.startsAt);
-  store.audit.append({ at: now, actor, action: `grant.${reason}`, requestId: request.id, fromStatus: 'active', toStatus: reason, data: { grantId: grant.id, taskId: task.id, removedBy: by } });
-  enqueueJiraComment(store, request.id, [`Access ended (${reason}) after ${held}: removed by hand by <@${by}> at ${formatDateTimeUtc(now)}.`], now);
+  const heldMs = now.getTime() - grant.startsAt;
+  enqueueJiraComment(store, request.id, [jiraWords.removedByHand(reason, heldMs, by, now)], now);
   enqueueJiraTransition(store, request.id, 'ended', now);
-  enqueueDm(store, request.requesterSlackId, `:hourglass: Your access to *${what}* has ended (${reason} after ${held}).`, now, request.id);
+  enqueueDm(store, request.requesterSlackId, slackWords.endedByHand(what, reason, heldMs), now, request.id);
   return { kind: 'closed', text: `Thanks: the access of request #${request.id} is recorded as removed.` };
 }

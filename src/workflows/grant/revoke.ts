@@ -3,9 +3,11 @@
  * by compare-and-set and its removal is queued (for a manual app, a removal task); the removal job
  * comments on Jira, closes the issue and tells the holder.
  */
-import { accessLabel } from '../domain/format.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueDeprovision, enqueueJiraComment } from './effects.js';
+import { accessLabel } from '../../domain/format.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { enqueueJiraComment } from '../shared/effects.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { startRemoval } from './expire.js';
 
 export type RevokeResult = { readonly kind: 'started'; readonly text: string } | { readonly kind: 'refused'; readonly message: string };
 
@@ -18,12 +20,10 @@ export function revokeAccess(deps: WorkflowDeps, requestId: number, adminSlackId
     const grant = request ? store.grants.forRequest(requestId) : undefined;
     if (!request || !grant) return { kind: 'refused', message: `Request #${requestId} has no access to revoke.` };
     const what = accessLabel(request.snapshot.appName, request.snapshot.roleName);
-    if (!store.grants.transition(grant.id, 'active', 'ending')) {
+    if (!startRemoval(store, grant, 'revoked', { kind: 'user', slackId: adminSlackId }, { reason }, now)) {
       return { kind: 'refused', message: `Nothing to do: the ${what} access of request #${requestId} is ${grant.status === 'ending' ? 'already being removed' : `already ${grant.status}`}.` };
     }
-    store.audit.append({ at: now, actor: { kind: 'user', slackId: adminSlackId }, action: 'grant.revoking', requestId, data: { grantId: grant.id, reason } });
-    enqueueJiraComment(store, requestId, [`Revoked by <@${adminSlackId}>: ${reason}`], now);
-    enqueueDeprovision(store, requestId, grant.id, 'revoked', now);
+    enqueueJiraComment(store, requestId, [jiraWords.revoked(adminSlackId, reason)], now);
     return { kind: 'started', text: `Revoking *${what}* of <@${grant.userSlackId}> (request #${requestId}); the removal is queued.` };
   });
 }

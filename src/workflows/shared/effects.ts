@@ -2,9 +2,12 @@
  * Enqueue helpers: the only way workflows ask for a side effect. Call them inside the transaction of the
  * state change that causes them, so the change and its effects commit together.
  */
-import type { Store } from '../store/store.js';
+import type { Store } from '../../store/store.js';
 
-export type TransitionPoint = 'approved' | 'active' | 'denied' | 'ended';
+import type { EndReason } from '../../domain/types.js';
+import type { JobPayload } from '../../store/jobs.repo.js';
+
+export type TransitionPoint = JobPayload<'jira.transition'>['point'];
 
 /** Order keys: one request's Jira writes run in order; its approval and IdP steps run in order. */
 export function jiraKey(requestId: number): string {
@@ -25,7 +28,7 @@ function dmKey(userSlackId: string): string {
 }
 
 export function enqueueJiraComment(store: Store, requestId: number, lines: readonly string[], now: Date): void {
-  store.jobs.enqueue({ kind: 'jira.comment', payload: { requestId, lines }, orderKey: jiraKey(requestId), requestId }, now);
+  store.jobs.enqueue({ kind: 'jira.comment', payload: { requestId, lines: [...lines] }, orderKey: jiraKey(requestId), requestId }, now);
 }
 
 export function enqueueJiraTransition(store: Store, requestId: number, point: TransitionPoint, now: Date): void {
@@ -56,7 +59,7 @@ export function enqueueProvision(store: Store, requestId: number, now: Date): vo
   store.jobs.enqueue({ kind: 'idp.provision', payload: { requestId }, orderKey: flowKey(requestId), requestId }, now);
 }
 
-export function enqueueDeprovision(store: Store, requestId: number, grantId: number, reason: string, now: Date): void {
+export function enqueueDeprovision(store: Store, requestId: number, grantId: number, reason: EndReason, now: Date): void {
   store.jobs.enqueue({ kind: 'idp.deprovision', payload: { grantId, reason }, orderKey: flowKey(requestId), requestId }, now);
 }
 

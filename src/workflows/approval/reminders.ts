@@ -8,13 +8,15 @@
  * (`reminded_at`, `escalated_at`, the request's status) is set by compare-and-set in the transaction that
  * queues its effects, so a second sweep or a restart never repeats one.
  */
-import { businessElapsedMs, parseBusinessHours } from '../domain/business-hours.js';
-import { formatDurationSpec } from '../domain/duration.js';
-import { formatDateTimeUtc, formatDayTimeUtc } from '../domain/format.js';
-import type { StepRow } from '../store/requests.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { closePendingRequest, openStageWords, requestWhat } from './cancel.js';
-import { enqueueDm, flowKey } from './effects.js';
+import { businessElapsedMs, parseBusinessHours } from '../../domain/business-hours.js';
+import { formatDurationSpec } from '../../domain/duration.js';
+import type { StepRow } from '../../store/requests.repo.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { closePendingRequest, openStageWords } from '../request/index.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { slackWords } from '../shared/slack-words.js';
+import { requestWhat, stageNumberWords } from '../shared/wording.js';
+import { enqueueDm, flowKey } from '../shared/effects.js';
 
 export interface ApprovalSweep {
   readonly reminded: number;
@@ -34,11 +36,6 @@ export function waitedMs(deps: WorkflowDeps, fromMs: number, toMs: number): numb
 /** `24h` or `24h of business hours`, for messages. */
 export function waitWords(deps: WorkflowDeps, ms: number): string {
   return deps.timing.businessHours ? `${formatDurationSpec(ms)} of business hours` : formatDurationSpec(ms);
-}
-
-function stageOf(request: { snapshot: { approval: readonly string[] | 'auto' } }, step: StepRow): string {
-  const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
-  return `stage ${step.stageIndex + 1} of ${stages.length} (${step.stage})`;
 }
 
 /** Steps that have waited at least `afterMs` without the mark. Business time never exceeds wall time, so SQL pre-filters. */
@@ -63,9 +60,7 @@ export function sweepReminders(deps: WorkflowDeps): number {
         requestId: request.id,
         data: { stepId: step.id, stage: step.stage, approvers: step.approvers, waitedMs: waitedMs(deps, step.createdAt, now.getTime()) },
       });
-      const text =
-        `:alarm_clock: Reminder: <@${request.requesterSlackId}> is still waiting for a decision on *${requestWhat(request)}* ` +
-        `(request #${request.id}, ${stageOf(request, step)}), asked ${formatDayTimeUtc(new Date(step.createdAt))}. Approve or deny it on the card Keycard sent you.`;
+      const text = slackWords.reminder(request.requesterSlackId, requestWhat(request), request.id, stageNumberWords(request, step), new Date(step.createdAt));
       for (const approver of step.approvers) enqueueDm(store, approver, text, now, request.id);
       reminded += 1;
     });
@@ -106,7 +101,6 @@ export function sweepRequestTtl(deps: WorkflowDeps, batchSize = 200): number {
         const ttl = formatDurationSpec(timing.requestTtlMs);
         const step = store.requests.steps(request.id).find((s) => s.status === 'pending');
         const waiting = openStageWords(deps, request);
-        const on = step && step.approvers.length > 0 ? ` on ${step.approvers.map((id) => `<@${id}>`).join(', ')}` : '';
         const again =
           request.kind === 'extension'
             ? 'Use Extend again if you still need more time.'
@@ -114,8 +108,8 @@ export function sweepRequestTtl(deps: WorkflowDeps, batchSize = 200): number {
         const closed = closePendingRequest(deps, request, {
           actor: { kind: 'system', reason: 'request ttl' },
           data: { reason: 'request_ttl', ttlMs: timing.requestTtlMs, createdAt: request.createdAt },
-          jiraLine: `Expired at ${formatDateTimeUtc(now)}: no decision within ${ttl}${waiting ? `; ${waiting} was waiting${on}` : ''}. The request is cancelled.`,
-          dm: `:hourglass: Your request #${request.id} for *${requestWhat(request)}* expired: nobody decided within ${ttl}, so it was cancelled. ${again}`,
+          jiraLine: jiraWords.expiredUndecided(now, ttl, waiting, step?.approvers ?? []),
+          dm: slackWords.expiredUndecided(request.id, requestWhat(request), ttl, again),
         });
         if (closed) expired += 1;
       }

@@ -2,9 +2,9 @@
  * Relinquish ("I'm done"): the holder gives access back before it ends. The grant moves to `ending` by
  * compare-and-set and its removal is queued; the removal job comments on Jira and closes the issue.
  */
-import { accessLabel } from '../domain/format.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueDeprovision } from './effects.js';
+import { accessLabel } from '../../domain/format.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { startRemoval } from './expire.js';
 
 export type RelinquishResult =
   | { readonly kind: 'started'; readonly what: string }
@@ -22,12 +22,10 @@ export function relinquishGrant(deps: WorkflowDeps, grantId: number, actorSlackI
       store.audit.append({ at: now, actor: { kind: 'user', slackId: actorSlackId }, action: 'relinquish.refused', requestId: request.id, data: { grantId } });
       return { kind: 'refused', message: ':no_entry: Only the person who holds this access can give it back.' };
     }
-    if (!store.grants.transition(grant.id, 'active', 'ending')) {
+    if (!startRemoval(store, grant, 'relinquished', { kind: 'user', slackId: actorSlackId }, {}, now)) {
       const state = grant.status === 'ending' ? 'is already being removed' : `already ended (${grant.status})`;
       return { kind: 'refused', message: `Nothing to do: your *${what}* ${state}.` };
     }
-    store.audit.append({ at: now, actor: { kind: 'user', slackId: actorSlackId }, action: 'grant.relinquishing', requestId: request.id, data: { grantId } });
-    enqueueDeprovision(store, request.id, grant.id, 'relinquished', now);
     return { kind: 'started', what };
   });
 }

@@ -5,13 +5,17 @@
  * decide; `decideStep` checks the stored list on every click), each gets an approval card, and Jira and
  * the audit log record it. `sweepEscalations` (reminders.ts) marked the step and queued this job.
  */
-import { findApp, findRole } from '../domain/catalog.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { RequestRow, StepRow } from '../store/requests.repo.js';
-import type { SideEffectDeps } from './deps.js';
-import { enqueueAlert, enqueueJiraComment } from './effects.js';
+import { findApp, findRole } from '../../domain/catalog.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { RequestRow, StepRow } from '../../store/requests.repo.js';
+import type { SideEffectDeps } from '../shared/deps.js';
+import { enqueueAlert, enqueueJiraComment } from '../shared/effects.js';
 import { waitWords } from './reminders.js';
-import { resolveRef } from './route.js';
+import { resolveRef } from '../shared/people.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { alertWords, slackWords } from '../shared/slack-words.js';
+import { stageNumberWords } from '../shared/wording.js';
+import { accessLabel } from '../../domain/format.js';
 
 /** The catalog fallback group of the request's role (wins) or app, from the live catalog; null: the admins. */
 export function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
@@ -54,8 +58,8 @@ async function offerFor(deps: SideEffectDeps, request: RequestRow, step: StepRow
   return { added: fresh(deps.admins), to: 'the Keycard admins', group, unresolved };
 }
 
-export async function escalateStepJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { stepId, before } = job.payload as { stepId: number; before: string[] };
+export async function escalateStepJob(deps: SideEffectDeps, job: JobOf<'approval.escalate'>): Promise<void> {
+  const { stepId, before } = job.payload;
   const { store } = deps;
   const step = store.requests.getStep(stepId);
   const request = step ? store.requests.get(step.requestId) : undefined;
@@ -64,8 +68,7 @@ export async function escalateStepJob(deps: SideEffectDeps, job: Job): Promise<v
   const offer = await offerFor(deps, request, step);
 
   const now = deps.clock.now();
-  const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
-  const stageNo = `stage ${step.stageIndex + 1} of ${stages.length} (${step.stage})`;
+  const stageNo = stageNumberWords(request, step);
   const after = waitWords(deps, deps.timing.escalateAfterMs);
   const actor = { kind: 'system', reason: 'approval escalation' } as const;
   store.tx(() => {
@@ -75,14 +78,14 @@ export async function escalateStepJob(deps: SideEffectDeps, job: Job): Promise<v
     if (offer.added.length === 0) {
       store.audit.append({ at: now, actor, action: 'approval.escalation_skipped', requestId: request.id, data: { ...data, reason: 'nobody new to ask' } });
       if (deps.admins.length === 0) {
-        enqueueAlert(store, `Request #${request.id} (${request.snapshot.appName} / ${request.snapshot.roleName}) has waited ${after} on ${stageNo} and there is nobody else to ask: give the role a catalog \`fallback\` group or set KEYCARD_ADMINS.`, now, request.id);
+        enqueueAlert(store, alertWords.nobodyToEscalateTo(request.id, accessLabel(request.snapshot.appName, request.snapshot.roleName), after, stageNo), now, request.id);
       }
       return;
     }
     if (!store.requests.setStepApprovers(stepId, current.approvers, [...current.approvers, ...offer.added])) return;
     store.audit.append({ at: now, actor, action: 'approval.escalated', requestId: request.id, data: { ...data, added: offer.added, afterMs: deps.timing.escalateAfterMs } });
-    enqueueJiraComment(store, request.id, [`No decision on ${stageNo} after ${after}: offered to ${offer.to} as well (${offer.added.map((id) => `<@${id}>`).join(', ')}).`], now);
-    const note = offer.to === 'the Keycard admins' ? `You're asked as a Keycard admin: nobody decided this stage within ${after}.` : `You're asked as a fallback approver (${offer.group ?? ''}): nobody decided this stage within ${after}.`;
+    enqueueJiraComment(store, request.id, [jiraWords.escalated(stageNo, after, offer.to, offer.added)], now);
+    const note = slackWords.escalationNote(offer.to === 'the Keycard admins', offer.group, after);
     for (const approver of offer.added) {
       store.jobs.enqueue({ kind: 'slack.approver_dm', payload: { stepId, approver, note }, requestId: request.id }, now);
     }

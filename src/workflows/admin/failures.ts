@@ -1,11 +1,17 @@
 /**
  * Failures: what happens when a job has used its last attempt, and how an admin retries a failed request.
  */
-import type { Job } from '../store/jobs.repo.js';
-import type { WorkflowDeps } from './deps.js';
-import { enqueueAlert, enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueProvision, enqueueRoute } from './effects.js';
+import { accessLabel } from '../../domain/format.js';
+import { isJobKind } from '../../store/job-kinds.js';
+import type { Job, JobKind } from '../../store/jobs.repo.js';
+import { jiraWords } from '../shared/jira-words.js';
+import { alertWords, slackWords } from '../shared/slack-words.js';
+import { moveRequest } from '../shared/transitions.js';
+import type { WorkflowDeps } from '../shared/deps.js';
+import { enqueueAlert, enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueProvision, enqueueRoute } from '../shared/effects.js';
 
-const KIND_WORDS: Record<string, string> = {
+/** What each kind of job does, for the alert when it fails for good: every kind must have words. */
+const KIND_WORDS = {
   'jira.create': 'create the Jira issue',
   'jira.comment': 'comment on the Jira issue',
   'jira.transition': 'move the Jira issue',
@@ -19,14 +25,20 @@ const KIND_WORDS: Record<string, string> = {
   'slack.request_receipt': 'send the request receipt DM',
   'approval.escalate': 'escalate an approval',
   'jira.fields': 'set the Jira access dates',
-};
+  'slack.alert': 'post an alert',
+  'slack.task': 'post a fulfilment task',
+  'slack.update_task': 'update a fulfilment task',
+  'slack.home': 'refresh an App Home',
+} as const satisfies Record<JobKind, string>;
+
+const QUEUE = { kind: 'system', reason: 'job queue' } as const;
 
 /** Runs inside the transaction that marks `job` dead. */
 export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   const { store } = deps;
   const now = deps.clock.now();
-  const what = KIND_WORDS[job.kind] ?? job.kind;
-  store.audit.append({ at: now, actor: { kind: 'system', reason: 'job queue' }, action: 'job.dead', requestId: job.requestId, data: { jobId: job.id, kind: job.kind, attempts: job.attempts, error } });
+  const what = isJobKind(job.kind) ? KIND_WORDS[job.kind] : `run a job of unknown kind '${job.kind}'`;
+  store.audit.append({ at: now, actor: QUEUE, action: 'job.dead', requestId: job.requestId, data: { jobId: job.id, kind: job.kind, attempts: job.attempts, error } });
   if (job.kind === 'slack.alert') return; // nowhere left to say it; the log has it
   if (job.kind === 'slack.home') {
     // A Home is re-rendered on the next change or when opened: a failed refresh must not hold back later ones.
@@ -36,17 +48,17 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   const requestId = job.requestId;
   const request = requestId !== null ? store.requests.get(requestId) : undefined;
   const retry = request ? `\`/access-admin retry ${request.id}\`` : `\`/access-admin retry job ${job.id}\``;
-  enqueueAlert(store, `:rotating_light: Keycard could not ${what}${request ? ` for request #${request.id} (${request.snapshot.appName} / ${request.snapshot.roleName}, <@${request.requesterSlackId}>)` : ''} after ${job.attempts} attempt(s): ${error}. Fix the cause, then ${retry}.`, now, requestId);
+  const about = request ? { id: request.id, what: accessLabel(request.snapshot.appName, request.snapshot.roleName), requester: request.requesterSlackId } : null;
+  enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry), now, requestId);
   if (!request) return;
   if (job.kind === 'approval.route' && request.status === 'pending_approval') {
-    enqueueDm(store, request.requesterSlackId, `:warning: Your request for *${request.snapshot.appName} / ${request.snapshot.roleName}* is waiting: Keycard could not find its approvers (${error}). IT has been alerted.`, now, request.id);
-    enqueueJiraComment(store, request.id, [`Routing the approval failed after ${job.attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.routingFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
+    enqueueJiraComment(store, request.id, [jiraWords.routingFailed(job.attempts, error)], now);
     return;
   }
-  if (job.kind === 'idp.provision' && store.requests.transition(request.id, ['approved', 'provisioning'], 'failed', now, { failureReason: error })) {
-    store.audit.append({ at: now, actor: { kind: 'system', reason: 'job queue' }, action: 'request.failed', requestId: request.id, fromStatus: request.status, toStatus: 'failed', data: { error } });
-    enqueueJiraComment(store, request.id, [`Provisioning failed after ${job.attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`], now);
-    enqueueDm(store, request.requesterSlackId, `:warning: Your request for *${request.snapshot.appName} / ${request.snapshot.roleName}* was approved, but Keycard could not grant it yet (${error}). IT has been alerted and will retry.`, now, request.id);
+  if (job.kind === 'idp.provision' && moveRequest(store, request.id, { from: ['approved', 'provisioning'], to: 'failed', actor: QUEUE, data: { error }, set: { failureReason: error } }, now)) {
+    enqueueJiraComment(store, request.id, [jiraWords.provisioningFailed(job.attempts, error)], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.provisioningFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
   }
 }
 
@@ -60,7 +72,7 @@ export function retryRequest(deps: WorkflowDeps, requestId: number, adminSlackId
     const request = store.requests.get(requestId);
     if (!request) return { kind: 'not_found' } as const;
     const failed = request.status === 'failed';
-    if (failed) store.requests.transition(requestId, ['failed'], 'approved', now, { failureReason: null });
+    const admin = { kind: 'user', slackId: adminSlackId } as const;
     // A manual app has no dead job to re-run: provisioning opens a new fulfilment task.
     if (failed && request.snapshot.provider === 'manual') enqueueProvision(store, requestId, now);
     const endingManual = request.snapshot.provider === 'manual' ? store.grants.forRequest(requestId) : undefined;
@@ -74,7 +86,8 @@ export function retryRequest(deps: WorkflowDeps, requestId: number, adminSlackId
       jobs += 1;
     }
     if (!failed && jobs === 0) return { kind: 'nothing_to_retry', status: request.status } as const;
-    store.audit.append({ at: now, actor: { kind: 'user', slackId: adminSlackId }, action: 'request.retried', requestId, fromStatus: request.status, toStatus: failed ? 'approved' : request.status, data: { jobs } });
+    if (failed) moveRequest(store, requestId, { from: 'failed', to: 'approved', actor: admin, action: 'request.retried', data: { jobs }, set: { failureReason: null } }, now);
+    else store.audit.append({ at: now, actor: admin, action: 'request.retried', requestId, data: { jobs } });
     return { kind: 'retried', jobs } as const;
   });
 }

@@ -2,11 +2,11 @@
  * Slack side effects rendered at send time from the store, so a late or repeated job shows the truth:
  * an approval card for a step that was decided meanwhile is sent already closed, or not at all.
  */
-import { formatDuration } from '../domain/duration.js';
-import type { Job } from '../store/jobs.repo.js';
-import type { SideEffectDeps } from './deps.js';
-import type { ApprovalCard } from './ports.js';
-import { describeStatus } from '../domain/request-state.js';
+import { formatDuration } from '../../domain/duration.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { SideEffectDeps } from '../shared/deps.js';
+import type { ApprovalCard } from '../shared/ports.js';
+import { describeStatus } from '../../domain/request-state.js';
 
 export function buildApprovalCard(deps: SideEffectDeps, stepId: number): ApprovalCard | null {
   const step = deps.store.requests.getStep(stepId);
@@ -40,8 +40,8 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number): Approva
   };
 }
 
-export async function approverDmJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { stepId, approver, note } = job.payload as { stepId: number; approver: string; note?: string };
+export async function approverDmJob(deps: SideEffectDeps, job: JobOf<'slack.approver_dm'>): Promise<void> {
+  const { stepId, approver, note } = job.payload;
   if (deps.store.requests.approverMessage(stepId, approver)) return; // sent before a restart
   const card = buildApprovalCard(deps, stepId);
   if (!card || card.outcome) return; // decided before the card went out: nothing to ask
@@ -49,22 +49,12 @@ export async function approverDmJob(deps: SideEffectDeps, job: Job): Promise<voi
   deps.store.requests.recordApproverMessage(stepId, approver, ref.channel, ref.ts, deps.clock.now());
 }
 
-export async function updateStepJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { stepId } = job.payload as { stepId: number };
+export async function updateStepJob(deps: SideEffectDeps, job: JobOf<'slack.update_step'>): Promise<void> {
+  const { stepId } = job.payload;
   const card = buildApprovalCard(deps, stepId);
   if (!card) return;
   for (const message of deps.store.requests.approverMessages(stepId)) {
     if (!message.channel || !message.ts) continue;
     await deps.notifier.updateApprovalCard({ channel: message.channel, ts: message.ts }, card);
   }
-}
-
-export async function dmJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { to, text } = job.payload as { to: string; text: string };
-  await deps.notifier.sendDm(to, text);
-}
-
-export async function alertJob(deps: SideEffectDeps, job: Job): Promise<void> {
-  const { text } = job.payload as { text: string };
-  await deps.notifier.sendAlert(text);
 }

@@ -1,0 +1,50 @@
+/**
+ * Every job kind and the shape of its payload, in one map. `enqueue` takes only a payload of its kind's
+ * shape, the handler map (src/jobs/handlers.ts) and the alert wording (src/workflows/admin/failures.ts) must
+ * name every kind, and the worker checks a stored payload against its schema before the handler runs, so a
+ * job written by an older version or edited by hand goes dead with a clear error instead of failing inside
+ * a handler. The kinds' names are stored in the database: never rename one (queued jobs must still run
+ * after an upgrade); add a new kind instead.
+ */
+import { z } from 'zod';
+
+const id = z.number().int();
+const requestOnly = z.object({ requestId: id });
+
+export const JOB_PAYLOADS = {
+  'jira.create': requestOnly,
+  'jira.comment': z.object({ requestId: id, lines: z.array(z.string()) }),
+  'jira.transition': z.object({ requestId: id, point: z.enum(['approved', 'active', 'denied', 'ended']) }),
+  'jira.fields': z.object({ requestId: id, start: z.string().nullable(), end: z.string().nullable() }),
+  'slack.dm': z.object({ to: z.string(), text: z.string() }),
+  'slack.approver_dm': z.object({ stepId: id, approver: z.string(), note: z.string().optional() }),
+  'slack.update_step': z.object({ stepId: id }),
+  'slack.alert': z.object({ text: z.string() }),
+  'slack.grant_notice': z.object({ grantId: id }),
+  'slack.task': z.object({ taskId: id }),
+  'slack.update_task': z.object({ taskId: id }),
+  'slack.request_receipt': requestOnly,
+  'slack.home': z.object({ userId: z.string() }),
+  'approval.route': z.object({ requestId: id, stageIndex: id }),
+  'approval.escalate': z.object({ stepId: id, before: z.array(z.string()) }),
+  'idp.provision': requestOnly,
+  'idp.deprovision': z.object({ grantId: id, reason: z.enum(['expired', 'revoked', 'relinquished']) }),
+} as const satisfies Record<string, z.ZodTypeAny>;
+
+export type JobKind = keyof typeof JOB_PAYLOADS;
+export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
+
+export const JOB_KINDS = Object.keys(JOB_PAYLOADS) as JobKind[];
+
+export function isJobKind(kind: string): kind is JobKind {
+  return Object.hasOwn(JOB_PAYLOADS, kind);
+}
+
+/** The payload checked against its kind's schema; an error message naming the kind and the bad field otherwise. */
+export function parseJobPayload(kind: string, payload: unknown): { ok: true; kind: JobKind; payload: JobPayload<JobKind> } | { ok: false; error: string } {
+  if (!isJobKind(kind)) return { ok: false, error: `unknown job kind '${kind}' (no handler; written by another version of Keycard?)` };
+  const parsed = JOB_PAYLOADS[kind].safeParse(payload);
+  if (parsed.success) return { ok: true, kind, payload: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'payload'}: ${issue.message}`).join('; ');
+  return { ok: false, error: `the payload of this ${kind} job does not match its schema (${problems})` };
+}

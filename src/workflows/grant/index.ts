@@ -1,0 +1,11 @@
+/**
+ * Grants: provisioning, the ends-soon warning, extensions, and the one removal path that expiry, I'm done
+ * and revocation share (`startRemoval` then `deprovisionJob`). Other capabilities use only what is exported here.
+ */
+export { provisionJob } from './provision.js';
+export { grantNotice, grantNoticeJob, sweepWarnings } from './warn.js';
+export { applyExtension, checkExtension, requestExtension, type ExtensionCheck, type ExtensionResult } from './extend.js';
+export { relinquishGrant, type RelinquishResult } from './relinquish.js';
+export { revokeAccess, type RevokeResult } from './revoke.js';
+export { startRemoval, sweepExpired } from './expire.js';
+export { deprovisionJob } from './remove.js';

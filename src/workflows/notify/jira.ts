@@ -1,0 +1,78 @@
+/**
+ * Jira write-back: create the issue, add comments, move it through its workflow. Comment lines may name
+ * Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ */
+import { requestLabel } from '../../domain/format.js';
+import { RetryableError } from '../../domain/errors.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { SideEffectDeps } from '../shared/deps.js';
+import type { TransitionPoint } from '../shared/effects.js';
+import { enqueueRequestReceipt } from '../shared/effects.js';
+import { issueFor } from '../shared/jira-words.js';
+import { ensureSlackProfile } from '../shared/requester.js';
+
+/** Replaces `<@U123>` with the person's name and email. */
+export async function resolveMentions(deps: SideEffectDeps, text: string): Promise<string> {
+  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9]+)>/g)].map((m) => m[1]!))];
+  let out = text;
+  for (const id of ids) {
+    const profile = await deps.directory.profile(id);
+    const name = profile ? (profile.email ? `${profile.name} (${profile.email})` : profile.name) : id;
+    out = out.split(`<@${id}>`).join(name);
+  }
+  return out;
+}
+
+export async function createIssueJob(deps: SideEffectDeps, job: JobOf<'jira.create'>): Promise<void> {
+  const { requestId } = job.payload;
+  const { store, ticketing } = deps;
+  const found = store.requests.get(requestId);
+  if (!found || found.jiraKey) return;
+  const request = await ensureSlackProfile(deps, found);
+  const label = requestLabel(requestId);
+  // A retry may follow a create whose answer was lost: look before creating a second issue.
+  const existing = job.attempts > 1 ? await ticketing.findIssueByLabel(label) : null;
+  const issue = existing ?? (await ticketing.createIssue({ ...issueFor(request), label }));
+  const now = deps.clock.now();
+  store.tx(() => {
+    store.requests.update(requestId, { jiraKey: issue.key }, now);
+    store.audit.append({ at: now, actor: { kind: 'system', reason: 'jira' }, action: 'jira.created', requestId, data: { key: issue.key, url: issue.url } });
+    // The receipt carries Cancel while the request waits for approval (src/workflows/request/receipt.ts).
+    enqueueRequestReceipt(store, requestId, request.requesterSlackId, now);
+  });
+}
+
+function jiraKeyOf(deps: SideEffectDeps, requestId: number): string {
+  const request = deps.store.requests.get(requestId);
+  if (!request?.jiraKey) throw new RetryableError(`the Jira issue of request ${requestId} does not exist yet`);
+  return request.jiraKey;
+}
+
+export async function commentJob(deps: SideEffectDeps, job: JobOf<'jira.comment'>): Promise<void> {
+  const { requestId, lines } = job.payload;
+  const key = jiraKeyOf(deps, requestId);
+  const resolved = await Promise.all(lines.map((line) => resolveMentions(deps, line)));
+  await deps.ticketing.addComment(key, resolved);
+}
+
+export async function transitionJob(deps: SideEffectDeps, job: JobOf<'jira.transition'>): Promise<void> {
+  const { requestId, point } = job.payload;
+  const t = deps.jiraTransitions;
+  const name = { approved: t.onApproved, active: t.onActive, denied: t.onDenied, ended: t.onEnded }[point];
+  if (!name) return;
+  const key = jiraKeyOf(deps, requestId);
+  const moved = await deps.ticketing.transition(key, name);
+  if (!moved) {
+    deps.logger.info({ requestId, jiraKey: key, transition: name }, 'Jira workflow has no such transition from the current status; skipped');
+  }
+}
+
+/** Writes the access start and end into the issue's configured date-time fields. */
+export async function fieldsJob(deps: SideEffectDeps, job: JobOf<'jira.fields'>): Promise<void> {
+  const { requestId, start, end } = job.payload;
+  const fields: Record<string, string | null> = {};
+  if (deps.jiraFields.accessStart && start !== null) fields[deps.jiraFields.accessStart] = start;
+  if (deps.jiraFields.accessEnd) fields[deps.jiraFields.accessEnd] = end;
+  if (Object.keys(fields).length === 0) return;
+  await deps.ticketing.setFields(jiraKeyOf(deps, requestId), fields);
+}

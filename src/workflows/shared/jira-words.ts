@@ -1,0 +1,81 @@
+/**
+ * Every line Keycard writes on a Jira issue, built from domain values in one place. `<@U…>` mentions are
+ * written out as "Name (email)" when the comment is posted (src/workflows/notify/jira.ts), so the record
+ * stands on its own. The Jira adapter turns lines and descriptions into Atlassian Document Format.
+ */
+import { formatDuration } from '../../domain/duration.js';
+import { accessLabel, formatDateTimeUtc, formatTimeUtc } from '../../domain/format.js';
+import type { EndReason } from '../../domain/types.js';
+import type { IssueDescription } from '../../jira/types.js';
+import type { RequestRow } from '../../store/requests.repo.js';
+
+function mention(slackId: string): string {
+  return `<@${slackId}>`;
+}
+
+/** The issue a request is filed as. */
+export function issueFor(request: RequestRow & { requesterEmail: string }): { summary: string; description: IssueDescription } {
+  const requester = request.requesterName ?? request.requesterEmail;
+  const approval = request.snapshot.approval;
+  return {
+    summary: `Access request: ${requester} → ${accessLabel(request.snapshot.appName, request.snapshot.roleName)}`,
+    description: {
+      intro: `Keycard request #${request.id}.`,
+      facts: [
+        { label: 'Requester', value: `${requester} (${request.requesterEmail}, Slack ${request.requesterSlackId})` },
+        { label: 'App', value: `${request.snapshot.appName} (${request.appId})` },
+        { label: 'Role', value: `${request.snapshot.roleName} (${request.roleId}): ${request.snapshot.roleDescription}` },
+        { label: 'Provider groups', value: `${request.snapshot.provider}: ${request.snapshot.groups.join(', ') || 'none (manual fulfilment)'}` },
+        { label: 'Duration', value: request.durationMs !== null ? formatDuration(request.durationMs) : 'standing access' },
+        { label: 'Approval chain', value: approval === 'auto' ? 'auto-approve (catalog policy)' : approval.join(' → ') },
+        { label: 'Requested', value: formatDateTimeUtc(new Date(request.createdAt)) },
+      ],
+      sections: [{ heading: 'Justification', text: request.justification || '(none: auto-approved role)' }],
+    },
+  };
+}
+
+export const jiraWords = {
+  autoApproved: (what: string, note: string) => `${what}: ${note}.`,
+  stageToAdmins: (who: string, reason: string | null) => `Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`,
+  approved: (by: string, at: Date, stageNo: string) => `Approved by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}.`,
+  denied: (by: string, at: Date, stageNo: string, reason: string | null) =>
+    `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}${reason ? `: ${reason}` : ' (no reason given)'}`,
+  escalated: (stageNo: string, after: string, to: string, added: readonly string[]) =>
+    `No decision on ${stageNo} after ${after}: offered to ${to} as well (${added.map(mention).join(', ')}).`,
+  cancelledByRequester: (by: string, at: Date, waiting: string | null) =>
+    `Cancelled by the requester, ${mention(by)}, at ${formatDateTimeUtc(at)}${waiting ? ` while ${waiting} was waiting` : ''}. The approvers are no longer asked.`,
+  expiredUndecided: (at: Date, ttl: string, waiting: string | null, approvers: readonly string[]) =>
+    `Expired at ${formatDateTimeUtc(at)}: no decision within ${ttl}${waiting ? `; ${waiting} was waiting${approvers.length > 0 ? ` on ${approvers.map(mention).join(', ')}` : ''}` : ''}. The request is cancelled.`,
+  granted: (g: { userSlackId: string; provider: string; groups: readonly string[]; at: Date; idpUserId: string; endsAt: Date | null; durationMs: number | null }) => [
+    `Added ${mention(g.userSlackId)} to ${g.provider} ${g.groups.length === 1 ? 'group' : 'groups'} ${g.groups.join(', ')} at ${formatDateTimeUtc(g.at)} (${g.provider} user id ${g.idpUserId}; membership confirmed).`,
+    g.endsAt ? `Access ends ${formatDateTimeUtc(g.endsAt)} (${formatDuration(g.durationMs ?? 0)}).` : 'Access is standing (no end date).',
+  ],
+  ended: (e: { reason: EndReason; userSlackId: string; groups: readonly string[]; provider: string; at: Date; heldMs: number }) => {
+    const held = formatDuration(e.heldMs);
+    const removed = `removed ${mention(e.userSlackId)} from ${e.groups.join(', ')} in ${e.provider}`;
+    return e.reason === 'relinquished'
+      ? `Relinquished by the user after ${held}: ${removed} at ${formatDateTimeUtc(e.at)}.`
+      : `Access ended (${e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
+  },
+  revoked: (by: string, reason: string) => `Revoked by ${mention(by)}: ${reason}`,
+  extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string) =>
+    `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`,
+  extended: (addMs: number, approvedBy: string, endsAt: Date, totalMs: number) =>
+    `Access extended by ${formatDuration(addMs)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(totalMs)} in all.`,
+  awaitingFulfilment: (who: string) => `Waiting for manual fulfilment by ${who}.`,
+  awaitingRemoval: (reason: string | null, who: string) => `Access ends (${reason ?? 'ended'}): waiting for ${who} to remove it by hand.`,
+  fulfilled: (by: string, at: Date, endsAt: Date | null) => [
+    `Fulfilled by hand by ${mention(by)} at ${formatDateTimeUtc(at)}.`,
+    endsAt ? `Access ends ${formatDateTimeUtc(endsAt)}.` : 'Access is standing (no end date).',
+  ],
+  fulfilmentFailed: (by: string, at: Date, requestId: number) =>
+    `Manual fulfilment could not be done, said ${mention(by)} at ${formatDateTimeUtc(at)}. An admin can retry with /access-admin retry ${requestId}.`,
+  removedByHand: (reason: EndReason, heldMs: number, by: string, at: Date) =>
+    `Access ended (${reason}) after ${formatDuration(heldMs)}: removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}.`,
+  removalFailed: (by: string, at: Date) => `Manual removal could not be done, said ${mention(by)} at ${formatDateTimeUtc(at)}; the access is still in place.`,
+  routingFailed: (attempts: number, error: string) =>
+    `Routing the approval failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
+  provisioningFailed: (attempts: number, error: string) =>
+    `Provisioning failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
+} as const;
