@@ -19,7 +19,7 @@ import {
   type HomePage,
   type HomeRequest,
   type HomeSection,
-} from '../../workflows/notify/home.js';
+} from '../../workflows/notify/index.js';
 import { GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION, HOME_MORE_ACTION, REQUEST_CANCEL_ACTION } from './action-ids.js';
 import { APPROVE_ACTION, DENY_ACTION } from './approval-card.js';
 

@@ -4,59 +4,53 @@
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { retryRequest } from '../../workflows/admin/failures.js';
-import { revokeAccess } from '../../workflows/grant/revoke.js';
+import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, verifyAudit, type CatalogReloader } from '../../workflows/admin/index.js';
+import { revokeAccess } from '../../workflows/grant/index.js';
+
+export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
 
-function status(deps: WorkflowDeps): string {
-  const { store } = deps;
-  const pending = store.requests.listByStatus(['pending_approval']).length;
-  const failed = store.requests.listByStatus(['failed']);
-  const jobs = store.jobs.countByStatus();
-  const dead = store.jobs.list({ status: 'dead' }).slice(0, 10);
+function statusText(deps: WorkflowDeps): string {
+  const status = adminStatus(deps);
+  const failed = status.failedRequests;
   const lines = [
     `*Keycard status*`,
-    `• Requests waiting for approval: ${pending}`,
-    `• Active grants: ${store.grants.countActive()}`,
-    `• Failed requests: ${failed.length}${failed.length ? ` (${failed.slice(0, 10).map((r) => `#${r.id}`).join(', ')})` : ''}`,
-    `• Jobs: ${jobs.pending} pending, ${jobs.running} running, ${jobs.dead} dead`,
+    `• Requests waiting for approval: ${status.pendingApproval}`,
+    `• Active grants: ${status.activeGrants}`,
+    `• Failed requests: ${failed.length}${failed.length ? ` (${failed.slice(0, 10).map((id) => `#${id}`).join(', ')})` : ''}`,
+    `• Jobs: ${status.jobs.pending} pending, ${status.jobs.running} running, ${status.jobs.dead} dead`,
   ];
-  for (const job of dead) lines.push(`  – job ${job.id} \`${job.kind}\`${job.requestId ? ` (request #${job.requestId})` : ''}: ${job.lastError ?? ''}`);
+  for (const job of status.deadJobs) lines.push(`  – job ${job.id} \`${job.kind}\`${job.requestId ? ` (request #${job.requestId})` : ''}: ${job.lastError ?? ''}`);
   return lines.join('\n');
 }
 
-function showRequest(deps: WorkflowDeps, id: number): string {
-  const request = deps.store.requests.get(id);
-  if (!request) return `No request #${id}.`;
+function requestText(deps: WorkflowDeps, id: number): string {
+  const history = requestHistory(deps, id);
+  if (!history) return `No request #${id}.`;
+  const { request, events } = history;
   const lines = [
     `*Request #${id}*: ${request.snapshot.appName} / ${request.snapshot.roleName} for <@${request.requesterSlackId}>, ${request.status.replace(/_/g, ' ')}${request.jiraKey ? `, Jira ${request.jiraKey}` : ''}`,
   ];
   if (request.failureReason) lines.push(`Failure: ${request.failureReason}`);
-  for (const event of deps.store.audit.forRequest(id)) {
-    lines.push(`• ${formatDateTimeUtc(new Date(event.at))} ${event.action} by ${event.actor}`);
-  }
+  for (const event of events) lines.push(`• ${formatDateTimeUtc(new Date(event.at))} ${event.action} by ${event.actor}`);
   return lines.join('\n').slice(0, 3900);
 }
-
-/** Re-reads the catalog file; on failure the catalog in force stays. */
-export type CatalogReloader = () => { ok: true; apps: number } | { ok: false; message: string };
 
 export function adminCommand(deps: WorkflowDeps, userId: string, text: string, reload: CatalogReloader): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
     case 'status':
-      return status(deps);
+      return statusText(deps);
     case 'request': {
       const id = Number.parseInt(rest[0] ?? '', 10);
-      return Number.isSafeInteger(id) ? showRequest(deps, id) : 'Usage: `/access-admin request <id>` (a request number, e.g. `42`).';
+      return Number.isSafeInteger(id) ? requestText(deps, id) : 'Usage: `/access-admin request <id>` (a request number, e.g. `42`).';
     }
     case 'retry': {
       if (rest[0] === 'job') {
         const jobId = Number.parseInt(rest[1] ?? '', 10);
         if (!Number.isSafeInteger(jobId)) return 'Usage: `/access-admin retry job <job id>` (see `/access-admin status`).';
-        const n = deps.store.jobs.retryDead({ jobId }, deps.clock.now());
-        return n > 0 ? `Job ${jobId} is queued again.` : `Job ${jobId} is not dead, or does not exist.`;
+        return retryJob(deps, userId, jobId) ? `Job ${jobId} is queued again.` : `Job ${jobId} is not dead, or does not exist.`;
       }
       const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
       if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin retry <request id>`, e.g. `/access-admin retry 42`.';
@@ -74,15 +68,14 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
     }
     case 'audit': {
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
-      const result = deps.store.audit.verify();
+      const result = verifyAudit(deps);
       return result.ok
         ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
         : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
     }
     case 'catalog': {
       if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';
-      const result = reload();
-      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: userId }, action: result.ok ? 'catalog.reloaded' : 'catalog.reload_refused', data: result.ok ? { apps: result.apps } : { error: result.message } });
+      const result = reloadCatalog(deps, userId, reload);
       return result.ok
         ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
         : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
@@ -96,8 +89,7 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
 
 export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
   app.command('/access-admin', async ({ command, ack }) => {
-    if (!deps.admins.includes(command.user_id)) {
-      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: command.user_id }, action: 'admin.refused', data: { text: command.text } });
+    if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;
     }

@@ -4,7 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
-import { cancelRequest } from '../../workflows/request/cancel.js';
+import { cancelRequest } from '../../workflows/request/index.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { REQUEST_CANCEL_ACTION } from '../blocks/action-ids.js';
 import { buildCancelledReceiptBlocks } from '../blocks/request-receipt.js';

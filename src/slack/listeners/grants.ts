@@ -4,12 +4,9 @@
  */
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { parseDuration } from '../../domain/duration.js';
-import { accessLabel } from '../../domain/format.js';
 import { JUSTIFICATION_MAX, JUSTIFICATION_MIN } from '../../domain/request-input.js';
-import { describeApprovalChain } from '../../domain/routing.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { checkExtension, requestExtension } from '../../workflows/grant/extend.js';
-import { relinquishGrant } from '../../workflows/grant/relinquish.js';
+import { offerExtension, relinquishGrant, requestExtension } from '../../workflows/grant/index.js';
 import { EXTEND_CALLBACK_ID, EXTEND_DURATION_ACTION, EXTEND_DURATION_BLOCK, GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION } from '../blocks/action-ids.js';
 import { EXTEND_REASON_ACTION, EXTEND_REASON_BLOCK, buildExtendModal } from '../blocks/extend-modal.js';
 import { tellUser } from './feedback.js';
@@ -19,36 +16,15 @@ function idOf(value: string | undefined): number {
   return Number.isSafeInteger(id) && id > 0 ? id : -1;
 }
 
-/** The extend modal for a grant, or the reason it cannot be extended. */
-export function extendModalFor(deps: WorkflowDeps, grantId: number, userId: string, notice?: string): ReturnType<typeof buildExtendModal> | string {
-  const check = checkExtension(deps, grantId, userId);
-  if (check.kind === 'refused') return check.message;
-  const { grant, role, choice, request } = check;
-  const app = deps.catalog().apps.find((a) => a.id === grant.appId);
-  const extendPolicy = role.approval.kind === 'auto' || role.extend === 'auto' ? 'Extensions of this role are approved automatically.' : null;
-  const approval = extendPolicy ?? (role.extend === 'approval' && app ? `Approval: ${describeApprovalChain(role, app)}` : 'Approval: the last approver of the original request.');
-  return buildExtendModal({
-    grantId: grant.id,
-    what: accessLabel(request.snapshot.appName, request.snapshot.roleName),
-    endsAt: new Date(grant.endsAt ?? 0),
-    usedMs: choice.usedMs,
-    maxDurationMs: choice.maxDurationMs,
-    allowedMs: choice.allowedMs,
-    approval,
-    ...(notice ? { notice } : {}),
-  });
-}
-
 export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
   app.action<BlockAction<ButtonAction>>({ action_id: GRANT_EXTEND_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const modal = extendModalFor(deps, idOf(action.value), body.user.id);
-    if (typeof modal === 'string') {
-      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: body.user.id }, action: 'extension.refused', data: { grantId: idOf(action.value) } });
-      await tellUser({ body, client, respond }, modal);
+    const result = offerExtension(deps, idOf(action.value), body.user.id, true);
+    if (result.kind === 'refused') {
+      await tellUser({ body, client, respond }, result.message);
       return;
     }
-    await client.views.open({ trigger_id: body.trigger_id, view: modal });
+    await client.views.open({ trigger_id: body.trigger_id, view: buildExtendModal(result.offer) });
   });
 
   app.view<ViewSubmitAction>(EXTEND_CALLBACK_ID, async ({ ack, body, view, client }) => {

@@ -5,7 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { gatherHome, type HomeOffsets } from '../../workflows/notify/home.js';
+import { gatherHome, type HomeOffsets } from '../../workflows/notify/index.js';
 import { HOME_MORE_ACTION, buildHomeView, decodeHomePage, homeOffsetsOf } from '../blocks/home.js';
 
 /**

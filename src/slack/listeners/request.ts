@@ -9,11 +9,12 @@ import type { KnownBlock } from '@slack/types';
 import { accessLabel, formatDayTimeUtc } from '../../domain/format.js';
 import { GRANT_EXTEND_ACTION } from '../blocks/action-ids.js';
 import { buildNoticeModal } from '../blocks/notice-modal.js';
-import { extendModalFor } from './grants.js';
+import { buildExtendModal } from '../blocks/extend-modal.js';
+import { offerExtension } from '../../workflows/grant/index.js';
 import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
 import { describeApprovalChain } from '../../domain/routing.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { submitRequest } from '../../workflows/request/submit.js';
+import { submitRequest } from '../../workflows/request/index.js';
 import {
   APP_ACTION,
   APP_BLOCK,
@@ -92,13 +93,12 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
         return;
       }
       case 'complete': {
-        const existing = deps.store.grants.activeOf(command.user_id, parsed.value.app.id, parsed.value.role.id);
-        if (existing) {
-          await ack({ response_type: 'ephemeral', ...duplicateOffer(existing.id, parsed.value, existing.endsAt) });
+        const result = submitRequest(deps, { requesterSlackId: command.user_id, ...parsed.value });
+        if (result.kind === 'already_granted') {
+          await ack({ response_type: 'ephemeral', ...duplicateOffer(result.grant.id, parsed.value, result.grant.endsAt) });
           return;
         }
-        const request = submitRequest(deps, { requesterSlackId: command.user_id, ...parsed.value });
-        await ack({ response_type: 'ephemeral', text: confirmation(request.id, parsed.value) });
+        await ack({ response_type: 'ephemeral', text: confirmation(result.request.id, parsed.value) });
         return;
       }
       case 'open':
@@ -139,16 +139,16 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
       await ack({ response_action: 'errors', errors: modalErrors(result.errors, app?.id, role?.id, present) });
       return;
     }
-    const existing = deps.store.grants.activeOf(body.user.id, result.value.app.id, result.value.role.id);
-    if (existing) {
+    const submitted = submitRequest(deps, { requesterSlackId: body.user.id, ...result.value });
+    const what = accessLabel(result.value.app.name, result.value.role.name);
+    if (submitted.kind === 'already_granted') {
       // Same app and role while the access is live: offer more time on it instead of a second grant.
-      const notice = `You already have ${accessLabel(result.value.app.name, result.value.role.name)}${existing.endsAt ? '' : ' with no end date'}. Extend it instead of asking again.`;
-      const extend = existing.endsAt ? extendModalFor(deps, existing.id, body.user.id, notice) : notice;
-      await ack({ response_action: 'update', view: typeof extend === 'string' ? buildNoticeModal(extend) : extend });
+      const existing = submitted.grant;
+      const notice = `You already have ${what}${existing.endsAt ? '' : ' with no end date'}. Extend it instead of asking again.`;
+      const extend = existing.endsAt ? offerExtension(deps, existing.id, body.user.id, false) : { kind: 'refused' as const, message: notice };
+      await ack({ response_action: 'update', view: extend.kind === 'offer' ? buildExtendModal({ ...extend.offer, notice }) : buildNoticeModal(extend.message) });
       return;
     }
-    const request = submitRequest(deps, { requesterSlackId: body.user.id, ...result.value });
-    const what = accessLabel(result.value.app.name, result.value.role.name);
-    await ack({ response_action: 'update', view: buildSubmittedModal(request.id, what, describeApprovalChain(result.value.role, result.value.app)) });
+    await ack({ response_action: 'update', view: buildSubmittedModal(submitted.request.id, what, describeApprovalChain(result.value.role, result.value.app)) });
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { closeTask } from '../../workflows/fulfilment/tasks.js';
+import { closeTask } from '../../workflows/fulfilment/index.js';
 import { TASK_DONE_ACTION, TASK_FAILED_ACTION } from '../blocks/task-card.js';
 import { tellUser } from './feedback.js';
 

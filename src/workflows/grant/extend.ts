@@ -8,7 +8,7 @@ import { findApp, findRole } from '../../domain/catalog.js';
 import { formatDuration, formatDurationSpec } from '../../domain/duration.js';
 import { extensionChoice, type ExtensionChoice } from '../../domain/extension.js';
 import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
-import { stageToString } from '../../domain/routing.js';
+import { describeApprovalChain, stageToString } from '../../domain/routing.js';
 import type { CatalogRole } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
@@ -52,6 +52,48 @@ export function checkExtension(deps: WorkflowDeps, grantId: number, actorSlackId
     };
   }
   return { kind: 'ok', grant, role, choice, request };
+}
+
+/** What the Extend modal offers: the grant, its limit, the durations that fit, and who approves. */
+export interface ExtensionOffer {
+  readonly grantId: number;
+  readonly what: string;
+  readonly endsAt: Date;
+  readonly usedMs: number;
+  readonly maxDurationMs: number;
+  readonly allowedMs: readonly number[];
+  /** Who approves, in words, or the auto-approval note. */
+  readonly approval: string;
+}
+
+/**
+ * What `actorSlackId` may ask for on grant `grantId`, or why not. `auditRefusal` records a refused click
+ * (the Extend button); a duplicate `/request` that merely offers Extend does not.
+ */
+export function offerExtension(deps: WorkflowDeps, grantId: number, actorSlackId: string, auditRefusal: boolean): { kind: 'offer'; offer: ExtensionOffer } | { kind: 'refused'; message: string } {
+  const check = checkExtension(deps, grantId, actorSlackId);
+  if (check.kind === 'refused') {
+    if (auditRefusal) {
+      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: actorSlackId }, action: 'extension.refused', data: { grantId } });
+    }
+    return { kind: 'refused', message: check.message };
+  }
+  const { grant, role, choice, request } = check;
+  const app = findApp(deps.catalog(), grant.appId);
+  const automatic = role.approval.kind === 'auto' || role.extend === 'auto' ? 'Extensions of this role are approved automatically.' : null;
+  const approval = automatic ?? (role.extend === 'approval' && app ? `Approval: ${describeApprovalChain(role, app)}` : 'Approval: the last approver of the original request.');
+  return {
+    kind: 'offer',
+    offer: {
+      grantId: grant.id,
+      what: accessLabel(request.snapshot.appName, request.snapshot.roleName),
+      endsAt: new Date(grant.endsAt ?? 0),
+      usedMs: choice.usedMs,
+      maxDurationMs: choice.maxDurationMs,
+      allowedMs: choice.allowedMs,
+      approval,
+    },
+  };
 }
 
 /** The approval an extension needs: catalog `extend`, else the last stage of the original chain. */

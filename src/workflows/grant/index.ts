@@ -4,7 +4,7 @@
  */
 export { provisionJob } from './provision.js';
 export { grantNotice, grantNoticeJob, sweepWarnings } from './warn.js';
-export { applyExtension, checkExtension, requestExtension, type ExtensionCheck, type ExtensionResult } from './extend.js';
+export { applyExtension, checkExtension, offerExtension, requestExtension, type ExtensionCheck, type ExtensionOffer, type ExtensionResult } from './extend.js';
 export { relinquishGrant, type RelinquishResult } from './relinquish.js';
 export { revokeAccess, type RevokeResult } from './revoke.js';
 export { startRemoval, sweepExpired } from './expire.js';

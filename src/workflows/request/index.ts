@@ -2,6 +2,6 @@
  * Requests: filing a request (`/request`), the requester's receipt, and cancelling one that waits.
  * Other capabilities use only what is exported here.
  */
-export { submitRequest, type SubmitInput } from './submit.js';
+export { submitRequest, type SubmitInput, type SubmitResult } from './submit.js';
 export { cancelRequest, closePendingRequest, openStageWords, type CancelResult, type CloseOut } from './cancel.js';
 export { buildRequestReceipt, requestReceiptJob } from './receipt.js';

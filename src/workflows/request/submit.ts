@@ -5,6 +5,7 @@
 import { accessLabel } from '../../domain/format.js';
 import { autoApprovalNote, stageToString } from '../../domain/routing.js';
 import type { CatalogApp, CatalogRole } from '../../domain/types.js';
+import type { GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueJiraComment, enqueueProvision, enqueueRoute, jiraKey } from '../shared/effects.js';
@@ -19,12 +20,19 @@ export interface SubmitInput {
   readonly justification: string;
 }
 
-export function submitRequest(deps: WorkflowDeps, input: SubmitInput): RequestRow {
+export type SubmitResult =
+  | { readonly kind: 'submitted'; readonly request: RequestRow }
+  /** The requester holds this app and role already: offer more time on it instead of a second grant. */
+  | { readonly kind: 'already_granted'; readonly grant: GrantRow };
+
+export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitResult {
   const { store } = deps;
   const now = deps.clock.now();
   const { app, role } = input;
   const auto = role.approval.kind === 'auto';
-  return store.tx(() => {
+  return store.tx((): SubmitResult => {
+    const held = store.grants.activeOf(input.requesterSlackId, app.id, role.id);
+    if (held) return { kind: 'already_granted', grant: held };
     const request = createRequest(
       store,
       {
@@ -61,6 +69,6 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): RequestRo
       moveRequest(store, request.id, { from: 'submitted', to: 'pending_approval', actor: policy, data: { stages: role.approval.stages.map(stageToString) } }, now);
       enqueueRoute(store, request.id, 0, now);
     }
-    return { ...request, status: auto ? 'approved' : 'pending_approval' };
+    return { kind: 'submitted', request: { ...request, status: auto ? 'approved' : 'pending_approval' } };
   });
 }
