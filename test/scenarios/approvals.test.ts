@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { APPROVAL_ACTIONS_BLOCK, APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK } from '../../src/slack/blocks/approval-card.js';
+import { APPROVAL_ACTIONS_BLOCK, APPROVE_ACTION, DENY_CALLBACK_ID } from '../../src/slack/blocks/approval-card.js';
 import {
   APP_ACTION,
   APP_BLOCK,
@@ -17,6 +17,7 @@ import {
 } from '../../src/slack/blocks/request-modal.js';
 import { blocksText, findElement, isObject, type JsonObject } from '../fakes/block-kit.js';
 import type { StoredMessage } from '../fakes/slack.js';
+import { denyWithReason } from '../support/deny.js';
 import { Harness } from '../support/harness.js';
 import { PEOPLE, type PersonKey } from '../support/people.js';
 
@@ -158,14 +159,10 @@ describe('approvals', () => {
     await requestAs(h, 'priya', ADMIN_LINE);
     const card = cardOf(h, 'marco');
 
-    await click(h, 'marco', card, DENY_ACTION);
-    await h.settle();
-    const [modal] = h.slack.openViews(marco.slackId);
+    const { modal, submitted } = await denyWithReason(h, 'marco', card, 'not during the change freeze');
+
     expect(h.slack.callCount('views.open')).toBe(1);
     expect(modal?.callback_id).toBe(DENY_CALLBACK_ID);
-    const submitted = await h.driver.submitView(marco.slackId, modal!.id, { [DENY_REASON_BLOCK]: { [DENY_REASON_ACTION]: 'not during the change freeze' } });
-    await h.settle();
-
     expect(submitted.status).toBe(200);
     expect(h.store.requests.get(1)?.status).toBe('denied');
     expect(hasButtons(h, card)).toBe(false);
@@ -186,11 +183,7 @@ describe('approvals', () => {
     await requestAs(h, 'priya', ADMIN_LINE);
     const card = cardOf(h, 'marco');
 
-    await click(h, 'marco', card, DENY_ACTION);
-    await h.settle();
-    const viewId = h.slack.openViews(marco.slackId)[0]!.id;
-    await h.driver.submitView(marco.slackId, viewId, { [DENY_REASON_BLOCK]: { [DENY_REASON_ACTION]: '' } });
-    await h.settle();
+    await denyWithReason(h, 'marco', card, '');
 
     expect(h.store.requests.get(1)?.status).toBe('denied');
     const [issue] = h.jira.issues();
@@ -204,12 +197,8 @@ describe('approvals', () => {
     h = await Harness.start();
     await requestAs(h, 'priya', ADMIN_LINE);
     const card = cardOf(h, 'marco');
-    await click(h, 'marco', card, DENY_ACTION);
-    await h.settle();
-    const viewId = h.slack.openViews(marco.slackId)[0]!.id;
 
-    await h.driver.submitView(marco.slackId, viewId, { [DENY_REASON_BLOCK]: { [DENY_REASON_ACTION]: 'use <!channel> & ask <#C0SEC|security>' } });
-    await h.settle();
+    await denyWithReason(h, 'marco', card, 'use <!channel> & ask <#C0SEC|security>');
 
     const escaped = 'use &lt;!channel&gt; &amp; ask &lt;#C0SEC|security&gt;';
     const [issue] = h.jira.issues();

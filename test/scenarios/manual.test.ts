@@ -6,23 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText } from '../fakes/block-kit.js';
 import type { StoredMessage } from '../fakes/slack.js';
 import { Harness } from '../support/harness.js';
-import { PEOPLE, TEST_CATALOG, type PersonKey } from '../support/people.js';
+import { PEOPLE, TEST_CATALOG, figmaManualApp, type PersonKey } from '../support/people.js';
 
 const { priya, ada, eve } = PEOPLE;
 
-const CATALOG = `${TEST_CATALOG}  - id: figma
-    name: Figma
-    description: Design files
-    owner: owen@acme.com
-    provider: manual
-    fulfillers: [sam@acme.com]
-    roles:
-      - id: editor
-        name: Editor
-        description: Edit design files
-        approval: [manager]
-        durations: [24h]
-`;
+const CATALOG = `${TEST_CATALOG}${figmaManualApp('[manager]', '[24h]')}`;
 
 function tasks(h: Harness): StoredMessage[] {
   return h.slack.messages('CALERTS').filter((m) => JSON.stringify(m.blocks ?? []).includes('task_actions') || blocksText(m.blocks ?? []).includes('Manual'));
@@ -37,9 +25,7 @@ async function press(h: Harness, person: PersonKey, task: StoredMessage, actionI
 async function requestFigma(h: Harness): Promise<void> {
   await h.driver.command(priya.slackId, '/request', 'figma editor 24h redesigning the checkout');
   await h.settle();
-  const card = h.card('marco')!;
-  await h.driver.clickButton(PEOPLE.marco.slackId, { actionId: 'approval_approve', blockId: 'approval_actions', container: { message: { channel: card.channel, ts: card.ts } } });
-  await h.settle();
+  await h.approve('marco');
 }
 
 describe('manual apps', () => {

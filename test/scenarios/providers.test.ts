@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText } from '../fakes/block-kit.js';
 import { Harness } from '../support/harness.js';
-import { PEOPLE, TEST_CATALOG } from '../support/people.js';
+import { PEOPLE, TEST_CATALOG, figmaManualApp } from '../support/people.js';
 
 const { priya, marco, sam } = PEOPLE;
 
@@ -40,28 +40,10 @@ const GOOGLE_APP = `  - id: drive
         durations: [1h, 6h]
 `;
 
-const MANUAL_APP = `  - id: figma
-    name: Figma
-    description: Design files
-    owner: owen@acme.com
-    provider: manual
-    fulfillers: [sam@acme.com]
-    roles:
-      - id: editor
-        name: Editor
-        description: Edit design files
-        approval: auto
-`;
+const MANUAL_APP = figmaManualApp('auto');
 
 function catalogWith(...apps: string[]): string {
   return `version: 1\napps:\n${apps.join('')}`;
-}
-
-async function approveAsManager(h: Harness): Promise<void> {
-  const card = h.card('marco');
-  if (!card) throw new Error('Marco got no approval card');
-  await h.driver.clickButton(marco.slackId, { actionId: 'approval_approve', blockId: 'approval_actions', container: { message: { channel: card.channel, ts: card.ts } } });
-  await h.settle();
 }
 
 describe('the access loop on Entra ID and Google Workspace', () => {
@@ -83,7 +65,7 @@ describe('the access loop on Entra ID and Google Workspace', () => {
     expect(blocksText(h.card('marco')!.blocks)).toContain('Data Engineer, Data');
     expect(h.graph.isMember('e-sales-admin', priya.entraId)).toBe(false);
 
-    await approveAsManager(h);
+    await h.approve('marco');
 
     expect(h.graph.members('e-sales-admin')).toEqual([priya.entraId]);
     expect(h.graph.members('e-sales-audit')).toEqual([priya.entraId]);
@@ -114,7 +96,7 @@ describe('the access loop on Entra ID and Google Workspace', () => {
     expect(blocksText(h.card('marco')!.blocks)).toContain('Data Engineer, Data');
     expect(h.google.isMember('drive-admin@acme.com', priya.googleId)).toBe(false);
 
-    await approveAsManager(h);
+    await h.approve('marco');
 
     expect(h.google.members('drive-admin@acme.com')).toEqual([priya.googleId]);
     expect(h.jira.comments(issue!.key).some((c) => c.includes('Added Priya Shah (priya@acme.com) to google group drive-admin@acme.com at 2026-01-06 14:00 UTC'))).toBe(true);

@@ -247,6 +247,14 @@ export class Harness {
     return this.slack.dms(PEOPLE[person].slackId).find((m) => JSON.stringify(m.history[0]?.blocks ?? m.blocks ?? []).includes('approval_approve'));
   }
 
+  /** The person clicks Approve on their approval card (see `card`); then everything settles. */
+  async approve(person: PersonKey): Promise<void> {
+    const card = this.card(person);
+    if (!card) throw new Error(`${person} got no approval card`);
+    await this.driver.clickButton(PEOPLE[person].slackId, { actionId: 'approval_approve', blockId: 'approval_actions', container: { message: { channel: card.channel, ts: card.ts } } });
+    await this.settle();
+  }
+
   async stop(options: { keepFakes?: boolean; keepDatabase?: boolean } = {}): Promise<void> {
     await this.keycard.stop();
     if (!options.keepFakes) await stopFakes(this.fakes);

@@ -79,3 +79,22 @@ apps:
         groups: [00g3analyst]
         approval: [group:self-review]
 `;
+
+/**
+ * Figma as a manual app (no SSO groups; Sam confirms its grants and removals), to append to TEST_CATALOG:
+ * one Editor role with this `approval` and, when given, these `durations` (both as catalog YAML).
+ */
+export function figmaManualApp(approval: string, durations?: string): string {
+  return `  - id: figma
+    name: Figma
+    description: Design files
+    owner: owen@acme.com
+    provider: manual
+    fulfillers: [sam@acme.com]
+    roles:
+      - id: editor
+        name: Editor
+        description: Edit design files
+        approval: ${approval}
+${durations ? `        durations: ${durations}\n` : ''}`;
+}

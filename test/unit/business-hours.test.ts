@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { businessElapsedMs, isValidTimeZone, parseBusinessHours, type BusinessHours } from '../../src/domain/business-hours.js';
+import { BASE_ENV as BASE, configProblems as problems } from '../support/config-env.js';
 
 const HOUR = 60 * 60_000;
 
@@ -81,25 +82,6 @@ describe('businessElapsedMs', () => {
 });
 
 describe('KEYCARD_BUSINESS_HOURS and KEYCARD_TIMEZONE', () => {
-  const BASE = {
-    SLACK_BOT_TOKEN: 'xoxb-1',
-    SLACK_SIGNING_SECRET: 'secret',
-    JIRA_HOST: 'https://acme.atlassian.net',
-    JIRA_EMAIL: 'bot@acme.com',
-    JIRA_API_TOKEN: 'token',
-    JIRA_PROJECT_KEY: 'ACCESS',
-  };
-
-  function problems(env: Record<string, string>): readonly string[] {
-    try {
-      loadConfig({ ...BASE, ...env });
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  }
-
   it('accepts business hours in a named zone and defaults to none in UTC', () => {
     expect(loadConfig({ ...BASE, KEYCARD_BUSINESS_HOURS: 'Mon-Fri 09:00-17:00', KEYCARD_TIMEZONE: 'Europe/Berlin' }).timing).toMatchObject({
       businessHours: 'Mon-Fri 09:00-17:00',

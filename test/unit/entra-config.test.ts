@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, missingProviderSettings } from '../../src/config.js';
+import { loadConfig, missingProviderSettings } from '../../src/config.js';
 import { parseCatalog } from '../../src/domain/catalog.js';
 import type { Catalog } from '../../src/domain/types.js';
 import { buildProviders } from '../../src/identity/registry.js';
+import { BASE_ENV as BASE, configProblems as problems } from '../support/config-env.js';
 
-const BASE = {
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 'secret',
-  JIRA_HOST: 'https://acme.atlassian.net',
-  JIRA_EMAIL: 'bot@acme.com',
-  JIRA_API_TOKEN: 'token',
-  JIRA_PROJECT_KEY: 'ACCESS',
-};
 const ENTRA = { ENTRA_TENANT_ID: 'tenant-1', ENTRA_CLIENT_ID: 'client-1', ENTRA_CLIENT_SECRET: 'very-secret' };
-
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig({ ...BASE, ...env });
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 function entraCatalog(): Catalog {
   const result = parseCatalog(

@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseRequestCommand, validateRequestDraft } from '../../src/domain/request-input.js';
 import type { RequestDraft } from '../../src/domain/request-input.js';
 import type { Catalog, CatalogApp, CatalogRole } from '../../src/domain/types.js';
+import { adminRole, salesforceApp, viewerRole as viewer } from '../support/catalog-roles.js';
 
 const H = 3_600_000;
 
-const viewer: CatalogRole = {
-  id: 'viewer',
-  name: 'Viewer',
-  description: 'Read-only reports',
-  groups: ['00g1viewer'],
-  approval: { kind: 'auto' },
-};
 const analyst: CatalogRole = {
   id: 'analyst',
   name: 'Report Analyst',
@@ -19,23 +13,8 @@ const analyst: CatalogRole = {
   groups: ['00g1analyst'],
   approval: { kind: 'stages', stages: [{ kind: 'manager' }] },
 };
-const admin: CatalogRole = {
-  id: 'admin',
-  name: 'System Admin',
-  description: 'Full administration',
-  groups: ['00g1admin'],
-  approval: { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owner' }] },
-  durationsMs: [H, 6 * H, 24 * H],
-  maxDurationMs: 7 * 24 * H,
-};
-const salesforce: CatalogApp = {
-  id: 'salesforce',
-  name: 'Salesforce',
-  description: 'CRM',
-  owner: 'revops-lead@acme.com',
-  provider: 'okta',
-  roles: [viewer, analyst, admin],
-};
+const admin = adminRole({ kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owner' }] }, { durationsMs: [H, 6 * H, 24 * H], maxDurationMs: 7 * 24 * H });
+const salesforce = salesforceApp([viewer, analyst, admin]);
 const workspace: CatalogApp = {
   id: 'gws',
   name: 'Google Workspace',

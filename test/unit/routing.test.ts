@@ -9,35 +9,14 @@ import {
   stageCandidateRefs,
   stageToString,
 } from '../../src/domain/routing.js';
-import type { ApprovalStage, Catalog, CatalogApp, CatalogRole } from '../../src/domain/types.js';
+import type { ApprovalStage, Catalog, CatalogRole } from '../../src/domain/types.js';
+import { adminRole, salesforceApp, viewerRole as viewer } from '../support/catalog-roles.js';
 
-const viewer: CatalogRole = {
-  id: 'viewer',
-  name: 'Viewer',
-  description: 'Read-only reports',
-  groups: ['00g1viewer'],
-  approval: { kind: 'auto' },
-};
-const admin: CatalogRole = {
-  id: 'admin',
-  name: 'System Admin',
-  description: 'Full administration',
-  groups: ['00g1admin'],
-  approval: {
-    kind: 'stages',
-    stages: [{ kind: 'manager' }, { kind: 'owner' }, { kind: 'group', name: 'security' }],
-  },
-  durationsMs: [3_600_000],
-  maxDurationMs: 3_600_000,
-};
-const salesforce: CatalogApp = {
-  id: 'salesforce',
-  name: 'Salesforce',
-  description: 'CRM',
-  owner: 'revops-lead@acme.com',
-  provider: 'okta',
-  roles: [viewer, admin],
-};
+const admin = adminRole(
+  { kind: 'stages', stages: [{ kind: 'manager' }, { kind: 'owner' }, { kind: 'group', name: 'security' }] },
+  { durationsMs: [3_600_000], maxDurationMs: 3_600_000 },
+);
+const salesforce = salesforceApp([viewer, admin]);
 const catalog: Catalog = {
   version: 1,
   approverGroups: { security: ['sec-lead@acme.com', 'U0SECOPS'] },
