@@ -10,6 +10,7 @@ import { loadCatalog, missingProviderSettings, type KeycardConfig } from './conf
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Catalog } from './domain/types.js';
 import { buildProviders } from './identity/registry.js';
+import { providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { runHealthChecks } from './jobs/health.js';
 import { createThrottle } from './jobs/rate-limits.js';
@@ -104,10 +105,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       : {}),
     now: () => clock.now().getTime(),
   });
-  const throttle = createThrottle(
-    { okta: config.okta?.callsPerMinute, entra: config.entra?.callsPerMinute, google: config.google?.callsPerMinute },
-    clock,
-  );
+  const throttle = createThrottle(providerRateLimits(config), clock);
   if (!config.jira) throw new Error('Jira settings are required');
   const ticketing = new JiraTicketing({
     host: config.jira.host,
