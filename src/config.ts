@@ -46,7 +46,7 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string({ required_error: 'SLACK_BOT_TOKEN is required (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)' }).min(1, 'SLACK_BOT_TOKEN is required'),
   SLACK_SIGNING_SECRET: z.string({ required_error: 'SLACK_SIGNING_SECRET is required (Slack app > Basic Information > Signing Secret)' }).min(1, 'SLACK_SIGNING_SECRET is required'),
   SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: optionalText.pipe(z.string().url('SLACK_API_URL must be a URL like https://slack.com/api/').optional()),
+  SLACK_API_URL: optionalText.pipe(apiUrl('SLACK_API_URL', { example: 'https://slack.com/api/' }).optional()),
   PORT: optionalText.pipe(z.coerce.number({ invalid_type_error: 'PORT must be a number' }).int().min(0).max(65535).optional()),
   KEYCARD_ADMINS: optionalText,
   KEYCARD_ALERT_CHANNEL: optionalText,

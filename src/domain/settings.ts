@@ -28,11 +28,12 @@ export class Secret {
   }
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/** A loopback host as the URL parser gives it. */
+/**
+ * A loopback host as the URL parser gives it: 127.0.0.0/8, localhost or [::1]. The parser has already
+ * turned other spellings (127.1, 0x7f000001, [0:0::1]) into these forms.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK.has(hostname);
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 /** https, or plain http on a loopback host (a fake in tests, a local proxy). */
@@ -54,7 +55,7 @@ export const optionalText = z
 export function apiUrl(name: string, options: { readonly example?: string; readonly httpsOnly?: boolean } = {}) {
   const url = z.string().url(`${name} must be a URL like ${options.example ?? 'https://example.com'}`);
   if (options.httpsOnly) return url.refine((v) => new URL(v).protocol === 'https:', `${name} must use https://`);
-  return url.refine(isHttpsOrLoopback, `${name} must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`);
+  return url.refine(isHttpsOrLoopback, `${name} must use https:// (plain http:// is allowed only for loopback hosts: 127.x.x.x, localhost or [::1])`);
 }
 
 /** An optional pace in calls a minute; at least 1. */
