@@ -10,7 +10,7 @@ import { loadCatalog, missingProviderSettings, type KeycardConfig } from './conf
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Catalog } from './domain/types.js';
 import { buildProviders } from './identity/registry.js';
-import { providerRateLimits } from './identity/settings.js';
+import { adapterSettings, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { runHealthChecks } from './jobs/health.js';
 import { createThrottle } from './jobs/rate-limits.js';
@@ -79,30 +79,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     }
   };
 
+  const adapters = adapterSettings(config);
   const providers = buildProviders({
-    ...(config.okta ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() } } : {}),
-    ...(config.entra
-      ? {
-          entra: {
-            tenantId: config.entra.tenantId,
-            clientId: config.entra.clientId,
-            clientSecret: config.entra.clientSecret.reveal(),
-            graphBaseUrl: config.entra.graphBaseUrl,
-            ...(config.entra.authorityHost ? { authorityHost: config.entra.authorityHost } : {}),
-            ...(options.entraCredential ? { credential: options.entraCredential } : {}),
-          },
-        }
-      : {}),
-    ...(config.google
-      ? {
-          google: {
-            credentials: { client_email: config.google.clientEmail, private_key: config.google.privateKey.reveal() },
-            adminSubject: config.google.adminSubject,
-            apiRoot: config.google.apiRoot,
-            ...(config.google.tokenUrl ? { tokenUrl: config.google.tokenUrl } : {}),
-          },
-        }
-      : {}),
+    ...adapters,
+    ...(adapters.entra && options.entraCredential ? { entra: { ...adapters.entra, credential: options.entraCredential } } : {}),
     now: () => clock.now().getTime(),
   });
   const throttle = createThrottle(providerRateLimits(config), clock);

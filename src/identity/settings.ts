@@ -8,14 +8,15 @@ import type { RawEnv } from '../domain/settings.js';
 import { entraSettings } from './entra/settings.js';
 import { googleSettings } from './google/settings.js';
 import { oktaSettings } from './okta/settings.js';
+import type { ProviderSettings } from './registry.js';
 
 /** What every provider's settings have: the pace Keycard keeps its calls under. */
 export interface ProviderConfigBase {
   readonly callsPerMinute: number;
 }
 
-/** A provider's environment settings, owned by its adapter folder. */
-export interface ProviderEnvSettings<Config extends ProviderConfigBase> {
+/** A provider's environment settings, owned by its adapter folder; `Adapter` is what its adapter is built from. */
+export interface ProviderEnvSettings<Config extends ProviderConfigBase, Adapter = unknown> {
   /** Every variable it reads (the README and .env.example document each one). */
   readonly variables: readonly string[];
   /**
@@ -25,6 +26,8 @@ export interface ProviderEnvSettings<Config extends ProviderConfigBase> {
   read(env: RawEnv): { readonly problems: readonly string[]; readonly config: Config | null };
   /** The start-up error when the catalog has apps on this provider but its settings are absent. */
   readonly requiredMessage: string;
+  /** The adapter's settings, secrets revealed: only the composition root calls this. */
+  toAdapter(config: Config): Adapter;
 }
 
 /** In this order their variables are listed and their problems reported. */
@@ -53,6 +56,15 @@ export function readProviderSettings(env: RawEnv): { readonly problems: readonly
     google: read(PROVIDER_SETTINGS.google),
   } satisfies ProviderConfigs;
   return { problems, configs };
+}
+
+/** What the registry's factories build each configured provider from (secrets revealed). */
+export function adapterSettings(configs: ProviderConfigs): Omit<ProviderSettings, 'now'> {
+  return {
+    ...(configs.okta ? { okta: PROVIDER_SETTINGS.okta.toAdapter(configs.okta) } : {}),
+    ...(configs.entra ? { entra: PROVIDER_SETTINGS.entra.toAdapter(configs.entra) } : {}),
+    ...(configs.google ? { google: PROVIDER_SETTINGS.google.toAdapter(configs.google) } : {}),
+  };
 }
 
 /** Every provider variable, in registry order. */

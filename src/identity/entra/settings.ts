@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { apiUrl, callsPerMinute, describeIssues, optionalText, requiredTogether, Secret, type RawEnv } from '../../domain/settings.js';
 import type { ProviderEnvSettings } from '../settings.js';
+import type { EntraSettings } from './entra.js';
 
 export interface EntraConfig {
   readonly tenantId: string;
@@ -25,7 +26,7 @@ const env = z.object({
   ENTRA_CALLS_PER_MINUTE: callsPerMinute('ENTRA_CALLS_PER_MINUTE'),
 });
 
-export const entraSettings: ProviderEnvSettings<EntraConfig> = {
+export const entraSettings: ProviderEnvSettings<EntraConfig, EntraSettings> = {
   variables: Object.keys(env.shape),
   requiredMessage: 'ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are required: the catalog has apps on provider entra',
   read(raw: RawEnv) {
@@ -47,4 +48,11 @@ export const entraSettings: ProviderEnvSettings<EntraConfig> = {
       },
     };
   },
+  toAdapter: (config) => ({
+    tenantId: config.tenantId,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret.reveal(),
+    graphBaseUrl: config.graphBaseUrl,
+    ...(config.authorityHost ? { authorityHost: config.authorityHost } : {}),
+  }),
 };

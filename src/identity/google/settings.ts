@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { apiUrl, callsPerMinute, describeIssues, optionalText, requiredTogether, Secret, type RawEnv } from '../../domain/settings.js';
 import type { ProviderEnvSettings } from '../settings.js';
+import type { GoogleSettings } from './google.js';
 
 export interface GoogleConfig {
   readonly clientEmail: string;
@@ -53,7 +54,7 @@ function readServiceAccountFile(path: string): ServiceAccountKey {
   return key.data;
 }
 
-export const googleSettings: ProviderEnvSettings<GoogleConfig> = {
+export const googleSettings: ProviderEnvSettings<GoogleConfig, GoogleSettings> = {
   variables: Object.keys(env.shape),
   requiredMessage: 'GOOGLE_SERVICE_ACCOUNT_FILE and GOOGLE_ADMIN_SUBJECT are required: the catalog has apps on provider google',
   read(raw: RawEnv) {
@@ -85,4 +86,10 @@ export const googleSettings: ProviderEnvSettings<GoogleConfig> = {
       },
     };
   },
+  toAdapter: (config) => ({
+    credentials: { client_email: config.clientEmail, private_key: config.privateKey.reveal() },
+    adminSubject: config.adminSubject,
+    apiRoot: config.apiRoot,
+    ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
+  }),
 };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { apiUrl, callsPerMinute, describeIssues, optionalText, requiredTogether, Secret, type RawEnv } from '../../domain/settings.js';
 import type { ProviderEnvSettings } from '../settings.js';
+import type { OktaSettings } from './okta.js';
 
 export interface OktaConfig {
   readonly orgUrl: string;
@@ -15,7 +16,7 @@ const env = z.object({
   OKTA_CALLS_PER_MINUTE: callsPerMinute('OKTA_CALLS_PER_MINUTE'),
 });
 
-export const oktaSettings: ProviderEnvSettings<OktaConfig> = {
+export const oktaSettings: ProviderEnvSettings<OktaConfig, OktaSettings> = {
   variables: Object.keys(env.shape),
   requiredMessage: 'OKTA_ORG_URL and OKTA_API_TOKEN are required: the catalog has apps on provider okta',
   read(raw: RawEnv) {
@@ -28,4 +29,5 @@ export const oktaSettings: ProviderEnvSettings<OktaConfig> = {
       config: e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN), callsPerMinute: e.OKTA_CALLS_PER_MINUTE ?? 600 } : null,
     };
   },
+  toAdapter: (config) => ({ orgUrl: config.orgUrl, token: config.apiToken.reveal() }),
 };
