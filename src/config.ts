@@ -10,44 +10,12 @@ import { formatCatalogIssues, parseCatalog } from './domain/catalog.js';
 import { parseDuration } from './domain/duration.js';
 import { KeycardError } from './domain/errors.js';
 import type { TimingPolicy } from './domain/policy.js';
+import { apiUrl, describeIssues, optionalText, Secret } from './domain/settings.js';
 import type { Catalog, ProviderKind } from './domain/types.js';
+import { missingProviderConfigs, PROVIDER_VARIABLES, readProviderSettings, type ProviderConfigs } from './identity/settings.js';
 
-/** A secret value: prints as [redacted] in logs, JSON and string templates. */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[redacted]';
-  }
-}
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function httpsOrLoopback(name: string) {
-  return z
-    .string()
-    .url(`${name} must be a URL like https://example.com`)
-    .refine((value) => {
-      const url = new URL(value);
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-    }, `${name} must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`);
-}
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+// Secret moved to the domain (identity providers wrap their secrets too); still exported here for callers of config.
+export { Secret } from './domain/settings.js';
 
 function durationSetting(name: string, fallback: string) {
   return z
@@ -78,13 +46,13 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string({ required_error: 'SLACK_BOT_TOKEN is required (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)' }).min(1, 'SLACK_BOT_TOKEN is required'),
   SLACK_SIGNING_SECRET: z.string({ required_error: 'SLACK_SIGNING_SECRET is required (Slack app > Basic Information > Signing Secret)' }).min(1, 'SLACK_SIGNING_SECRET is required'),
   SLACK_APP_TOKEN: optionalText,
-  SLACK_API_URL: optionalText.pipe(z.string().url('SLACK_API_URL must be a URL like https://slack.com/api/').optional()),
+  SLACK_API_URL: optionalText.pipe(apiUrl('SLACK_API_URL', { example: 'https://slack.com/api/' }).optional()),
   PORT: optionalText.pipe(z.coerce.number({ invalid_type_error: 'PORT must be a number' }).int().min(0).max(65535).optional()),
   KEYCARD_ADMINS: optionalText,
   KEYCARD_ALERT_CHANNEL: optionalText,
   DATABASE_PATH: optionalText,
   CATALOG_PATH: optionalText,
-  JIRA_HOST: optionalText.pipe(httpsOrLoopback('JIRA_HOST').optional()),
+  JIRA_HOST: optionalText.pipe(apiUrl('JIRA_HOST').optional()),
   JIRA_EMAIL: optionalText,
   JIRA_API_TOKEN: optionalText,
   JIRA_PROJECT_KEY: optionalText.pipe(z.string().regex(/^[A-Z][A-Z0-9_]{0,9}$/, 'JIRA_PROJECT_KEY must be a Jira project key like ACCESS (capital letters and digits)').optional()),
@@ -92,27 +60,6 @@ const envSchema = z.object({
   JIRA_TRANSITION_ON_APPROVED: transitionName('In Progress'),
   JIRA_TRANSITION_ON_ACTIVE: transitionName('Done'),
   JIRA_TRANSITION_ON_DENIED: transitionName('Declined'),
-  OKTA_ORG_URL: optionalText.pipe(httpsOrLoopback('OKTA_ORG_URL').optional()),
-  OKTA_API_TOKEN: optionalText,
-  OKTA_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'OKTA_CALLS_PER_MINUTE must be at least 1').optional()),
-  ENTRA_TENANT_ID: optionalText,
-  ENTRA_CLIENT_ID: optionalText,
-  ENTRA_CLIENT_SECRET: optionalText,
-  GRAPH_BASE_URL: optionalText.pipe(httpsOrLoopback('GRAPH_BASE_URL').optional()),
-  // @azure/identity refuses a non-https authority, even on loopback.
-  ENTRA_AUTHORITY_HOST: optionalText.pipe(
-    z.string().url('ENTRA_AUTHORITY_HOST must be a URL like https://login.microsoftonline.com').refine((v) => new URL(v).protocol === 'https:', 'ENTRA_AUTHORITY_HOST must use https://').optional(),
-  ),
-  ENTRA_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'ENTRA_CALLS_PER_MINUTE must be at least 1').optional()),
-  GOOGLE_SERVICE_ACCOUNT_FILE: optionalText,
-  GOOGLE_ADMIN_SUBJECT: optionalText.pipe(z.string().email('GOOGLE_ADMIN_SUBJECT must be the email of a Google Workspace admin').optional()),
-  GOOGLE_API_ROOT: optionalText.pipe(
-    httpsOrLoopback('GOOGLE_API_ROOT')
-      .refine((v) => { const u = new URL(v); return u.pathname === '/' && !u.search && !u.hash; }, 'GOOGLE_API_ROOT must be an origin only (scheme://host:port, no path): the Google client drops any path')
-      .optional(),
-  ),
-  GOOGLE_TOKEN_URL: optionalText.pipe(httpsOrLoopback('GOOGLE_TOKEN_URL').optional()),
-  GOOGLE_CALLS_PER_MINUTE: optionalText.pipe(z.coerce.number().int().min(1, 'GOOGLE_CALLS_PER_MINUTE must be at least 1').optional()),
   KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
   KEYCARD_SCHEDULE_APPROVALS: cronExpression('KEYCARD_SCHEDULE_APPROVALS', '30 * * * * *'),
   KEYCARD_WARN_BEFORE_SHORT: durationSetting('KEYCARD_WARN_BEFORE_SHORT', '15m'),
@@ -129,7 +76,8 @@ const envSchema = z.object({
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
 
-export interface KeycardConfig {
+/** The settings; each identity provider's part (`okta`, `entra`, `google`) comes from its own folder. */
+export interface KeycardConfig extends ProviderConfigs {
   readonly slack: {
     readonly botToken: Secret;
     readonly signingSecret: Secret;
@@ -151,25 +99,6 @@ export interface KeycardConfig {
     /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
-  readonly okta: { readonly orgUrl: string; readonly apiToken: Secret; readonly callsPerMinute: number } | null;
-  readonly entra: {
-    readonly tenantId: string;
-    readonly clientId: string;
-    readonly clientSecret: Secret;
-    /** Graph root including the version, e.g. https://graph.microsoft.com/v1.0. */
-    readonly graphBaseUrl: string;
-    readonly authorityHost: string | null;
-    readonly callsPerMinute: number;
-  } | null;
-  readonly google: {
-    readonly clientEmail: string;
-    readonly privateKey: Secret;
-    readonly adminSubject: string;
-    /** An origin: the Google client keeps only scheme://host:port. */
-    readonly apiRoot: string;
-    readonly tokenUrl: string | null;
-    readonly callsPerMinute: number;
-  } | null;
   readonly schedules: { readonly expiry: string; readonly approvals: string };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
@@ -182,35 +111,11 @@ export class ConfigError extends KeycardError {
   }
 }
 
-/** A Google service-account key file: the error says what is wrong with it (config may not import adapters). */
-function readServiceAccountFile(path: string): { client_email: string; private_key: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error((error as NodeJS.ErrnoException).code === 'ENOENT' ? `the file ${path} does not exist` : `cannot read ${path}: ${String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${path} is not JSON (create a JSON key for the service account in the Google Cloud console)`);
-  }
-  const key = z.object({ client_email: z.string().min(1), private_key: z.string().includes('PRIVATE KEY') }).safeParse(json);
-  if (!key.success) throw new Error(`${path} is not a service-account key: it needs client_email and a PEM private_key`);
-  return key.data;
-}
-
 /** Validates the environment. Integration settings are checked as a group: all or none. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig {
   const problems: string[] = [];
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const name = String(issue.path[0] ?? '');
-      problems.push(issue.message.includes(name) ? issue.message : `${name}: ${issue.message}`);
-    }
-  }
+  if (!parsed.success) problems.push(...describeIssues(parsed.error));
   const raw = (name: string): string => (env[name] ?? '').trim();
 
   for (const id of raw('KEYCARD_ADMINS').split(/[\s,]+/).filter(Boolean)) {
@@ -233,31 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {
     if (!raw(name)) problems.push(`${name} is required (Jira Cloud is where every request is recorded)`);
   }
-  const okta = ['OKTA_ORG_URL', 'OKTA_API_TOKEN'];
-  if (okta.some((name) => raw(name))) {
-    for (const name of okta) if (!raw(name)) problems.push(`${name} is required when OKTA_ORG_URL or OKTA_API_TOKEN is set`);
-  }
-  const entraNames = ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'];
-  if (entraNames.some((name) => raw(name))) {
-    for (const name of entraNames) if (!raw(name)) problems.push(`${name} is required when any of ENTRA_TENANT_ID, ENTRA_CLIENT_ID or ENTRA_CLIENT_SECRET is set`);
-  }
-  const googleNames = ['GOOGLE_SERVICE_ACCOUNT_FILE', 'GOOGLE_ADMIN_SUBJECT'];
-  let googleKey: { client_email: string; private_key: string } | null = null;
-  if (googleNames.some((name) => raw(name))) {
-    for (const name of googleNames) if (!raw(name)) problems.push(`${name} is required when GOOGLE_SERVICE_ACCOUNT_FILE or GOOGLE_ADMIN_SUBJECT is set`);
-    const file = raw('GOOGLE_SERVICE_ACCOUNT_FILE');
-    if (file) {
-      try {
-        googleKey = readServiceAccountFile(file);
-      } catch (error) {
-        problems.push(`GOOGLE_SERVICE_ACCOUNT_FILE: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-  }
+  // Each identity provider checks its own variables (src/identity/<kind>/settings.ts).
+  const providers = readProviderSettings(env);
+  problems.push(...providers.problems);
   if (problems.length > 0 || !parsed.success) throw new ConfigError([...new Set(problems)]);
   const e = parsed.data;
   const admins = (e.KEYCARD_ADMINS ?? '').split(/[\s,]+/).filter(Boolean);
-  const oktaSet = Boolean(e.OKTA_ORG_URL && e.OKTA_API_TOKEN);
   return {
     slack: {
       botToken: new Secret(e.SLACK_BOT_TOKEN),
@@ -279,31 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED, onEnded: e.JIRA_TRANSITION_ON_ENDED },
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
-    okta: oktaSet && e.OKTA_ORG_URL && e.OKTA_API_TOKEN ? { orgUrl: e.OKTA_ORG_URL, apiToken: new Secret(e.OKTA_API_TOKEN), callsPerMinute: e.OKTA_CALLS_PER_MINUTE ?? 600 } : null,
-    entra:
-      e.ENTRA_TENANT_ID && e.ENTRA_CLIENT_ID && e.ENTRA_CLIENT_SECRET
-        ? {
-            tenantId: e.ENTRA_TENANT_ID,
-            clientId: e.ENTRA_CLIENT_ID,
-            clientSecret: new Secret(e.ENTRA_CLIENT_SECRET),
-            graphBaseUrl: (e.GRAPH_BASE_URL ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, ''),
-            authorityHost: e.ENTRA_AUTHORITY_HOST ?? null,
-            // Well under Graph's directory write throttling (thousands of resource units per 10 s per app and tenant).
-            callsPerMinute: e.ENTRA_CALLS_PER_MINUTE ?? 600,
-          }
-        : null,
-    google:
-      googleKey && e.GOOGLE_ADMIN_SUBJECT
-        ? {
-            clientEmail: googleKey.client_email,
-            privateKey: new Secret(googleKey.private_key),
-            adminSubject: e.GOOGLE_ADMIN_SUBJECT,
-            apiRoot: new URL(e.GOOGLE_API_ROOT ?? 'https://admin.googleapis.com').origin,
-            tokenUrl: e.GOOGLE_TOKEN_URL ?? null,
-            // Below the Admin SDK's default per-user quota (2,400 queries a minute), leaving room for other tools.
-            callsPerMinute: e.GOOGLE_CALLS_PER_MINUTE ?? 1500,
-          }
-        : null,
+    ...providers.configs,
     schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,
@@ -338,15 +200,12 @@ export function loadCatalog(path: string): Catalog {
 /** Providers the catalog uses that have no settings. */
 export function missingProviderSettings(config: KeycardConfig, catalog: Catalog): string[] {
   const used = new Set<ProviderKind>(catalog.apps.map((a) => a.provider));
-  const problems: string[] = [];
-  if (used.has('okta') && !config.okta) problems.push('OKTA_ORG_URL and OKTA_API_TOKEN are required: the catalog has apps on provider okta');
-  if (used.has('entra') && !config.entra) problems.push('ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are required: the catalog has apps on provider entra');
+  const problems = missingProviderConfigs(config, used);
   if (used.has('manual') && !config.alertChannel) {
     problems.push('KEYCARD_ALERT_CHANNEL is required: the catalog has manual apps, whose fulfilment tasks are posted there');
   }
-  if (used.has('google') && !config.google) problems.push('GOOGLE_SERVICE_ACCOUNT_FILE and GOOGLE_ADMIN_SUBJECT are required: the catalog has apps on provider google');
   return problems;
 }
 
 /** Every environment variable Keycard reads (README and .env.example document each one). */
-export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+export const ENV_VARIABLES: readonly string[] = [...Object.keys(envSchema.shape), ...PROVIDER_VARIABLES];

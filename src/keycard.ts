@@ -8,11 +8,12 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import { ThrottledError } from './domain/errors.js';
-import { TokenBucket } from './domain/rate.js';
 import type { Catalog } from './domain/types.js';
 import { buildProviders } from './identity/registry.js';
+import { adapterSettings, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
+import { runHealthChecks } from './jobs/health.js';
+import { createThrottle } from './jobs/rate-limits.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
 import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
 import { JiraTicketing } from './jira/jira.js';
@@ -21,8 +22,8 @@ import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
-import { onJobDead } from './workflows/admin/failures.js';
-import { refreshHomes } from './workflows/notify/home.js';
+import { onJobDead } from './workflows/admin/index.js';
+import { refreshHomes } from './workflows/notify/index.js';
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;
@@ -78,44 +79,13 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     }
   };
 
+  const adapters = adapterSettings(config);
   const providers = buildProviders({
-    ...(config.okta ? { okta: { orgUrl: config.okta.orgUrl, token: config.okta.apiToken.reveal() } } : {}),
-    ...(config.entra
-      ? {
-          entra: {
-            tenantId: config.entra.tenantId,
-            clientId: config.entra.clientId,
-            clientSecret: config.entra.clientSecret.reveal(),
-            graphBaseUrl: config.entra.graphBaseUrl,
-            ...(config.entra.authorityHost ? { authorityHost: config.entra.authorityHost } : {}),
-            ...(options.entraCredential ? { credential: options.entraCredential } : {}),
-          },
-        }
-      : {}),
-    ...(config.google
-      ? {
-          google: {
-            credentials: { client_email: config.google.clientEmail, private_key: config.google.privateKey.reveal() },
-            adminSubject: config.google.adminSubject,
-            apiRoot: config.google.apiRoot,
-            ...(config.google.tokenUrl ? { tokenUrl: config.google.tokenUrl } : {}),
-          },
-        }
-      : {}),
+    ...adapters,
+    ...(adapters.entra && options.entraCredential ? { entra: { ...adapters.entra, credential: options.entraCredential } } : {}),
     now: () => clock.now().getTime(),
   });
-  const limits: Partial<Record<string, TokenBucket>> = {};
-  // Turns booked by held-back jobs (job id -> time): in memory, so after a restart they simply book again.
-  const turns = new Map<string, number>();
-  if (config.okta) {
-    limits.okta = new TokenBucket(config.okta.callsPerMinute);
-  }
-  if (config.entra) {
-    limits.entra = new TokenBucket(config.entra.callsPerMinute);
-  }
-  if (config.google) {
-    limits.google = new TokenBucket(config.google.callsPerMinute);
-  }
+  const throttle = createThrottle(providerRateLimits(config), clock);
   if (!config.jira) throw new Error('Jira settings are required');
   const ticketing = new JiraTicketing({
     host: config.jira.host,
@@ -132,26 +102,19 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   // before then (Slack unreachable, or a test's fake stopped) would be an unhandled rejection.
   const botIdentity: { value?: { readonly botUserId: string; readonly botId: string } } = {};
   if (options.healthChecks ?? true) {
-    const slackCheck = webClient.auth.test().then((res) => {
+    const checkSlack = async () => {
+      const res = await webClient.auth.test();
       if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
-      return res;
-    });
-    const checks: Array<[string, Promise<unknown>]> = [
-      ['Jira', ticketing.checkHealth()],
-      ['Slack', slackCheck],
-      ...Object.values(providers).map((p) => [p.kind, p.checkHealth()] as [string, Promise<unknown>]),
-    ];
-    const failures: string[] = [];
-    for (const [name, check] of checks) {
-      try {
-        await check;
-      } catch (error) {
-        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    if (failures.length > 0) {
+    };
+    try {
+      await runHealthChecks([
+        { name: 'Jira', run: () => ticketing.checkHealth() },
+        { name: 'Slack', run: checkSlack },
+        ...Object.values(providers).map((p) => ({ name: p.kind, run: () => p.checkHealth() })),
+      ]);
+    } catch (error) {
       handle.close();
-      throw new Error(`Keycard start-up checks failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
+      throw error;
     }
   }
 
@@ -170,23 +133,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     timing: config.timing,
     // Profiles and managers for manual apps come from the first directory configured.
     profileProvider: (['okta', 'entra', 'google'] as const).find((kind) => providers[kind] !== undefined) ?? null,
-    throttle: (provider, calls, ticket) => {
-      const bucket = limits[provider];
-      if (!bucket) return;
-      const now = clock.now().getTime();
-      const booked = turns.get(ticket);
-      if (booked !== undefined) {
-        if (now >= booked) {
-          turns.delete(ticket);
-          return;
-        }
-        throw new ThrottledError(`${provider} rate limit: waiting ${booked - now} ms for its turn`, booked - now);
-      }
-      const wait = bucket.reserve(calls, now);
-      if (wait === 0) return;
-      turns.set(ticket, now + wait);
-      throw new ThrottledError(`${provider} rate limit: waiting ${wait} ms`, wait);
-    },
+    throttle,
   };
 
   const worker = new JobWorker(
