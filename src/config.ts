@@ -126,6 +126,7 @@ const envSchema = z.object({
   JIRA_FIELD_ACCESS_START: optionalText,
   JIRA_FIELD_ACCESS_END: optionalText,
   KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
+  KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
 
@@ -173,6 +174,8 @@ export interface KeycardConfig {
   readonly schedules: { readonly expiry: string; readonly approvals: string };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
+  /** How often the database owner heartbeats its lease; a holder silent for 3 heartbeats is taken over. */
+  readonly leaseHeartbeatMs: number;
   readonly logLevel: string;
 }
 
@@ -315,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       timezone: e.KEYCARD_TIMEZONE ?? 'UTC',
     },
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
+    leaseHeartbeatMs: e.KEYCARD_LEASE_HEARTBEAT,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

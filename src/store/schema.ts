@@ -185,3 +185,16 @@ export const fulfilmentTasks = sqliteTable(
   },
   (t) => [index('fulfilment_tasks_request_idx').on(t.requestId)],
 );
+
+/**
+ * The single row (id 1) naming the process that owns this database file (src/store/owner-lease.ts).
+ * Times are real wall-clock milliseconds, not Keycard's injected clock: they are about processes.
+ */
+export const ownerLease = sqliteTable('owner_lease', {
+  id: integer('id').primaryKey(),
+  ownerId: text('owner_id').notNull(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+});
