@@ -19,7 +19,9 @@ import { JiraTicketing } from './jira/jira.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
 import { openOwnedDatabase } from './store/db.js';
+import { keyringFromSettings } from './store/audit-keys.js';
 import { Store } from './store/store.js';
+import { auditKeyWarnings } from './workflows/evidence/audit-verify.js';
 import type { SideEffectDeps } from './workflows/deps.js';
 import { onJobDead } from './workflows/failures.js';
 import { refreshHomes } from './workflows/home.js';
@@ -74,7 +76,13 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     const p = lease.previous;
     logger.warn({ previousPid: p.pid, previousHost: p.host, previousSince: p.acquiredAt.toISOString(), previousHeartbeat: p.heartbeatAt.toISOString() }, 'took over the database from a Keycard that stopped heartbeating');
   }
-  const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts });
+  const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts, auditKeys: keyringFromSettings(config.audit) });
+  try {
+    for (const warning of auditKeyWarnings(store.audit)) logger.warn({ keys: store.audit.keys.ids() }, warning);
+  } catch (error) {
+    handle.close();
+    throw error;
+  }
   // App Home: every audited change queues a re-render of the Homes it concerns, in the change's own
   // transaction. A failure there must not undo the change itself: the Home is re-rendered when opened.
   const homeViewers = new Set<string>();

@@ -14,6 +14,8 @@ export interface Ticketing {
   createIssue(input: { summary: string; description: AdfDoc; label: string }): Promise<CreatedIssue>;
   findIssueByLabel(label: string): Promise<CreatedIssue | null>;
   addComment(key: string, body: AdfDoc): Promise<void>;
+  /** The plain text of every comment on the issue, oldest first. */
+  listComments(key: string): Promise<string[]>;
   /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
   transition(key: string, name: string): Promise<boolean>;
   /** Sets fields by id (custom date-time fields take ISO 8601 strings; null clears). */

@@ -12,6 +12,8 @@ import { requestReceiptJob } from '../workflows/receipt.js';
 import { routeStageJob } from '../workflows/route.js';
 import { grantNoticeJob } from '../workflows/warn.js';
 import { taskJob, updateTaskJob } from '../workflows/fulfil.js';
+import { auditCheckpointJob } from '../workflows/evidence/audit-checkpoint.js';
+import { auditVerifyJob } from '../workflows/evidence/audit-verify.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -33,5 +35,7 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),
     'slack.home': (job) => homeJob(deps, job),
+    'audit.checkpoint': (job) => auditCheckpointJob(deps, job),
+    'audit.verify': (job) => auditVerifyJob(deps, job),
   };
 }

@@ -2,7 +2,7 @@
  * The durable job queue's table (transactional outbox). Jobs are inserted in the same transaction as the
  * state change that caused them; the worker (src/jobs/worker.ts) claims and runs them.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { jobs } from './schema.js';
 
@@ -23,7 +23,9 @@ export type JobKind =
   | 'approval.route'
   | 'idp.provision'
   | 'idp.deprovision'
-  | 'slack.home';
+  | 'slack.home'
+  | 'audit.checkpoint'
+  | 'audit.verify';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
 export type Job = typeof jobs.$inferSelect;
@@ -187,6 +189,11 @@ export class JobsRepo {
         .limit(1)
         .get() !== undefined
     );
+  }
+
+  /** The newest job of a kind, whatever its status (finished jobs are kept 30 days). */
+  lastOfKind(kind: JobKind): Job | undefined {
+    return this.db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(desc(jobs.id)).limit(1).get();
   }
 
   get(id: number): Job | undefined {

@@ -158,6 +158,11 @@ export const auditEvents = sqliteTable(
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /**
+     * The key that sealed this event (HMAC-SHA256): a fingerprint, never the key. Null: plain SHA-256
+     * (events written before a key was configured, or while none is).
+     */
+    keyId: text('key_id'),
   },
   (t) => [index('audit_request_idx').on(t.requestId)],
 );

@@ -86,7 +86,7 @@ describe.sequential('Keycard as a process', () => {
   function envFor(port: number, extra: Record<string, string> = {}): Record<string, string> {
     const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir };
     if (process.env.TMPDIR) base.TMPDIR = process.env.TMPDIR;
-    return { ...base, ...harnessEnv(fakes, dbPath, { PORT: String(port), CATALOG_PATH: catalogPath, LOG_LEVEL: 'info', KEYCARD_LEASE_HEARTBEAT: '1s', ...extra }) };
+    return { ...base, ...harnessEnv(fakes, dbPath, { PORT: String(port), CATALOG_PATH: catalogPath, LOG_LEVEL: 'info', KEYCARD_LEASE_HEARTBEAT: '1s', KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: '0 0 0 1 1 *', ...extra }) };
   }
 
   function startKeycard(env: Record<string, string>): Keycard {

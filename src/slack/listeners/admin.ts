@@ -4,6 +4,7 @@
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/deps.js';
+import { requestAuditVerify } from '../../workflows/evidence/audit-verify.js';
 import { retryRequest } from '../../workflows/failures.js';
 import { revokeAccess } from '../../workflows/revoke.js';
 import { adminHelpText } from '../help.js';
@@ -74,10 +75,7 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
     }
     case 'audit': {
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
-      const result = deps.store.audit.verify();
-      return result.ok
-        ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
-        : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
+      return requestAuditVerify(deps, userId);
     }
     case 'catalog': {
       if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';

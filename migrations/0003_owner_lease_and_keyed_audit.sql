@@ -6,3 +6,5 @@ CREATE TABLE `owner_lease` (
 	`acquired_at` integer NOT NULL,
 	`heartbeat_at` integer NOT NULL
 );
+--> statement-breakpoint
+ALTER TABLE `audit_events` ADD `key_id` text;
