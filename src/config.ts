@@ -7,6 +7,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { isValidTimeZone, parseBusinessHours } from './domain/business-hours.js';
 import { formatCatalogIssues, parseCatalog } from './domain/catalog.js';
+import { decodeAuditKey } from './domain/audit-key.js';
 import { parseDuration } from './domain/duration.js';
 import { KeycardError } from './domain/errors.js';
 import type { TimingPolicy } from './domain/policy.js';
@@ -73,6 +74,10 @@ const envSchema = z.object({
   JIRA_FIELD_ACCESS_START: optionalText,
   JIRA_FIELD_ACCESS_END: optionalText,
   KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
+  KEYCARD_AUDIT_KEY: optionalText,
+  KEYCARD_AUDIT_KEYS_PREVIOUS: optionalText,
+  KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: cronExpression('KEYCARD_SCHEDULE_AUDIT_CHECKPOINT', '0 0 * * * *'),
+  KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
 
@@ -99,9 +104,13 @@ export interface KeycardConfig extends ProviderConfigs {
     /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
-  readonly schedules: { readonly expiry: string; readonly approvals: string };
+  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string };
+  /** HMAC keys of the audit chain (hex or base64, 32+ bytes): the current one seals new events. */
+  readonly audit: { readonly key: Secret | null; readonly previousKeys: readonly Secret[] };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
+  /** How often the database owner heartbeats its lease; a holder silent for 3 heartbeats is taken over. */
+  readonly leaseHeartbeatMs: number;
   readonly logLevel: string;
 }
 
@@ -109,6 +118,10 @@ export class ConfigError extends KeycardError {
   constructor(readonly problems: readonly string[]) {
     super('config', `Keycard cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
+}
+
+function splitKeys(text: string | undefined): string[] {
+  return (text ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
 /** Validates the environment. Integration settings are checked as a group: all or none. */
@@ -133,6 +146,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   const timezone = raw('KEYCARD_TIMEZONE');
   if (timezone && !isValidTimeZone(timezone)) {
     problems.push(`KEYCARD_TIMEZONE: '${timezone}' is not an IANA time zone; use a name like UTC, Europe/Berlin or America/New_York`);
+  }
+  // Audit keys: the messages name the variable, never the value.
+  for (const [name, values] of [['KEYCARD_AUDIT_KEY', raw('KEYCARD_AUDIT_KEY') ? [raw('KEYCARD_AUDIT_KEY')] : []], ['KEYCARD_AUDIT_KEYS_PREVIOUS', splitKeys(raw('KEYCARD_AUDIT_KEYS_PREVIOUS'))]] as const) {
+    values.forEach((value, i) => {
+      const decoded = decodeAuditKey(value);
+      if (!decoded.ok) problems.push(`${name}${values.length > 1 ? ` (key ${i + 1})` : ''} ${decoded.message}`);
+    });
   }
   // Jira is the system of record: Keycard does not run without it.
   for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {
@@ -166,7 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
     ...providers.configs,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT },
+    audit: { key: e.KEYCARD_AUDIT_KEY ? new Secret(e.KEYCARD_AUDIT_KEY) : null, previousKeys: splitKeys(e.KEYCARD_AUDIT_KEYS_PREVIOUS).map((k) => new Secret(k)) },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,
       warnBeforeMs: e.KEYCARD_WARN_BEFORE,
@@ -177,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       timezone: e.KEYCARD_TIMEZONE ?? 'UTC',
     },
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
+    leaseHeartbeatMs: e.KEYCARD_LEASE_HEARTBEAT,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

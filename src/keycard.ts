@@ -19,11 +19,13 @@ import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/wo
 import { JiraTicketing } from './jira/jira.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
-import { openDatabase } from './store/db.js';
+import { openOwnedDatabase } from './store/db.js';
+import { keyringFromSettings } from './store/audit-keys.js';
 import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { refreshHomes } from './workflows/notify/index.js';
+import { auditKeyWarnings } from './workflows/evidence/index.js';
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;
@@ -42,6 +44,8 @@ export interface KeycardOptions {
    * ENTRA_* settings (which refuses an http authority host, so it cannot reach a loopback fake).
    */
   readonly entraCredential?: TokenCredential;
+  /** Called after another process took over the database (this one stalled); main.ts exits. */
+  readonly onLeaseLost?: () => void;
 }
 
 export interface Keycard {
@@ -66,8 +70,20 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'keycard' } });
   let catalog = options.catalog;
 
-  const handle = openDatabase(config.databasePath);
-  const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts });
+  // Before anything touches the data (the worker resets jobs left running): exactly one owner per file.
+  const handle = await openOwnedDatabase(config.databasePath, { heartbeatMs: config.leaseHeartbeatMs });
+  const lease = handle.lease;
+  if (lease?.previous) {
+    const p = lease.previous;
+    logger.warn({ previousPid: p.pid, previousHost: p.host, previousSince: p.acquiredAt.toISOString(), previousHeartbeat: p.heartbeatAt.toISOString() }, 'took over the database from a Keycard that stopped heartbeating');
+  }
+  const store = new Store(handle, { jobMaxAttempts: config.jobMaxAttempts, auditKeys: keyringFromSettings(config.audit) });
+  try {
+    for (const warning of auditKeyWarnings(store.audit)) logger.warn({ keys: store.audit.keys.ids() }, warning);
+  } catch (error) {
+    handle.close();
+    throw error;
+  }
   // App Home: every audited change queues a re-render of the Homes it concerns, in the change's own
   // transaction. A failure there must not undo the change itself: the Home is re-rendered when opened.
   const homeViewers = new Set<string>();
@@ -173,6 +189,13 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     deps,
   );
 
+  lease?.startHeartbeat(
+    (by) => {
+      logger.fatal({ ownerPid: by?.pid, ownerHost: by?.host }, 'another Keycard took over the database (this one stalled): stopping work');
+      void Promise.allSettled([schedules.stop(), worker.stop()]).then(() => options.onLeaseLost?.());
+    },
+    (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'lease heartbeat failed; retrying'),
+  );
   worker.start();
   const schedules = startSchedules(deps, config.schedules, logger, options.cron ?? true);
   // Expiries that fell due while the process was down are carried out now.

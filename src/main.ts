@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { app: 'keycard' } });
-  const keycard = await startKeycard({ config, catalog, logger });
+  // Another process took over the database because this one stalled: it must not write any more.
+  const keycard = await startKeycard({ config, catalog, logger, onLeaseLost: () => process.exit(75) }); // EX_TEMPFAIL
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -71,3 +71,14 @@ export function doc(...content: AdfBlock[]): AdfDoc {
 export function linesDoc(lines: readonly string[]): AdfDoc {
   return doc(...lines.filter((l) => l.length > 0).map((l) => paragraph(l)));
 }
+
+/** The plain text of an ADF node read back from Jira: text nodes joined, one line per block. */
+export function adfToText(node: unknown): string {
+  if (typeof node !== 'object' || node === null) return '';
+  const n = node as { type?: unknown; text?: unknown; content?: unknown };
+  if (n.type === 'text' && typeof n.text === 'string') return n.text;
+  if (n.type === 'hardBreak') return '\n';
+  if (!Array.isArray(n.content)) return '';
+  const parts = n.content.map(adfToText);
+  return n.type === 'doc' || n.type === 'bulletList' || n.type === 'listItem' ? parts.join('\n') : parts.join('');
+}

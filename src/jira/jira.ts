@@ -4,7 +4,7 @@
  */
 import { Version3Client } from 'jira.js';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import { bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
+import { adfToText, bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
 import type { CreatedIssue, IssueDescription, Ticketing } from './types.js';
 
 export interface JiraSettings {
@@ -108,6 +108,17 @@ export class JiraTicketing implements Ticketing {
 
   async addComment(key: string, lines: readonly string[]): Promise<void> {
     await this.call(`comment on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: linesDoc(lines) }));
+  }
+
+  async listComments(key: string): Promise<string[]> {
+    const texts: string[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call(`read the comments of ${key}`, () => this.client.issueComments.getComments({ issueIdOrKey: key, startAt, maxResults: 100, orderBy: 'created' }));
+      const comments = page.comments ?? [];
+      texts.push(...comments.map((c) => adfToText(c.body)));
+      startAt += comments.length;
+      if (comments.length === 0 || startAt >= (page.total ?? 0)) return texts;
+    }
   }
 
   async transition(key: string, name: string): Promise<boolean> {

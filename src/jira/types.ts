@@ -25,6 +25,8 @@ export interface Ticketing {
   findIssueByLabel(label: string): Promise<CreatedIssue | null>;
   /** A comment of plain lines, one paragraph each. */
   addComment(key: string, lines: readonly string[]): Promise<void>;
+  /** The plain text of every comment on the issue, oldest first. */
+  listComments(key: string): Promise<string[]>;
   /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
   transition(key: string, name: string): Promise<boolean>;
   /** Sets fields by id (custom date-time fields take ISO 8601 strings; null clears). */

@@ -8,6 +8,7 @@ import { deprovisionJob, grantNoticeJob, provisionJob } from '../workflows/grant
 import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, transitionJob } from '../workflows/notify/index.js';
 import { requestReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
+import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -29,5 +30,7 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'approval.escalate': (job) => escalateStepJob(deps, job),
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),
+    'audit.checkpoint': (job) => auditCheckpointJob(deps, job),
+    'audit.verify': (job) => auditVerifyJob(deps, job),
   };
 }

@@ -5,9 +5,9 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { WorkflowDeps } from '../workflows/shared/deps.js';
-import { sweepExpired } from '../workflows/grant/expire.js';
-import { sweepApprovals } from '../workflows/approval/reminders.js';
-import { sweepWarnings } from '../workflows/grant/warn.js';
+import { enqueueAuditCheckpoint } from '../workflows/evidence/index.js';
+import { sweepApprovals } from '../workflows/approval/index.js';
+import { sweepExpired, sweepWarnings } from '../workflows/grant/index.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
@@ -15,7 +15,7 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string }, logger: Logger, enabled = true): Schedules {
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
     const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
@@ -44,6 +44,10 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
     ? [
         cron.schedule(expressions.expiry, runExpiryYielding, { name: 'expiry', noOverlap: true, timezone: 'UTC' }),
         cron.schedule(expressions.approvals, runApprovals, { name: 'approvals', noOverlap: true, timezone: 'UTC' }),
+        // Not in runAll: a checkpoint records the log as it is, there is nothing to catch up at start-up.
+        ...(expressions.auditCheckpoint
+          ? [cron.schedule(expressions.auditCheckpoint, () => void enqueueAuditCheckpoint(deps), { name: 'audit-checkpoint', noOverlap: true, timezone: 'UTC' })]
+          : []),
       ]
     : [];
   return {

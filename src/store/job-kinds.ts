@@ -29,6 +29,8 @@ export const JOB_PAYLOADS = {
   'approval.escalate': z.object({ stepId: id, before: z.array(z.string()) }),
   'idp.provision': requestOnly,
   'idp.deprovision': z.object({ grantId: id, reason: z.enum(['expired', 'revoked', 'relinquished']) }),
+  'audit.checkpoint': z.object({ at: z.number(), count: id, headId: id, headHash: z.string(), keyId: z.string().nullable() }),
+  'audit.verify': z.object({ userId: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

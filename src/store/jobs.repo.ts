@@ -2,7 +2,7 @@
  * The durable job queue's table (transactional outbox). Jobs are inserted in the same transaction as the
  * state change that caused them; the worker (src/jobs/worker.ts) claims and runs them.
  */
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import type { JobKind, JobPayload } from './job-kinds.js';
 import { jobs } from './schema.js';
@@ -74,26 +74,26 @@ export class JobsRepo {
   }
 
   /**
-   * Claims up to `limit` due jobs whose order key has no earlier unfinished job, marking them running.
-   * One process owns the database, so select-then-update is safe within this synchronous call.
+   * Claims up to `limit` due jobs whose order key has no earlier unfinished job, marking them running, in
+   * one statement (UPDATE ... WHERE id IN (SELECT ... LIMIT) RETURNING): no window between choosing and
+   * marking in which another connection could claim the same job. Returned earliest first.
    */
   claimDue(now: Date, limit: number): Job[] {
     if (limit <= 0) return [];
     const due = this.db
-      .select()
+      .select({ id: jobs.id })
       .from(jobs)
       .where(and(eq(jobs.status, 'pending'), sql`${jobs.runAt} <= ${now.getTime()}`, unblocked))
       .orderBy(asc(jobs.runAt), asc(jobs.id))
-      .limit(limit)
-      .all();
-    if (due.length === 0) return [];
-    const ids = due.map((j) => j.id);
-    this.db
+      .limit(limit);
+    const claimed = this.db
       .update(jobs)
       .set({ status: 'running', attempts: sql`${jobs.attempts} + 1`, updatedAt: now.getTime() })
-      .where(inArray(jobs.id, ids))
-      .run();
-    return due.map((j) => ({ ...j, status: 'running', attempts: j.attempts + 1 }));
+      .where(inArray(jobs.id, due))
+      .returning()
+      .all();
+    // RETURNING follows no particular order.
+    return claimed.sort((a, b) => a.runAt - b.runAt || a.id - b.id);
   }
 
   /** The earliest run time of a pending job that nothing holds back, to know when to wake. */
@@ -174,6 +174,11 @@ export class JobsRepo {
         .limit(1)
         .get() !== undefined
     );
+  }
+
+  /** The newest job of a kind, whatever its status (finished jobs are kept 30 days). */
+  lastOfKind(kind: JobKind): Job | undefined {
+    return this.db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(desc(jobs.id)).limit(1).get();
   }
 
   get(id: number): Job | undefined {

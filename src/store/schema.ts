@@ -158,6 +158,11 @@ export const auditEvents = sqliteTable(
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /**
+     * The key that sealed this event (HMAC-SHA256): a fingerprint, never the key. Null: plain SHA-256
+     * (events written before a key was configured, or while none is).
+     */
+    keyId: text('key_id'),
   },
   (t) => [index('audit_request_idx').on(t.requestId)],
 );
@@ -185,3 +190,16 @@ export const fulfilmentTasks = sqliteTable(
   },
   (t) => [index('fulfilment_tasks_request_idx').on(t.requestId)],
 );
+
+/**
+ * The single row (id 1) naming the process that owns this database file (src/store/owner-lease.ts).
+ * Times are real wall-clock milliseconds, not Keycard's injected clock: they are about processes.
+ */
+export const ownerLease = sqliteTable('owner_lease', {
+  id: integer('id').primaryKey(),
+  ownerId: text('owner_id').notNull(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+  heartbeatAt: integer('heartbeat_at').notNull(),
+});

@@ -1,6 +1,7 @@
 /**
  * The store: repositories over one database, and `tx()` to make a state change and its jobs atomic.
  */
+import type { AuditKeyring } from './audit-keys.js';
 import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
 import { GrantsRepo } from './grants.repo.js';
@@ -10,6 +11,8 @@ import { TasksRepo } from './tasks.repo.js';
 
 export interface StoreOptions {
   readonly jobMaxAttempts: number;
+  /** Keys that seal the audit chain; none: the plain SHA-256 chain. */
+  readonly auditKeys?: AuditKeyring;
 }
 
 export class Store {
@@ -26,7 +29,7 @@ export class Store {
     this.requests = new RequestsRepo(handle.db);
     this.grants = new GrantsRepo(handle.db);
     this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
-    this.audit = new AuditRepo(handle.db);
+    this.audit = new AuditRepo(handle.db, options.auditKeys);
     this.tasks = new TasksRepo(handle.db);
   }
 

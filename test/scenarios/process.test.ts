@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -86,7 +86,7 @@ describe.sequential('Keycard as a process', () => {
   function envFor(port: number, extra: Record<string, string> = {}): Record<string, string> {
     const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir };
     if (process.env.TMPDIR) base.TMPDIR = process.env.TMPDIR;
-    return { ...base, ...harnessEnv(fakes, dbPath, { PORT: String(port), CATALOG_PATH: catalogPath, LOG_LEVEL: 'info', ...extra }) };
+    return { ...base, ...harnessEnv(fakes, dbPath, { PORT: String(port), CATALOG_PATH: catalogPath, LOG_LEVEL: 'info', KEYCARD_LEASE_HEARTBEAT: '1s', KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: '0 0 0 1 1 *', ...extra }) };
   }
 
   function startKeycard(env: Record<string, string>): Keycard {
@@ -186,6 +186,72 @@ describe.sequential('Keycard as a process', () => {
     expect(addedComments()).toHaveLength(1);
     expect(fakes.slack.dms(priya.slackId).filter((m) => m.text.includes('You now have'))).toHaveLength(1);
     expect(second.stdout).toContain('resuming jobs left running by a previous process');
+  }, 60_000);
+
+  /** The owner lease row as another process sees it. */
+  function leaseRow(): { pid: number; host: string; acquired_at: number; heartbeat_at: number } | undefined {
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT pid, host, acquired_at, heartbeat_at FROM owner_lease WHERE id = 1').get() as { pid: number; host: string; acquired_at: number; heartbeat_at: number } | undefined;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('refuses a second Keycard on the same database, naming the holder, and leaves its running jobs alone', async () => {
+    fakes.okta.inject({ method: 'PUT', path: OKTA_MEMBERSHIP, hang: true });
+    const first = startKeycard(envFor(await freePort()));
+    await healthy(first);
+    await driverFor(first).command(priya.slackId, '/request', 'salesforce viewer');
+    await waitFor('the Okta PUT to arrive', () => fakes.okta.callsTo('PUT', OKTA_MEMBERSHIP).length > 0);
+    const held = leaseRow();
+
+    const second = startKeycard(envFor(await freePort()));
+    const exit = await exitOf(second);
+
+    expect(exit.code).not.toBe(0);
+    expect(exit.code).not.toBeNull();
+    expect(held).toMatchObject({ pid: first.proc.pid, host: hostname() });
+    expect(second.stderr).toContain(`pid ${first.proc.pid} on host ${hostname()}, since ${new Date(held?.acquired_at ?? 0).toISOString()}`);
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    const job = db.prepare(`SELECT status, attempts FROM jobs WHERE kind = 'idp.provision' AND request_id = 1`).get();
+    db.close();
+    expect(job).toEqual({ status: 'running', attempts: 1 });
+    expect(second.stdout).not.toContain('resuming jobs left running');
+
+    fakes.okta.releaseHung();
+    await waitFor('the "You now have" DM', () => fakes.slack.dms(priya.slackId).some((m) => m.text.includes('You now have')));
+    expect(fakes.okta.callsTo('PUT', OKTA_MEMBERSHIP)).toHaveLength(1);
+    expect((await healthy(first)).ok).toBe(true);
+    first.proc.kill('SIGTERM');
+    expect(await exitOf(first)).toEqual({ code: 0, signal: null });
+    expect(leaseRow()).toBeUndefined();
+  }, 60_000);
+
+  it('takes over from a holder killed with SIGKILL once its heartbeat is stale, and resumes its jobs', async () => {
+    fakes.okta.inject({ method: 'PUT', path: OKTA_MEMBERSHIP, hang: true });
+    const first = startKeycard(envFor(await freePort()));
+    await healthy(first);
+    await driverFor(first).command(priya.slackId, '/request', 'salesforce viewer');
+    await waitFor('the Okta PUT to arrive', () => fakes.okta.callsTo('PUT', OKTA_MEMBERSHIP).length > 0);
+    first.proc.kill('SIGKILL');
+    await exitOf(first);
+    fakes.okta.releaseHung();
+    const dead = leaseRow();
+
+    const second = startKeycard(envFor(await freePort()));
+    await healthy(second);
+    await waitFor('the "You now have" DM', () => fakes.slack.dms(priya.slackId).some((m) => m.text.includes('You now have')));
+
+    const taken = leaseRow();
+    expect(dead?.pid).toBe(first.proc.pid);
+    expect(taken?.pid).toBe(second.proc.pid);
+    // Not before the dead holder's heartbeat was three heartbeats (3 s) old.
+    expect((taken?.acquired_at ?? 0) - (dead?.heartbeat_at ?? 0)).toBeGreaterThan(3000);
+    expect(second.stdout).toContain('took over the database from a Keycard that stopped heartbeating');
+    expect(second.stdout).toContain(`"previousPid":${first.proc.pid}`);
+    expect(second.stdout).toContain('resuming jobs left running by a previous process');
+    expect(fakes.okta.isMember('00g1viewer', priya.oktaId)).toBe(true);
   }, 60_000);
 
   it('refuses a catalog with a bad field, naming the file, line and field', async () => {

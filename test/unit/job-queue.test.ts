@@ -45,6 +45,27 @@ describe('job queue', () => {
     expect(first).toEqual([1, 3]);
   });
 
+  it('claims in one statement and returns the jobs exactly as stored, earliest first', () => {
+    const early = store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm(1), runAt: new Date(clock.now().getTime() - 5000) }, clock.now());
+    const later = store.jobs.enqueue({ kind: 'slack.dm', payload: P.dm(2) }, clock.now());
+    clock.advance(1000);
+    const statements: string[] = [];
+    const prepare = store.handle.sqlite.prepare.bind(store.handle.sqlite);
+    store.handle.sqlite.prepare = ((source: string) => {
+      statements.push(source);
+      return prepare(source);
+    }) as typeof store.handle.sqlite.prepare;
+
+    const claimed = store.jobs.claimDue(clock.now(), 10);
+
+    store.handle.sqlite.prepare = prepare;
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatch(/^update "jobs" .* returning /is);
+    expect(claimed.map((j) => j.id)).toEqual([early.id, later.id]);
+    expect(claimed).toEqual([store.jobs.get(early.id), store.jobs.get(later.id)]);
+    expect(claimed[0]).toMatchObject({ status: 'running', attempts: 1, updatedAt: clock.now().getTime() });
+  });
+
   it('holds back later jobs of a key behind a dead one until it is retried', () => {
     const now = clock.now();
     const create = store.jobs.enqueue({ kind: 'jira.create', payload: P.create(), orderKey: 'jira:1', requestId: 1 }, now);

@@ -5,6 +5,7 @@ import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, verifyAudit, type CatalogReloader } from '../../workflows/admin/index.js';
+import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { revokeAccess } from '../../workflows/grant/index.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
@@ -68,10 +69,7 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
     }
     case 'audit': {
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
-      const result = verifyAudit(deps);
-      return result.ok
-        ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
-        : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
+      return requestAuditVerify(deps, userId);
     }
     case 'catalog': {
       if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';

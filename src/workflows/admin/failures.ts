@@ -29,6 +29,8 @@ const KIND_WORDS = {
   'slack.task': 'post a fulfilment task',
   'slack.update_task': 'update a fulfilment task',
   'slack.home': 'refresh an App Home',
+  'audit.checkpoint': 'post an audit checkpoint to Jira',
+  'audit.verify': 'verify the audit log',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
