@@ -33,7 +33,12 @@ export interface LastSignIn {
 
 export interface IdentityProvider {
   readonly kind: ProviderKind;
-  /** The user whose login or primary email is `email`, or null if there is none. */
+  /**
+   * The one active account whose login or email is `email`; null when no account has it. Several active
+   * accounts, or only inactive ones (suspended, deprovisioned, disabled, archived), throw an
+   * `IdentityMatchError` (a PermanentError) with code `ambiguous` or `inactive` naming every account:
+   * granting to one of them would be a guess.
+   */
   findUserByEmail(email: string): Promise<IdentityUser | null>;
   /** Idempotent: a user already in the group is a success. */
   addToGroup(userId: string, groupId: string): Promise<void>;

@@ -18,6 +18,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { chooseAccount } from '../match.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 import {
   USER_FIELDS,
@@ -28,6 +29,7 @@ import {
   graphSignInSchema,
   graphUserSchema,
   pageSchema,
+  type GraphUser,
   toIdentityUser,
 } from './schema.js';
 
@@ -174,6 +176,11 @@ function query(params: Record<string, string>): string {
     .join('&');
 }
 
+/** `enabled member`, `disabled guest`...: both facts an admin needs to tell look-alike accounts apart. */
+function entraStatus(user: GraphUser): string {
+  return `${user.accountEnabled === false ? 'disabled' : 'enabled'} ${(user.userType ?? 'Member').toLowerCase()}`;
+}
+
 function segment(id: string): string {
   return encodeURIComponent(id);
 }
@@ -232,14 +239,20 @@ export class EntraProvider implements IdentityProvider {
     return link.startsWith(`${this.graphBaseUrl}/`) ? link.slice(this.graphBaseUrl.length) : link;
   }
 
+  /**
+   * Every user whose `mail` or `userPrincipalName` is `email`. A guest counts as an account like any other
+   * (its `mail` is often a member's address, and granting to it by mistake hands access to an outsider), so
+   * a member and a guest sharing an email are ambiguous; a disabled account (`accountEnabled: false`) is
+   * not active.
+   */
   async findUserByEmail(email: string): Promise<IdentityUser | null> {
     const filter = `mail eq ${literal(email)} or userPrincipalName eq ${literal(email)}`.replace(/ /g, '%20');
-    const page = await this.get(
-      `find user ${email}`,
-      `/users?${query({ $filter: filter, $select: USER_FIELDS.join(','), $top: '2' })}`,
-      pageSchema(graphUserSchema),
+    const users = await this.getAll(`find user ${email}`, `/users?${query({ $filter: filter, $select: USER_FIELDS.join(','), $top: '25' })}`, graphUserSchema);
+    const user = chooseAccount(
+      'entra',
+      email,
+      users.map((u) => ({ account: { id: u.id, login: u.userPrincipalName ?? u.id, status: entraStatus(u) }, active: u.accountEnabled !== false, value: u })),
     );
-    const user = page.value[0];
     if (!user) return null;
     return toIdentityUser(user, await this.managerEmail(user.id));
   }

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@googleapis/admin';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { chooseAccount } from '../match.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
@@ -80,6 +81,8 @@ const googleUserSchema = z.object({
   organizations: z.array(z.object({ title: z.string().nullish(), department: z.string().nullish(), primary: z.boolean().nullish() })).nullish(),
   relations: z.array(z.object({ type: z.string().nullish(), value: z.string().nullish() })).nullish(),
   lastLoginTime: z.string().nullish(),
+  suspended: z.boolean().nullish(),
+  archived: z.boolean().nullish(),
 });
 export type GoogleUser = z.infer<typeof googleUserSchema>;
 
@@ -266,9 +269,15 @@ export class GoogleProvider implements IdentityProvider {
     }
   }
 
+  /**
+   * `users.get` takes a primary email or an alias, and Google lets an address belong to one user only, so
+   * there is never more than one candidate; what can still go wrong is a suspended or archived account.
+   */
   async findUserByEmail(email: string): Promise<IdentityUser | null> {
     const user = await this.getUser(email);
-    return user ? toIdentityUser(user) : null;
+    const status = user?.archived ? 'archived' : user?.suspended ? 'suspended' : 'active';
+    const match = chooseAccount('google', email, user ? [{ account: { id: user.id, login: user.primaryEmail, status }, active: status === 'active', value: user }] : []);
+    return match ? toIdentityUser(match) : null;
   }
 
   /**
