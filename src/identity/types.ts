@@ -47,6 +47,11 @@ export interface IdentityProvider {
   isMember(userId: string, groupId: string): Promise<boolean>;
   /** User ids of every member (all pages). An unknown group is a PermanentError. */
   listGroupMembers(groupId: string): Promise<string[]>;
+  /**
+   * The ids in `groupIds` that name no group, in the order given. One listing of the directory's groups
+   * (paged), never one call per id, so a catalog of any size costs the same few calls.
+   */
+  findMissingGroups(groupIds: readonly string[]): Promise<string[]>;
   /** Groups whose name starts with `query` (for catalog authors), at most `limit`. */
   searchGroups(query: string, limit?: number): Promise<IdentityGroup[]>;
   /** Last sign-in overall, or for one app (the provider's app id) where the provider can tell. */

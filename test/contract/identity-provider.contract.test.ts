@@ -131,6 +131,24 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
     expect(bob.at).toBeNull();
   });
 
+  it('names the groups that do not exist, and only those', async () => {
+    const missing = await world.provider.findMissingGroups([world.groupId, 'no-such-group', 'another-missing-group']);
+
+    expect(missing).toEqual(['no-such-group', 'another-missing-group']);
+  });
+
+  it('checks a thousand groups with a few paged listing calls, not one call per group', async () => {
+    const ids = world.addGroups(1_050);
+    const before = world.directoryCalls();
+
+    const missing = await world.provider.findMissingGroups([...ids, 'no-such-group']);
+
+    expect(missing).toEqual(['no-such-group']);
+    // Google's pages are the smallest (200 groups): 1,051 groups is at most 6 pages for any provider.
+    expect(world.directoryCalls() - before).toBeLessThanOrEqual(6);
+    expect(world.directoryCalls() - before).toBeGreaterThanOrEqual(2);
+  });
+
   it('finds groups by name', async () => {
     const groups = await world.provider.searchGroups('keycard-contract');
 

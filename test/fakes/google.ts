@@ -41,6 +41,8 @@ export interface GoogleGroupInput {
   id: string;
   email: string;
   name: string;
+  /** Other addresses of the group; a groupKey may be any of them. */
+  aliases?: string[];
 }
 
 export interface GoogleActivityInput {
@@ -145,7 +147,8 @@ export class GoogleFake extends HttpFake {
   }
 
   private findGroup(key: string): StoredGroup | undefined {
-    return this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === key.toLowerCase());
+    const lower = key.toLowerCase();
+    return this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === lower || g.aliases?.some((a) => a.toLowerCase() === lower));
   }
 
   private userResource(u: GoogleUserInput): Record<string, unknown> {
@@ -165,7 +168,7 @@ export class GoogleFake extends HttpFake {
   }
 
   private groupResource(g: StoredGroup): Record<string, unknown> {
-    return { kind: 'admin#directory#group', id: g.id, email: g.email, name: g.name, directMembersCount: String(g.members.length) };
+    return { kind: 'admin#directory#group', id: g.id, email: g.email, name: g.name, directMembersCount: String(g.members.length), ...(g.aliases ? { aliases: g.aliases } : {}) };
   }
 
   private memberResource(g: StoredGroup, m: { userId: string; role: string }): Record<string, unknown> {

@@ -547,11 +547,13 @@ export class OktaFake extends HttpFake {
       return { status: 200, body: groups.map((g) => this.groupJson(g)) };
     });
 
-    // List groups; `q` is a starts-with match on the group name, as in Okta.
+    // List groups: `q` is a starts-with match on the group name that does not page, as in Okta; without
+    // it every group is listed in pages of `limit` (default 10000) with a `Link: rel=next` cursor.
     this.on('GET', '/api/v1/groups', ({ call }) => {
-      const q = (call.query.get('q') ?? '').toLowerCase();
+      const q = call.query.get('q');
+      if (q === null) return this.page([...this.groups.values()], call, 10_000, (g) => this.groupJson(g));
       const limit = Number(call.query.get('limit') ?? '200');
-      const groups = [...this.groups.values()].filter((g) => g.name.toLowerCase().startsWith(q)).slice(0, limit);
+      const groups = [...this.groups.values()].filter((g) => g.name.toLowerCase().startsWith(q.toLowerCase())).slice(0, limit);
       return { status: 200, body: groups.map((g) => this.groupJson(g)) };
     });
 

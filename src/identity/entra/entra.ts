@@ -39,6 +39,8 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 /** The `@odata.id` Graph wants in a `members/$ref` body is always the public Graph address. */
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects/';
 const REQUEST_TIMEOUT_MS = 20_000;
+/** Groups per page when listing them all (Graph's largest page for directory objects). */
+export const GRAPH_GROUP_PAGE = 999;
 export const SIGN_IN_UNSUPPORTED = 'needs Entra ID P1 and AuditLog.Read.All';
 
 /** The newest entry of `/auditLogs/signIns`: only its time is read. */
@@ -303,6 +305,18 @@ export class EntraProvider implements IdentityProvider {
     const members = await this.getAll(`list members of group ${groupId}`, `/groups/${segment(groupId)}/members?$select=id&$top=999`, graphMemberSchema);
     // Members may also be groups, devices or service principals; Keycard grants to users only.
     return members.filter((m) => !m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user').map((m) => m.id);
+  }
+
+  /**
+   * Lists every group's id once (`/groups?$select=id`, 999 a page). A `$filter=id in (...)` per 15 ids
+   * would cost fewer calls in a huge tenant, but Graph answers 400 to the whole batch when one id is not a
+   * GUID, which is exactly the typo this check is for. Object ids are GUIDs: compared without case.
+   */
+  async findMissingGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const groups = await this.getAll('list groups (catalog check)', `/groups?$select=id&$top=${GRAPH_GROUP_PAGE}`, graphGroupSchema);
+    const existing = new Set(groups.map((g) => g.id.toLowerCase()));
+    return groupIds.filter((id) => !existing.has(id.toLowerCase()));
   }
 
   async searchGroups(prefix: string, limit = 20): Promise<IdentityGroup[]> {

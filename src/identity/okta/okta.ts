@@ -48,6 +48,9 @@ export function toIdentityUser(user: OktaUser, managerEmail: string | null): Ide
  */
 const OKTA_ACTIVE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'LOCKED_OUT', 'RECOVERY', 'PASSWORD_EXPIRED']);
 
+/** Groups per page when listing them all. */
+export const OKTA_GROUP_PAGE = 1000;
+
 /** How far back the System Log goes (Okta keeps 90 days of events). */
 const SYSTEM_LOG_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
@@ -195,6 +198,23 @@ export class OktaProvider implements IdentityProvider {
       throw classifyOktaError(`list members of group ${groupId}`, error, this.now());
     }
     return ids;
+  }
+
+  /**
+   * Lists every group once (`GET /api/v1/groups`, pages of 1000 followed through `Link: rel=next`): Okta
+   * recommends a set page size below its maximum, and no `q`, which would cap the answer without paging.
+   */
+  async findMissingGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const what = 'list groups (catalog check)';
+    const groups = await this.call(what, () => this.client.groupApi.listGroups({ limit: OKTA_GROUP_PAGE }));
+    const existing = new Set<string>();
+    try {
+      for await (const group of groups) if (group?.id) existing.add(group.id);
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
+    }
+    return groupIds.filter((id) => !existing.has(id));
   }
 
   async searchGroups(query: string, limit = 20): Promise<IdentityGroup[]> {
