@@ -126,6 +126,9 @@ const envSchema = z.object({
   JIRA_FIELD_ACCESS_START: optionalText,
   JIRA_FIELD_ACCESS_END: optionalText,
   KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
+  KEYCARD_MISSING_GROUPS: optionalText.pipe(
+    z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
 
@@ -173,6 +176,8 @@ export interface KeycardConfig {
   readonly schedules: { readonly expiry: string; readonly approvals: string };
   readonly timing: TimingPolicy;
   readonly jobMaxAttempts: number;
+  /** At start-up, a catalog group its provider does not have is an `error` (default) or a `warn`ing. */
+  readonly missingGroups: 'error' | 'warn';
   readonly logLevel: string;
 }
 
@@ -315,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       timezone: e.KEYCARD_TIMEZONE ?? 'UTC',
     },
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
+    missingGroups: e.KEYCARD_MISSING_GROUPS ?? 'error',
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { ThrottledError } from './domain/errors.js';
 import { TokenBucket } from './domain/rate.js';
 import type { Catalog } from './domain/types.js';
+import { checkCatalogGroups } from './identity/catalog-groups.js';
 import { buildProviders } from './identity/registry.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
@@ -149,6 +150,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
         failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    // Only once the providers answer: a group check against a provider that is down says nothing new.
+    const groups = failures.length === 0 ? await checkCatalogGroups(catalog, providers) : { ok: true as const };
+    if (!groups.ok && config.missingGroups === 'error') failures.push(`${groups.message}\n    (fix the catalog, or set KEYCARD_MISSING_GROUPS=warn to start anyway)`);
+    if (!groups.ok && config.missingGroups === 'warn') logger.warn({ problems: groups.message }, 'catalog groups missing; starting anyway (KEYCARD_MISSING_GROUPS=warn)');
     if (failures.length > 0) {
       handle.close();
       throw new Error(`Keycard start-up checks failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
@@ -210,11 +215,14 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       ...(botIdentity.value ? { botIdentity: botIdentity.value } : {}),
       health: () => ({ jobs: store.jobs.countByStatus(), activeGrants: store.grants.countActive() }),
       homeViewers,
-      reloadCatalog: () => {
+      reloadCatalog: async () => {
         try {
           const next = loadCatalog(config.catalogPath);
           const missing = missingProviderSettings(config, next);
           if (missing.length > 0) return { ok: false, message: missing.join('\n') };
+          // Refused whatever KEYCARD_MISSING_GROUPS says: the catalog in force keeps working meanwhile.
+          const groups = await checkCatalogGroups(next, providers);
+          if (!groups.ok) return { ok: false, message: groups.message };
           catalog = next;
           logger.info({ apps: next.apps.length }, 'catalog reloaded');
           return { ok: true, apps: next.apps.length };

@@ -39,9 +39,18 @@ function showRequest(deps: WorkflowDeps, id: number): string {
 }
 
 /** Re-reads the catalog file; on failure the catalog in force stays. */
-export type CatalogReloader = () => { ok: true; apps: number } | { ok: false; message: string };
+export type CatalogReloader = () => Promise<{ ok: true; apps: number } | { ok: false; message: string }>;
 
-export function adminCommand(deps: WorkflowDeps, userId: string, text: string, reload: CatalogReloader): string {
+/** Reloads and words the answer. Async (it asks the providers whether the groups exist), so not in `adminCommand`. */
+async function reloadCommand(deps: WorkflowDeps, userId: string, reload: CatalogReloader): Promise<string> {
+  const result = await reload();
+  deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: userId }, action: result.ok ? 'catalog.reloaded' : 'catalog.reload_refused', data: result.ok ? { apps: result.apps } : { error: result.message } });
+  return result.ok
+    ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
+    : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
+}
+
+export function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
@@ -79,14 +88,9 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
         ? `:white_check_mark: Audit log intact: ${result.count} events, hash chain verified.`
         : `:rotating_light: Audit log broken at event ${result.brokenAt}: ${result.problem}.`;
     }
-    case 'catalog': {
-      if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';
-      const result = reload();
-      deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: userId }, action: result.ok ? 'catalog.reloaded' : 'catalog.reload_refused', data: result.ok ? { apps: result.apps } : { error: result.message } });
-      return result.ok
-        ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
-        : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
-    }
+    case 'catalog':
+      // `catalog reload` itself is answered by the listener (see registerAdminListeners).
+      return 'Usage: `/access-admin catalog reload`.';
     case 'help':
       return adminHelpText();
     default:
@@ -95,12 +99,18 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
 }
 
 export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
-  app.command('/access-admin', async ({ command, ack }) => {
+  app.command('/access-admin', async ({ command, ack, respond }) => {
     if (!deps.admins.includes(command.user_id)) {
       deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId: command.user_id }, action: 'admin.refused', data: { text: command.text } });
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;
     }
-    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '', reload) });
+    if (/^\s*catalog\s+reload\s*$/i.test(command.text ?? '')) {
+      // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
+      await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
   });
 }
