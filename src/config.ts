@@ -78,6 +78,9 @@ const envSchema = z.object({
   KEYCARD_AUDIT_KEYS_PREVIOUS: optionalText,
   KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: cronExpression('KEYCARD_SCHEDULE_AUDIT_CHECKPOINT', '0 0 * * * *'),
   KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
+  KEYCARD_MISSING_GROUPS: optionalText.pipe(
+    z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
+  ),
   LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
 });
 
@@ -111,6 +114,8 @@ export interface KeycardConfig extends ProviderConfigs {
   readonly jobMaxAttempts: number;
   /** How often the database owner heartbeats its lease; a holder silent for 3 heartbeats is taken over. */
   readonly leaseHeartbeatMs: number;
+  /** At start-up, a catalog group its provider does not have is an `error` (default) or a `warn`ing. */
+  readonly missingGroups: 'error' | 'warn';
   readonly logLevel: string;
 }
 
@@ -199,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
     },
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
     leaseHeartbeatMs: e.KEYCARD_LEASE_HEARTBEAT,
+    missingGroups: e.KEYCARD_MISSING_GROUPS ?? 'error',
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

@@ -9,10 +9,11 @@ import pino, { type Logger } from 'pino';
 import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import type { Catalog } from './domain/types.js';
+import { checkCatalogGroups } from './identity/catalog-groups.js';
 import { buildProviders } from './identity/registry.js';
 import { adapterSettings, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
-import { runHealthChecks } from './jobs/health.js';
+import { failedHealthChecks } from './jobs/health.js';
 import { createThrottle } from './jobs/rate-limits.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
 import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
@@ -122,15 +123,18 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       const res = await webClient.auth.test();
       if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
     };
-    try {
-      await runHealthChecks([
-        { name: 'Jira', run: () => ticketing.checkHealth() },
-        { name: 'Slack', run: checkSlack },
-        ...Object.values(providers).map((p) => ({ name: p.kind, run: () => p.checkHealth() })),
-      ]);
-    } catch (error) {
+    const failures = await failedHealthChecks([
+      { name: 'Jira', run: () => ticketing.checkHealth() },
+      { name: 'Slack', run: checkSlack },
+      ...Object.values(providers).map((p) => ({ name: p.kind, run: () => p.checkHealth() })),
+    ]);
+    // Only once the providers answer: a group check against a provider that is down says nothing new.
+    const groups = failures.length === 0 ? await checkCatalogGroups(catalog, providers) : { ok: true as const };
+    if (!groups.ok && config.missingGroups === 'error') failures.push(`${groups.message}\n    (fix the catalog, or set KEYCARD_MISSING_GROUPS=warn to start anyway)`);
+    if (!groups.ok && config.missingGroups === 'warn') logger.warn({ problems: groups.message }, 'catalog groups missing; starting anyway (KEYCARD_MISSING_GROUPS=warn)');
+    if (failures.length > 0) {
       handle.close();
-      throw error;
+      throw new Error(`Keycard start-up checks failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
     }
   }
 
@@ -173,11 +177,14 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       ...(botIdentity.value ? { botIdentity: botIdentity.value } : {}),
       health: () => ({ jobs: store.jobs.countByStatus(), activeGrants: store.grants.countActive() }),
       homeViewers,
-      reloadCatalog: () => {
+      reloadCatalog: async () => {
         try {
           const next = loadCatalog(config.catalogPath);
           const missing = missingProviderSettings(config, next);
           if (missing.length > 0) return { ok: false, message: missing.join('\n') };
+          // Refused whatever KEYCARD_MISSING_GROUPS says: the catalog in force keeps working meanwhile.
+          const groups = await checkCatalogGroups(next, providers);
+          if (!groups.ok) return { ok: false, message: groups.message };
           catalog = next;
           logger.info({ apps: next.apps.length }, 'catalog reloaded');
           return { ok: true, apps: next.apps.length };

@@ -13,6 +13,8 @@ export interface Reader {
   readonly doc: Document;
   readonly lines: LineCounter;
   readonly issues: CatalogIssue[];
+  /** Lines of the group ids read so far, by field path (see `CatalogSource`). */
+  readonly groupLines: Record<string, number>;
 }
 
 /** A value found under a key: its node (after following aliases), its line and its dotted path. */

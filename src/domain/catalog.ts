@@ -43,7 +43,7 @@ const DESCRIPTION_MAX = 150;
 export function parseCatalog(text: string, file: string): CatalogResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const r: Reader = { file, doc, lines, issues: [] };
+  const r: Reader = { file, doc, lines, issues: [], groupLines: {} };
 
   // Later syntax errors are usually echoes of the first one, so only the first is reported.
   const syntax = doc.errors[0];
@@ -73,7 +73,7 @@ export function parseCatalog(text: string, file: string): CatalogResult {
   // Unknown keys are found while a map is opened, before its fields; operators read by line.
   const issues = [...r.issues].sort((a, b) => a.line - b.line);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, catalog: { version: 1, approverGroups, apps } };
+  return { ok: true, catalog: { version: 1, approverGroups, apps, source: { file, groupLines: r.groupLines } } };
 }
 
 /** One line per issue: `catalog.yaml:14 apps[1].roles[0].durations: '6x' is not a duration; ...`. */
@@ -309,6 +309,8 @@ function readGroups(r: Reader, map: MapEntries, provider: ProviderKind | undefin
       report(r, item.line, present.path, `duplicate group '${item.text}'`);
       continue;
     }
+    // Indexed by the kept groups, which are the file's own items whenever the catalog is valid.
+    r.groupLines[`${present.path}[${groups.length}]`] = item.line;
     groups.push(item.text);
   }
   return groups;

@@ -58,3 +58,43 @@ export class ThrottledError extends Error {
     this.name = 'ThrottledError';
   }
 }
+
+/** Why an email did not lead to exactly one active identity-provider account. */
+export type IdentityMatchCode = 'ambiguous' | 'inactive';
+
+/** One account an email matched, as an admin needs to find it in the provider's console. */
+export interface MatchedAccount {
+  /** The provider's user id. */
+  readonly id: string;
+  /** The sign-in name (Okta login, Entra userPrincipalName, Google primary email). */
+  readonly login: string;
+  /** The provider's own word for the account's state (`ACTIVE`, `SUSPENDED`, `disabled`, `guest`...). */
+  readonly status: string;
+}
+
+/**
+ * An email matched several active accounts, or only accounts that are not active. Granting to any of
+ * them would be a guess, so this is permanent: an admin fixes the directory, then retries. The message
+ * names every account, because it is what the admin alert shows. (No account at all is not this error:
+ * `findUserByEmail` answers null and the caller words it.)
+ */
+export class IdentityMatchError extends PermanentError {
+  constructor(
+    readonly code: IdentityMatchCode,
+    readonly provider: string,
+    readonly email: string,
+    readonly accounts: readonly MatchedAccount[],
+  ) {
+    super(identityMatchMessage(code, provider, email, accounts));
+    this.name = 'IdentityMatchError';
+  }
+}
+
+function identityMatchMessage(code: IdentityMatchCode, provider: string, email: string, accounts: readonly MatchedAccount[]): string {
+  const listed = accounts.map((a) => `${a.id} (${a.login}, ${a.status})`).join('; ');
+  if (code === 'ambiguous') {
+    return `${accounts.length} ${provider} accounts have the email ${email}: ${listed}. Keycard grants to exactly one active account: deactivate or re-address the extra ones in ${provider}, then retry`;
+  }
+  const which = accounts.length === 1 ? `the only ${provider} account with the email ${email} is` : `every ${provider} account with the email ${email} is`;
+  return `${which} not active: ${listed}. Reactivate the right account in ${provider}, then retry`;
+}

@@ -52,6 +52,18 @@ export interface Catalog {
   /** Named sets of approvers: emails or Slack user ids. */
   readonly approverGroups: Readonly<Record<string, readonly string[]>>;
   readonly apps: readonly CatalogApp[];
+  /** Where a parsed catalog was written; absent for a catalog built in code. */
+  readonly source?: CatalogSource;
+}
+
+/**
+ * The file and lines a catalog was read from, kept for checks made after parsing (a group id that does
+ * not exist in its provider must still be reported with its file and line).
+ */
+export interface CatalogSource {
+  readonly file: string;
+  /** 1-based line of each group id, keyed by its field path: `apps[0].roles[1].groups[2]`. */
+  readonly groupLines: Readonly<Record<string, number>>;
 }
 
 /** One problem found in a catalog file. `line` is 1-based; `field` is a dotted path like `apps[2].roles[0].durations`. */

@@ -29,6 +29,11 @@ export class ManualProvider implements IdentityProvider {
     return [];
   }
 
+  /** Manual apps name no directory groups, so none can be missing. */
+  async findMissingGroups(): Promise<string[]> {
+    return [];
+  }
+
   async searchGroups(): Promise<IdentityGroup[]> {
     return [];
   }

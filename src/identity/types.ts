@@ -33,7 +33,12 @@ export interface LastSignIn {
 
 export interface IdentityProvider {
   readonly kind: ProviderKind;
-  /** The user whose login or primary email is `email`, or null if there is none. */
+  /**
+   * The one active account whose login or email is `email`; null when no account has it. Several active
+   * accounts, or only inactive ones (suspended, deprovisioned, disabled, archived), throw an
+   * `IdentityMatchError` (a PermanentError) with code `ambiguous` or `inactive` naming every account:
+   * granting to one of them would be a guess.
+   */
   findUserByEmail(email: string): Promise<IdentityUser | null>;
   /** Idempotent: a user already in the group is a success. */
   addToGroup(userId: string, groupId: string): Promise<void>;
@@ -42,6 +47,11 @@ export interface IdentityProvider {
   isMember(userId: string, groupId: string): Promise<boolean>;
   /** User ids of every member (all pages). An unknown group is a PermanentError. */
   listGroupMembers(groupId: string): Promise<string[]>;
+  /**
+   * The ids in `groupIds` that name no group, in the order given. One listing of the directory's groups
+   * (paged), never one call per id, so a catalog of any size costs the same few calls.
+   */
+  findMissingGroups(groupIds: readonly string[]): Promise<string[]>;
   /** Groups whose name starts with `query` (for catalog authors), at most `limit`. */
   searchGroups(query: string, limit?: number): Promise<IdentityGroup[]>;
   /** Last sign-in overall, or for one app (the provider's app id) where the provider can tell. */

@@ -88,7 +88,7 @@ describe('Entra adapter', () => {
     expect(user).toEqual({ id: 'u1', email: "o'hara@acme.com", displayName: "Kim O'Hara", title: null, department: null, managerEmail: null });
     const lookup = fake.callsTo('GET', '/v1.0/users')[0];
     expect(lookup?.query.get('$filter')).toBe("mail eq 'O''Hara@acme.com' or userPrincipalName eq 'O''Hara@acme.com'");
-    expect(lookup?.query.get('$select')).toBe('id,mail,userPrincipalName,displayName,jobTitle,department');
+    expect(lookup?.query.get('$select')).toBe('id,mail,userPrincipalName,displayName,jobTitle,department,accountEnabled,userType');
   });
 
   it('falls back to the userPrincipalName for a user without mail', async () => {

@@ -116,6 +116,15 @@ describe('Google adapter', () => {
     expect(fake.callsTo('GET', '/admin/directory/v1/groups').at(-1)?.query.get('query')).toBe('name:Eng*');
   });
 
+  it('counts a group named by its id, its email or an alias as existing', async () => {
+    fake.addGroup({ id: '03group00000002', email: 'finance@acme.com', name: 'Finance', aliases: ['fin@acme.com'] });
+
+    const missing = await provider(fake).findMissingGroups([GROUP, 'Eng@acme.com', 'fin@acme.com', 'finance@acme.com', 'nope@acme.com']);
+
+    expect(missing).toEqual(['nope@acme.com']);
+    expect(fake.callsTo('GET', '/admin/directory/v1/groups').at(-1)?.query.get('customer')).toBe('my_customer');
+  });
+
   it('gets a token from GOOGLE_TOKEN_URL with a signed assertion and uses it', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
     const google = new GoogleProvider({

@@ -3,7 +3,7 @@
  * shapes through the real SDK client. Add an adapter's fixture to FIXTURES to hold it to the contract.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PermanentError, RetryableError } from '../../src/domain/errors.js';
+import { IdentityMatchError, PermanentError, RetryableError } from '../../src/domain/errors.js';
 import type { ProviderKind } from '../../src/domain/types.js';
 import { PROVIDER_FACTORIES } from '../../src/identity/registry.js';
 import { entraFixture } from './fixtures/entra.js';
@@ -46,6 +46,43 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
 
   it('answers null for an email nobody has', async () => {
     expect(await world.provider.findUserByEmail('nobody@acme.com')).toBeNull();
+  });
+
+  it.skipIf(!fixture.sharedEmails)('refuses an email two active accounts share, naming both', async () => {
+    const twin = world.addAccount(world.alice.email, 'active');
+
+    const error = await world.provider.findUserByEmail(world.alice.email).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(IdentityMatchError);
+    expect(error).toBeInstanceOf(PermanentError);
+    const match = error as IdentityMatchError;
+    expect(match.code).toBe('ambiguous');
+    expect(match.accounts.map((a) => a.id).sort()).toEqual([world.alice.id, twin.id].sort());
+    expect(match.message).toContain(world.alice.id);
+    expect(match.message).toContain(twin.id);
+    expect(match.message).toContain(twin.login);
+  });
+
+  it('refuses an email whose only account is not active, naming it and its status', async () => {
+    const suspended = world.addAccount('carol@acme.com', 'inactive');
+
+    const error = await world.provider.findUserByEmail('carol@acme.com').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(IdentityMatchError);
+    const match = error as IdentityMatchError;
+    expect(match.code).toBe('inactive');
+    expect(match.accounts).toEqual([{ id: suspended.id, login: suspended.login, status: expect.any(String) }]);
+    expect(match.message).toContain(suspended.id);
+    expect(match.message).toContain(match.accounts[0]?.status);
+  });
+
+  it.skipIf(!fixture.sharedEmails)('chooses the active account when the other one with the email is not', async () => {
+    world.addAccount('dave@acme.com', 'inactive');
+    const active = world.addAccount('dave@acme.com', 'active');
+
+    const found = await world.provider.findUserByEmail('dave@acme.com');
+
+    expect(found?.id).toBe(active.id);
   });
 
   it('adds idempotently: twice is one membership and no error', async () => {
@@ -92,6 +129,24 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
 
     expect(alice.at?.toISOString()).toBe(world.alice.lastSignIn?.toISOString());
     expect(bob.at).toBeNull();
+  });
+
+  it('names the groups that do not exist, and only those', async () => {
+    const missing = await world.provider.findMissingGroups([world.groupId, 'no-such-group', 'another-missing-group']);
+
+    expect(missing).toEqual(['no-such-group', 'another-missing-group']);
+  });
+
+  it('checks a thousand groups with a few paged listing calls, not one call per group', async () => {
+    const ids = world.addGroups(1_050);
+    const before = world.directoryCalls();
+
+    const missing = await world.provider.findMissingGroups([...ids, 'no-such-group']);
+
+    expect(missing).toEqual(['no-such-group']);
+    // Google's pages are the smallest (200 groups): 1,051 groups is at most 6 pages for any provider.
+    expect(world.directoryCalls() - before).toBeLessThanOrEqual(6);
+    expect(world.directoryCalls() - before).toBeGreaterThanOrEqual(2);
   });
 
   it('finds groups by name', async () => {

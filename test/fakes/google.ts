@@ -12,6 +12,7 @@
  *   "Resource Not Found: groupKey" (the caller cannot tell them apart by status alone).
  * - Collections page with `maxResults` + `pageToken`/`nextPageToken`.
  * - groups.list `query` supports `name:prefix*`, `name:'quoted prefix*'`, `name='exact'` and `email:prefix*`.
+ * - An address (primary email or alias) belongs to one user: `addUser` refuses a second owner.
  * - `lastLoginTime` of a user who never signed in is 1970-01-01T00:00:00.000Z.
  * - members insert and delete can be rate limited (`setRateLimit`, a sliding one-minute window): 403
  *   `userRateLimitExceeded` in the `usageLimits` domain, the Directory API's documented quota answer,
@@ -31,12 +32,17 @@ export interface GoogleUserInput {
   managerEmail?: string;
   /** ISO time, or null for never (sent as the epoch). */
   lastLoginTime?: string | null;
+  suspended?: boolean;
+  /** An archived user (Archived User licence): cannot sign in. */
+  archived?: boolean;
 }
 
 export interface GoogleGroupInput {
   id: string;
   email: string;
   name: string;
+  /** Other addresses of the group; a groupKey may be any of them. */
+  aliases?: string[];
 }
 
 export interface GoogleActivityInput {
@@ -97,7 +103,12 @@ export class GoogleFake extends HttpFake {
     this.registerRoutes();
   }
 
+  /** An address (primary or alias) belongs to one user only: Google answers 409 to a second one. */
   addUser(input: GoogleUserInput): void {
+    for (const address of [input.primaryEmail, ...(input.aliases ?? [])]) {
+      const owner = this.findUser(address);
+      if (owner && owner.id !== input.id) throw new Error(`GoogleFake: ${address} already belongs to user ${owner.id} (Google refuses it with 409)`);
+    }
     this.users.set(input.id, input);
   }
 
@@ -136,7 +147,8 @@ export class GoogleFake extends HttpFake {
   }
 
   private findGroup(key: string): StoredGroup | undefined {
-    return this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === key.toLowerCase());
+    const lower = key.toLowerCase();
+    return this.groups.get(key) ?? [...this.groups.values()].find((g) => g.email.toLowerCase() === lower || g.aliases?.some((a) => a.toLowerCase() === lower));
   }
 
   private userResource(u: GoogleUserInput): Record<string, unknown> {
@@ -146,7 +158,8 @@ export class GoogleFake extends HttpFake {
       primaryEmail: u.primaryEmail,
       name: { givenName: u.givenName, familyName: u.familyName, fullName: `${u.givenName} ${u.familyName}` },
       isAdmin: false,
-      suspended: false,
+      suspended: u.suspended ?? false,
+      archived: u.archived ?? false,
       lastLoginTime: u.lastLoginTime ?? EPOCH,
       ...(u.aliases ? { aliases: u.aliases } : {}),
       ...(u.title || u.department ? { organizations: [{ title: u.title, department: u.department, primary: true, customType: '' }] } : {}),
@@ -155,7 +168,7 @@ export class GoogleFake extends HttpFake {
   }
 
   private groupResource(g: StoredGroup): Record<string, unknown> {
-    return { kind: 'admin#directory#group', id: g.id, email: g.email, name: g.name, directMembersCount: String(g.members.length) };
+    return { kind: 'admin#directory#group', id: g.id, email: g.email, name: g.name, directMembersCount: String(g.members.length), ...(g.aliases ? { aliases: g.aliases } : {}) };
   }
 
   private memberResource(g: StoredGroup, m: { userId: string; role: string }): Record<string, unknown> {

@@ -13,6 +13,8 @@
  *   references already exist ..." for a member; `DELETE /groups/{id}/members/{userId}/$ref` answers 204,
  *   or 404 for a non-member (and for an unknown group).
  * - `GET /users/{id}/manager` is 404 when the user has none.
+ * - `mail` is not unique: a guest's `mail` may be a member's address; `accountEnabled` and `userType` come
+ *   back only when `$select`ed.
  * - `$select=signInActivity` needs a P1 licence and AuditLog.Read.All: `setSignInActivityAvailable(false)`
  *   answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`, as a tenant without the licence does.
  * - `GET /auditLogs/signIns` takes a `$filter` of `and`ed `userId eq '..'`, `appId eq '..'` and
@@ -37,6 +39,10 @@ export interface GraphUserInput {
   managerId?: string | null;
   /** ISO timestamp of the last successful sign-in, or null (never). */
   lastSignIn?: string | null;
+  /** False: the account is disabled (blocked from signing in). Default true. */
+  accountEnabled?: boolean;
+  /** Default Member. A B2B guest has a `...#EXT#@tenant.onmicrosoft.com` UPN and its outside address as `mail`. */
+  userType?: 'Member' | 'Guest';
 }
 
 export interface GraphSignInInput {
@@ -123,6 +129,8 @@ export class GraphFake extends HttpFake {
       department: input.department ?? null,
       managerId: input.managerId ?? null,
       lastSignIn: input.lastSignIn ?? null,
+      accountEnabled: input.accountEnabled ?? true,
+      userType: input.userType ?? 'Member',
     });
   }
 
@@ -210,6 +218,9 @@ export class GraphFake extends HttpFake {
       businessPhones: [],
       officeLocation: null,
     };
+    // Not in Graph's default property set: returned only when `$select` asks for them.
+    if (select?.includes('accountEnabled')) all['accountEnabled'] = user.accountEnabled;
+    if (select?.includes('userType')) all['userType'] = user.userType;
     if (select?.includes('signInActivity')) {
       all['signInActivity'] = user.lastSignIn
         ? { lastSignInDateTime: user.lastSignIn, lastSignInRequestId: randomUUID(), lastSuccessfulSignInDateTime: user.lastSignIn, lastNonInteractiveSignInDateTime: null }

@@ -10,6 +10,8 @@
  *   while `GET /api/v1/users/{idOrLogin}` also takes a login or an unambiguous login shortname.
  * - Only `OKTA_GROUP` memberships can be changed: `APP_GROUP`/`BUILT_IN` answer 403 E0000006.
  * - Collections page with `limit` + `after` cursor and an RFC 5988 `Link: <abs url>; rel="next"`.
+ * - `search` and `filter` take `eq`/`sw` clauses joined by `and` and `or` (no parentheses); logins are
+ *   unique, but several users may share `profile.email`.
  * - `GET /api/v1/users` omits DEPROVISIONED users unless `search` or `filter` is used; `q` is a
  *   startsWith match on firstName/lastName/email, defaults to 10 results and does not page.
  * - `GET /api/v1/logs` (System Log) takes a SCIM `filter` of `and`ed `eq` clauses on eventType, actor.id,
@@ -149,6 +151,12 @@ function parseExpression(expression: string, allowed: readonly string[]): Clause
   return clauses;
 }
 
+/** `a eq "x" or b eq "y" and c eq "z"`: `and` binds tighter than `or`, as in SCIM; no parentheses. */
+function parseAlternatives(expression: string, allowed: readonly string[]): Clause[][] | undefined {
+  const alternatives = expression.trim().split(/\s+or\s+/i).map((part) => parseExpression(part, allowed));
+  return alternatives.every((a): a is Clause[] => a !== undefined) ? alternatives : undefined;
+}
+
 const SEARCH_PROPERTIES = [
   'id',
   'status',
@@ -199,7 +207,10 @@ export class OktaFake extends HttpFake {
 
   // ----- configuration -----------------------------------------------------------------------
 
+  /** Logins are unique in an org (Okta refuses a second one); emails are not. */
   addUser(input: OktaUserInput): void {
+    const clash = [...this.users.values()].find((u) => u.id !== input.id && (u.profile['login'] ?? '').toLowerCase() === input.login.toLowerCase());
+    if (clash) throw new Error(`OktaFake: login ${input.login} is already used by ${clash.id}`);
     const at = new Date(this.clock()).toISOString();
     const status = input.status ?? 'ACTIVE';
     const profile: Record<string, string> = {
@@ -421,14 +432,14 @@ export class OktaFake extends HttpFake {
     const q = call.query.get('q');
     const all = [...this.users.values()];
     if (search !== null) {
-      const clauses = parseExpression(search, SEARCH_PROPERTIES);
-      if (!clauses) return oktaError(400, 'E0000031', 'Invalid search criteria.');
-      return this.page(all.filter((u) => matches(u, clauses, false)), call, 200, (u) => this.userJson(u));
+      const alternatives = parseAlternatives(search, SEARCH_PROPERTIES);
+      if (!alternatives) return oktaError(400, 'E0000031', 'Invalid search criteria.');
+      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, false))), call, 200, (u) => this.userJson(u));
     }
     if (filter !== null) {
-      const clauses = parseExpression(filter, FILTER_PROPERTIES);
-      if (!clauses || clauses.some((c) => c.operator !== 'eq')) return oktaError(400, 'E0000031', 'Invalid search criteria.');
-      return this.page(all.filter((u) => matches(u, clauses, true)), call, 200, (u) => this.userJson(u));
+      const alternatives = parseAlternatives(filter, FILTER_PROPERTIES);
+      if (!alternatives || alternatives.flat().some((c) => c.operator !== 'eq')) return oktaError(400, 'E0000031', 'Invalid search criteria.');
+      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, true))), call, 200, (u) => this.userJson(u));
     }
     const visible = all.filter((u) => u.status !== 'DEPROVISIONED');
     if (q !== null) {
@@ -536,11 +547,13 @@ export class OktaFake extends HttpFake {
       return { status: 200, body: groups.map((g) => this.groupJson(g)) };
     });
 
-    // List groups; `q` is a starts-with match on the group name, as in Okta.
+    // List groups: `q` is a starts-with match on the group name that does not page, as in Okta; without
+    // it every group is listed in pages of `limit` (default 10000) with a `Link: rel=next` cursor.
     this.on('GET', '/api/v1/groups', ({ call }) => {
-      const q = (call.query.get('q') ?? '').toLowerCase();
+      const q = call.query.get('q');
+      if (q === null) return this.page([...this.groups.values()], call, 10_000, (g) => this.groupJson(g));
       const limit = Number(call.query.get('limit') ?? '200');
-      const groups = [...this.groups.values()].filter((g) => g.name.toLowerCase().startsWith(q)).slice(0, limit);
+      const groups = [...this.groups.values()].filter((g) => g.name.toLowerCase().startsWith(q.toLowerCase())).slice(0, limit);
       return { status: 200, body: groups.map((g) => this.groupJson(g)) };
     });
 

@@ -18,6 +18,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { chooseAccount } from '../match.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 import {
   USER_FIELDS,
@@ -28,6 +29,7 @@ import {
   graphSignInSchema,
   graphUserSchema,
   pageSchema,
+  type GraphUser,
   toIdentityUser,
 } from './schema.js';
 
@@ -37,6 +39,8 @@ export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 /** The `@odata.id` Graph wants in a `members/$ref` body is always the public Graph address. */
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects/';
 const REQUEST_TIMEOUT_MS = 20_000;
+/** Groups per page when listing them all (Graph's largest page for directory objects). */
+export const GRAPH_GROUP_PAGE = 999;
 export const SIGN_IN_UNSUPPORTED = 'needs Entra ID P1 and AuditLog.Read.All';
 
 /** The newest entry of `/auditLogs/signIns`: only its time is read. */
@@ -174,6 +178,11 @@ function query(params: Record<string, string>): string {
     .join('&');
 }
 
+/** `enabled member`, `disabled guest`...: both facts an admin needs to tell look-alike accounts apart. */
+function entraStatus(user: GraphUser): string {
+  return `${user.accountEnabled === false ? 'disabled' : 'enabled'} ${(user.userType ?? 'Member').toLowerCase()}`;
+}
+
 function segment(id: string): string {
   return encodeURIComponent(id);
 }
@@ -232,14 +241,20 @@ export class EntraProvider implements IdentityProvider {
     return link.startsWith(`${this.graphBaseUrl}/`) ? link.slice(this.graphBaseUrl.length) : link;
   }
 
+  /**
+   * Every user whose `mail` or `userPrincipalName` is `email`. A guest counts as an account like any other
+   * (its `mail` is often a member's address, and granting to it by mistake hands access to an outsider), so
+   * a member and a guest sharing an email are ambiguous; a disabled account (`accountEnabled: false`) is
+   * not active.
+   */
   async findUserByEmail(email: string): Promise<IdentityUser | null> {
     const filter = `mail eq ${literal(email)} or userPrincipalName eq ${literal(email)}`.replace(/ /g, '%20');
-    const page = await this.get(
-      `find user ${email}`,
-      `/users?${query({ $filter: filter, $select: USER_FIELDS.join(','), $top: '2' })}`,
-      pageSchema(graphUserSchema),
+    const users = await this.getAll(`find user ${email}`, `/users?${query({ $filter: filter, $select: USER_FIELDS.join(','), $top: '25' })}`, graphUserSchema);
+    const user = chooseAccount(
+      'entra',
+      email,
+      users.map((u) => ({ account: { id: u.id, login: u.userPrincipalName ?? u.id, status: entraStatus(u) }, active: u.accountEnabled !== false, value: u })),
     );
-    const user = page.value[0];
     if (!user) return null;
     return toIdentityUser(user, await this.managerEmail(user.id));
   }
@@ -290,6 +305,18 @@ export class EntraProvider implements IdentityProvider {
     const members = await this.getAll(`list members of group ${groupId}`, `/groups/${segment(groupId)}/members?$select=id&$top=999`, graphMemberSchema);
     // Members may also be groups, devices or service principals; Keycard grants to users only.
     return members.filter((m) => !m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user').map((m) => m.id);
+  }
+
+  /**
+   * Lists every group's id once (`/groups?$select=id`, 999 a page). A `$filter=id in (...)` per 15 ids
+   * would cost fewer calls in a huge tenant, but Graph answers 400 to the whole batch when one id is not a
+   * GUID, which is exactly the typo this check is for. Object ids are GUIDs: compared without case.
+   */
+  async findMissingGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const groups = await this.getAll('list groups (catalog check)', `/groups?$select=id&$top=${GRAPH_GROUP_PAGE}`, graphGroupSchema);
+    const existing = new Set(groups.map((g) => g.id.toLowerCase()));
+    return groupIds.filter((id) => !existing.has(id.toLowerCase()));
   }
 
   async searchGroups(prefix: string, limit = 20): Promise<IdentityGroup[]> {

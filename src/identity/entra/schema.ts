@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { IdentityUser } from '../types.js';
 
 /** `$select` for a user lookup: exactly the fields below, nothing more. */
-export const USER_FIELDS = ['id', 'mail', 'userPrincipalName', 'displayName', 'jobTitle', 'department'] as const;
+export const USER_FIELDS = ['id', 'mail', 'userPrincipalName', 'displayName', 'jobTitle', 'department', 'accountEnabled', 'userType'] as const;
 
 export const graphUserSchema = z.object({
   id: z.string(),
@@ -14,6 +14,9 @@ export const graphUserSchema = z.object({
   displayName: z.string().nullish(),
   jobTitle: z.string().nullish(),
   department: z.string().nullish(),
+  accountEnabled: z.boolean().nullish(),
+  /** `Member` or `Guest` (B2B invitees, whose `mail` is their outside address). */
+  userType: z.string().nullish(),
 });
 export type GraphUser = z.infer<typeof graphUserSchema>;
 

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@googleapis/admin';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { chooseAccount } from '../match.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
@@ -28,6 +29,8 @@ const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const DEFAULT_GOOGLE_API_ROOT = 'https://admin.googleapis.com';
 /** Google's `lastLoginTime` for a user who never signed in. */
 const NEVER = '1970-01-01T00:00:00.000Z';
+/** Groups per page when listing them all (groups.list allows at most 200). */
+export const GOOGLE_GROUP_PAGE = 200;
 const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'quotaExceeded']);
 
 export interface GoogleCredentials {
@@ -80,6 +83,8 @@ const googleUserSchema = z.object({
   organizations: z.array(z.object({ title: z.string().nullish(), department: z.string().nullish(), primary: z.boolean().nullish() })).nullish(),
   relations: z.array(z.object({ type: z.string().nullish(), value: z.string().nullish() })).nullish(),
   lastLoginTime: z.string().nullish(),
+  suspended: z.boolean().nullish(),
+  archived: z.boolean().nullish(),
 });
 export type GoogleUser = z.infer<typeof googleUserSchema>;
 
@@ -88,7 +93,9 @@ const membersPageSchema = z.object({
   nextPageToken: z.string().nullish(),
 });
 const groupsPageSchema = z.object({
-  groups: z.array(z.object({ id: z.string(), name: z.string().nullish(), email: z.string().nullish() })).nullish(),
+  groups: z
+    .array(z.object({ id: z.string(), name: z.string().nullish(), email: z.string().nullish(), aliases: z.array(z.string()).nullish() }))
+    .nullish(),
   nextPageToken: z.string().nullish(),
 });
 const activitiesSchema = z.object({ items: z.array(z.object({ id: z.object({ time: z.string().nullish() }).nullish() })).nullish() });
@@ -266,9 +273,15 @@ export class GoogleProvider implements IdentityProvider {
     }
   }
 
+  /**
+   * `users.get` takes a primary email or an alias, and Google lets an address belong to one user only, so
+   * there is never more than one candidate; what can still go wrong is a suspended or archived account.
+   */
   async findUserByEmail(email: string): Promise<IdentityUser | null> {
     const user = await this.getUser(email);
-    return user ? toIdentityUser(user) : null;
+    const status = user?.archived ? 'archived' : user?.suspended ? 'suspended' : 'active';
+    const match = chooseAccount('google', email, user ? [{ account: { id: user.id, login: user.primaryEmail, status }, active: status === 'active', value: user }] : []);
+    return match ? toIdentityUser(match) : null;
   }
 
   /**
@@ -323,6 +336,27 @@ export class GoogleProvider implements IdentityProvider {
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
     return ids;
+  }
+
+  /**
+   * Lists the customer's groups once (`groups.list`, 200 a page, Google's largest). A catalog may name a
+   * group by its id, its email or an alias (members calls take any of them), so all three count.
+   */
+  async findMissingGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const existing = new Set<string>();
+    let pageToken: string | undefined;
+    do {
+      const token = pageToken;
+      const res = await this.call('list groups (catalog check)', () => this.directory.groups.list({ customer: 'my_customer', maxResults: GOOGLE_GROUP_PAGE, pageToken: token }));
+      const page = groupsPageSchema.parse(res.data);
+      for (const g of page.groups ?? []) {
+        existing.add(g.id);
+        for (const address of [g.email, ...(g.aliases ?? [])]) if (address) existing.add(address.toLowerCase());
+      }
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    return groupIds.filter((id) => !existing.has(id) && !existing.has(id.toLowerCase()));
   }
 
   async searchGroups(query: string, limit = 20): Promise<IdentityGroup[]> {

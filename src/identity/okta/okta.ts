@@ -5,6 +5,7 @@
 import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
+import { chooseAccount } from '../match.js';
 import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
 
 export interface OktaSettings {
@@ -39,6 +40,16 @@ export function toIdentityUser(user: OktaUser, managerEmail: string | null): Ide
   const name = p.displayName || [p.firstName, p.lastName].filter(Boolean).join(' ') || p.login;
   return { id: user.id, email: p.email ?? p.login, displayName: name, title: p.title ?? null, department: p.department ?? null, managerEmail };
 }
+
+/**
+ * Statuses of a live account. LOCKED_OUT, RECOVERY and PASSWORD_EXPIRED are an employee who cannot sign in
+ * for the moment; STAGED and PROVISIONED were never activated, SUSPENDED and DEPROVISIONED were turned off:
+ * granting to those would be granting to an account nobody should be using.
+ */
+const OKTA_ACTIVE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'LOCKED_OUT', 'RECOVERY', 'PASSWORD_EXPIRED']);
+
+/** Groups per page when listing them all. */
+export const OKTA_GROUP_PAGE = 1000;
 
 /** How far back the System Log goes (Okta keeps 90 days of events). */
 const SYSTEM_LOG_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
@@ -117,13 +128,21 @@ export class OktaProvider implements IdentityProvider {
     }
   }
 
-  private async searchByEmail(email: string): Promise<OktaUser | null> {
-    const escaped = email.replace(/"/g, '\\"');
-    const users = await this.call(`search users by email ${email}`, () => this.client.userApi.listUsers({ search: `profile.email eq "${escaped}"`, limit: 2 }));
-    for await (const user of users) {
-      if (user) return oktaUserSchema.parse(user);
+  /**
+   * Every account whose login or email is `email`, in any status: `search` (unlike a plain list) includes
+   * DEPROVISIONED users, which must be seen to be refused rather than silently skipped.
+   */
+  private async searchByEmail(email: string): Promise<OktaUser[]> {
+    const value = quoted(email);
+    const what = `search users by email ${email}`;
+    const users = await this.call(what, () => this.client.userApi.listUsers({ search: `profile.login eq "${value}" or profile.email eq "${value}"`, limit: 200 }));
+    const found: OktaUser[] = [];
+    try {
+      for await (const user of users) if (user) found.push(oktaUserSchema.parse(user));
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
     }
-    return null;
+    return found;
   }
 
   /** The manager from `managerId` (an Okta id or login), else `manager` when it is an email. */
@@ -138,7 +157,12 @@ export class OktaProvider implements IdentityProvider {
   }
 
   async findUserByEmail(email: string): Promise<IdentityUser | null> {
-    const user = (await this.getUser(email)) ?? (await this.searchByEmail(email));
+    const candidates = (await this.searchByEmail(email)).map((user) => ({
+      account: { id: user.id, login: user.profile.login, status: user.status ?? 'UNKNOWN' },
+      active: OKTA_ACTIVE_STATUSES.has(user.status ?? ''),
+      value: user,
+    }));
+    const user = chooseAccount('okta', email, candidates);
     if (!user) return null;
     return toIdentityUser(user, await this.managerEmail(user));
   }
@@ -174,6 +198,23 @@ export class OktaProvider implements IdentityProvider {
       throw classifyOktaError(`list members of group ${groupId}`, error, this.now());
     }
     return ids;
+  }
+
+  /**
+   * Lists every group once (`GET /api/v1/groups`, pages of 1000 followed through `Link: rel=next`): Okta
+   * recommends a set page size below its maximum, and no `q`, which would cap the answer without paging.
+   */
+  async findMissingGroups(groupIds: readonly string[]): Promise<string[]> {
+    if (groupIds.length === 0) return [];
+    const what = 'list groups (catalog check)';
+    const groups = await this.call(what, () => this.client.groupApi.listGroups({ limit: OKTA_GROUP_PAGE }));
+    const existing = new Set<string>();
+    try {
+      for await (const group of groups) if (group?.id) existing.add(group.id);
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
+    }
+    return groupIds.filter((id) => !existing.has(id));
   }
 
   async searchGroups(query: string, limit = 20): Promise<IdentityGroup[]> {

@@ -37,7 +37,15 @@ function requestText(deps: WorkflowDeps, id: number): string {
   return lines.join('\n').slice(0, 3900);
 }
 
-export function adminCommand(deps: WorkflowDeps, userId: string, text: string, reload: CatalogReloader): string {
+/** Reloads and words the answer. Async (it asks the providers whether the groups exist), so not in `adminCommand`. */
+async function reloadCommand(deps: WorkflowDeps, userId: string, reload: CatalogReloader): Promise<string> {
+  const result = await reloadCatalog(deps, userId, reload);
+  return result.ok
+    ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
+    : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
+}
+
+export function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
@@ -71,13 +79,9 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
       return requestAuditVerify(deps, userId);
     }
-    case 'catalog': {
-      if (rest[0] !== 'reload') return 'Usage: `/access-admin catalog reload`.';
-      const result = reloadCatalog(deps, userId, reload);
-      return result.ok
-        ? `:white_check_mark: Catalog reloaded: ${result.apps} apps.`
-        : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
-    }
+    case 'catalog':
+      // `catalog reload` itself is answered by the listener (see registerAdminListeners).
+      return 'Usage: `/access-admin catalog reload`.';
     case 'help':
       return adminHelpText();
     default:
@@ -86,11 +90,17 @@ export function adminCommand(deps: WorkflowDeps, userId: string, text: string, r
 }
 
 export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
-  app.command('/access-admin', async ({ command, ack }) => {
+  app.command('/access-admin', async ({ command, ack, respond }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;
     }
-    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '', reload) });
+    if (/^\s*catalog\s+reload\s*$/i.test(command.text ?? '')) {
+      // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
+      await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
   });
 }

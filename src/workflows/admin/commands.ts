@@ -54,10 +54,10 @@ export function retryJob(deps: WorkflowDeps, adminSlackId: string, jobId: number
 }
 
 /** Re-reads the catalog file; on failure the catalog in force stays. */
-export type CatalogReloader = () => { ok: true; apps: number } | { ok: false; message: string };
+export type CatalogReloader = () => Promise<{ ok: true; apps: number } | { ok: false; message: string }>;
 
-export function reloadCatalog(deps: WorkflowDeps, adminSlackId: string, reload: CatalogReloader): ReturnType<CatalogReloader> {
-  const result = reload();
+export async function reloadCatalog(deps: WorkflowDeps, adminSlackId: string, reload: CatalogReloader): ReturnType<CatalogReloader> {
+  const result = await reload();
   deps.store.audit.append({
     at: deps.clock.now(),
     actor: { kind: 'user', slackId: adminSlackId },
