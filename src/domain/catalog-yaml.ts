@@ -40,7 +40,7 @@ export function report(r: Reader, line: number, field: string, message: string):
   r.issues.push({ file: r.file, line, field, message });
 }
 
-export function childPath(path: string, key: string): string {
+function childPath(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
 }
 

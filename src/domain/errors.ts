@@ -1,15 +1,10 @@
 /**
- * Typed errors with a stable `code`. One mapper (src/slack/errors.ts) turns them into what a user sees.
+ * Typed errors with a stable `code`. Expected outcomes (a refused click, a request already decided) are
+ * results, not errors: workflows return them and the Slack listeners word them. These errors are for what
+ * stops Keycard (`config`, `catalog`: src/main.ts prints the message and exits) and for a programming
+ * error (`invalid_transition`: a move the state machine does not allow).
  */
-export type KeycardErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'not_authorized'
-  | 'self_approval'
-  | 'already_decided'
-  | 'invalid_transition'
-  | 'config'
-  | 'catalog';
+export type KeycardErrorCode = 'invalid_transition' | 'config' | 'catalog';
 
 export class KeycardError extends Error {
   constructor(

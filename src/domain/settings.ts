@@ -37,7 +37,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** https, or plain http on a loopback host (a fake in tests, a local proxy). */
-export function isHttpsOrLoopback(value: string): boolean {
+function isHttpsOrLoopback(value: string): boolean {
   const url = new URL(value);
   return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }

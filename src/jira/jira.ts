@@ -32,7 +32,7 @@ function jiraMessages(data: unknown): string {
 }
 
 /** jira.js throws HttpException (with `.status`) for HTTP answers and the raw Axios error for network failures. */
-export function classifyJiraError(what: string, error: unknown): Error {
+function classifyJiraError(what: string, error: unknown): Error {
   const e = error as { status?: number; response?: { data?: unknown }; cause?: { response?: { headers?: unknown } }; message?: string; code?: string };
   const status = typeof e.status === 'number' ? e.status : undefined;
   const detail = jiraMessages(e.response?.data) || e.message || String(error);
@@ -46,7 +46,7 @@ export function classifyJiraError(what: string, error: unknown): Error {
 }
 
 /** The description as ADF: the intro, the facts as a bullet list with bold labels, then each section under a heading. */
-export function descriptionDoc(description: IssueDescription): AdfDoc {
+function descriptionDoc(description: IssueDescription): AdfDoc {
   return doc(
     paragraph(description.intro),
     bulletList(description.facts.map((fact) => [strong(`${fact.label}: `), fact.value])),

@@ -34,7 +34,7 @@ const PERMANENT_SLACK_ERRORS = new Set([
 ]);
 
 /** Turns a Web API failure into the job queue's retryable or permanent error. */
-export function classifySlackError(method: string, error: unknown): Error {
+function classifySlackError(method: string, error: unknown): Error {
   const code = (error as { code?: string }).code;
   if (code === ErrorCode.RateLimitedError) {
     const seconds = (error as { retryAfter?: number }).retryAfter ?? 1;

@@ -28,7 +28,7 @@ export interface AuditInput {
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-export function actorLabel(actor: Actor): string {
+function actorLabel(actor: Actor): string {
   return actor.kind === 'user' ? `user:${actor.slackId}` : `system:${actor.reason}`;
 }
 

@@ -147,7 +147,7 @@ function retryAfterMs(headers: Headers | undefined, nowMs: number): number | und
 }
 
 /** Graph failures to the queue's error kinds: 429, 5xx and network errors retry; other 4xx are permanent. */
-export function classifyGraphError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+function classifyGraphError(what: string, error: unknown, nowMs: number = Date.now()): Error {
   if (error instanceof PermanentError || error instanceof RetryableError) return error;
   const reason = tokenFailureReason(error);
   if (reason) {

@@ -169,7 +169,7 @@ function describe(error: unknown): GoogleFailure {
 const SCOPE_HINT = `domain-wide delegation for the service account's client id with the scopes ${GOOGLE_SCOPES.join(',')}, and that GOOGLE_ADMIN_SUBJECT is an admin allowed to do this`;
 
 /** Google failures to the queue's error kinds. */
-export function classifyGoogleError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+function classifyGoogleError(what: string, error: unknown, nowMs: number = Date.now()): Error {
   const f = describe(error);
   const e = error as { library?: string; message?: string };
   if (f.status === null && (e.library !== undefined || /DECODER|PEM|private key/i.test(e.message ?? ''))) {

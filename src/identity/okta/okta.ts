@@ -75,7 +75,7 @@ function header(headers: unknown, name: string): string | null {
 }
 
 /** Okta failures to the queue's error kinds: 404 and 4xx are permanent; 429, 5xx and network errors retry. */
-export function classifyOktaError(what: string, error: unknown, nowMs: number = Date.now()): Error {
+function classifyOktaError(what: string, error: unknown, nowMs: number = Date.now()): Error {
   const e = error as { status?: number; errorCode?: string; errorSummary?: string; headers?: unknown; message?: string };
   const status = typeof e.status === 'number' ? e.status : Number(e.status ?? Number.NaN);
   const summary = e.errorSummary || e.message || String(error);

@@ -42,7 +42,7 @@ export function homePagerBlockId(section: HomeSection): string {
 }
 
 /** The Show more button's value: which section, and where its next page starts. */
-export function encodeHomePage(section: HomeSection, offset: number): string {
+function encodeHomePage(section: HomeSection, offset: number): string {
   return `${section}:${offset}`;
 }
 
@@ -89,7 +89,7 @@ function what(appName: string, roleName: string): string {
 }
 
 /** `ends Tue 16:02 UTC, in 2h 14m`; the date instead of the weekday when it is a week or more away. */
-export function timeLeftText(endsAt: Date | null, now: Date): string {
+function timeLeftText(endsAt: Date | null, now: Date): string {
   if (endsAt === null) return 'Standing access (no end date)';
   const left = endsAt.getTime() - now.getTime();
   if (left <= 0) return 'Ending now';

@@ -42,7 +42,7 @@ export function durationBlockId(appId: string, roleId: string): string {
 }
 
 /** Which block shows the error for a field, given what the modal currently holds. */
-export function blockIdForField(field: RequestField, appId: string | undefined, roleId: string | undefined): string {
+function blockIdForField(field: RequestField, appId: string | undefined, roleId: string | undefined): string {
   if (field === 'app' || !appId) return APP_BLOCK;
   if (field === 'role' || !roleId) return roleBlockId(appId);
   if (field === 'duration') return durationBlockId(appId, roleId);
@@ -57,7 +57,7 @@ function plain(text: string): { type: 'plain_text'; text: string; emoji: true } 
   return { type: 'plain_text', text, emoji: true };
 }
 
-export function appOption(app: CatalogApp): PlainTextOption {
+function appOption(app: CatalogApp): PlainTextOption {
   return { text: plain(clip(app.name, OPTION_TEXT_MAX)), value: app.id, description: plain(clip(app.description || app.id, OPTION_TEXT_MAX)) };
 }
 
@@ -66,7 +66,7 @@ function roleOption(role: CatalogRole): PlainTextOption {
 }
 
 /** Apps grouped by category for the picker, alphabetical within each group, "Other" last. */
-export function appOptionGroups(apps: readonly CatalogApp[]): Array<{ label: ReturnType<typeof plain>; options: PlainTextOption[] }> {
+function appOptionGroups(apps: readonly CatalogApp[]): Array<{ label: ReturnType<typeof plain>; options: PlainTextOption[] }> {
   const groups = new Map<string, CatalogApp[]>();
   for (const app of apps) {
     const key = app.category ?? 'Other';

@@ -45,7 +45,7 @@ async function reloadCommand(deps: WorkflowDeps, userId: string, reload: Catalog
     : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
 }
 
-export function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
+function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {

@@ -11,7 +11,7 @@ import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY
 import { tellUser } from './feedback.js';
 
 /** What the clicker is told when the click did not decide anything. Null when it did. */
-export function decisionFeedback(result: DecideResult): string | null {
+function decisionFeedback(result: DecideResult): string | null {
   switch (result.kind) {
     case 'decided':
       return null;

@@ -35,7 +35,7 @@ import { requestHelpText } from '../help.js';
 type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; value?: string | null }>>;
 
 /** Reads the modal's current choices from Slack's `view.state.values` (never from private_metadata). */
-export function draftFromState(values: StateValues): RequestDraft {
+function draftFromState(values: StateValues): RequestDraft {
   const pick = (prefix: string, action: string): string | undefined => {
     for (const [blockId, actions] of Object.entries(values)) {
       if (blockId !== prefix && !blockId.startsWith(`${prefix}:`)) continue;

@@ -18,7 +18,7 @@ import { stageNumberWords } from '../shared/wording.js';
 import { accessLabel } from '../../domain/format.js';
 
 /** The catalog fallback group of the request's role (wins) or app, from the live catalog; null: the admins. */
-export function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
+function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
   const app = findApp(deps.catalog(), request.appId);
   const role = app ? findRole(app, request.roleId) : undefined;
   return role?.fallback ?? app?.fallback ?? null;

@@ -26,7 +26,7 @@ export interface AuditCheckpoint {
 }
 
 /** The machine-readable line of a checkpoint comment (also readable by people). */
-export function checkpointLine(c: AuditCheckpoint): string {
+function checkpointLine(c: AuditCheckpoint): string {
   return `keycard-audit-checkpoint v1 at=${c.at.toISOString()} count=${c.count} head=${c.headId} hash=${c.headHash} key=${c.keyId ?? 'none'}`;
 }
 

@@ -12,7 +12,7 @@ import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { checkpointIssue, describeCheckpoint, parseCheckpoints, type AuditCheckpoint } from './audit-checkpoint.js';
 
 /** What the database says about one checkpoint: null when it matches. */
-export function checkpointProblem(audit: AuditRepo, c: AuditCheckpoint, now: Date): string | null {
+function checkpointProblem(audit: AuditRepo, c: AuditCheckpoint, now: Date): string | null {
   const head = audit.get(c.headId);
   const through = audit.countThrough(c.headId);
   const total = audit.head()?.count ?? 0;
@@ -43,7 +43,7 @@ function keyLine(report: ChainReport, audit: AuditRepo): string {
 }
 
 /** The verdict as the admin reads it. */
-export async function verifyAuditLog(deps: SideEffectDeps): Promise<string> {
+async function verifyAuditLog(deps: SideEffectDeps): Promise<string> {
   const { audit } = deps.store;
   const now = deps.clock.now();
   const report = audit.verifyChain();

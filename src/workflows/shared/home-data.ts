@@ -9,7 +9,6 @@ export type HomeOffsets = Readonly<Record<HomeSection, number>>;
 
 /** Items per section and page: keeps the whole Home well inside Slack's 100 blocks (see blocks/home.ts). */
 export const HOME_PAGE_SIZE = 10;
-export const FIRST_PAGES: HomeOffsets = { grants: 0, requests: 0, approvals: 0 };
 
 export interface HomePage<T> {
   readonly items: readonly T[];

@@ -20,7 +20,7 @@ export async function ensureSlackProfile(deps: SideEffectDeps, request: RequestR
 }
 
 /** The provider that knows this requester: the app's own, or for manual apps the configured profile provider. */
-export function profileProviderKind(deps: SideEffectDeps, request: RequestRow): string | null {
+function profileProviderKind(deps: SideEffectDeps, request: RequestRow): string | null {
   return request.snapshot.provider === 'manual' ? deps.profileProvider : request.snapshot.provider;
 }
 
