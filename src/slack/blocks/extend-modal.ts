@@ -4,22 +4,14 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { formatDuration, formatDurationSpec } from '../../domain/duration.js';
 import { escapeMrkdwn, formatDayTimeUtc } from '../../domain/format.js';
+import type { ExtensionOffer } from '../../workflows/grant/index.js';
 import { EXTEND_CALLBACK_ID, EXTEND_DURATION_ACTION, EXTEND_DURATION_BLOCK } from './action-ids.js';
 
 export const EXTEND_REASON_BLOCK = 'extend_reason';
 export const EXTEND_REASON_ACTION = 'extend_reason_input';
 
-export interface ExtendModalInput {
-  readonly grantId: number;
-  readonly what: string;
-  readonly endsAt: Date;
-  readonly usedMs: number;
-  readonly maxDurationMs: number;
-  readonly allowedMs: readonly number[];
-  /** Who approves, in words, or the auto-approval note. */
-  readonly approval: string;
-  readonly notice?: string;
-}
+/** The offer (src/workflows/grant/extend.ts) and, when the modal answers a duplicate /request, why it opened. */
+export type ExtendModalInput = ExtensionOffer & { readonly notice?: string };
 
 export function buildExtendModal(input: ExtendModalInput): ModalView {
   const blocks: KnownBlock[] = [];

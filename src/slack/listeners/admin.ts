@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, verifyAudit, type CatalogReloader } from '../../workflows/admin/index.js';
+import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { revokeAccess } from '../../workflows/grant/index.js';
 

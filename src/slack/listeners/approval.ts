@@ -9,6 +9,7 @@ import { canDecide, decideStep, type DecideResult } from '../../workflows/approv
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { APPROVE_ACTION, DENY_ACTION, DENY_CALLBACK_ID, DENY_REASON_ACTION, DENY_REASON_BLOCK, buildDenyModal } from '../blocks/approval-card.js';
 import { tellUser } from './feedback.js';
+import { idFromMetadata, idFromValue } from './ids.js';
 
 /** What the clicker is told when the click did not decide anything. Null when it did. */
 function decisionFeedback(result: DecideResult): string | null {
@@ -26,23 +27,18 @@ function decisionFeedback(result: DecideResult): string | null {
   }
 }
 
-function stepIdOf(value: string | undefined): number {
-  const id = Number.parseInt(value ?? '', 10);
-  return Number.isSafeInteger(id) && id > 0 ? id : -1;
-}
-
 export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
   // From App Home there is no response_url (Bolt gives no respond()): tellUser falls back to a DM.
   app.action<BlockAction<ButtonAction>>({ action_id: APPROVE_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const result = decideStep(deps, { stepId: stepIdOf(action.value), actorSlackId: body.user.id, decision: 'approve', reason: null });
+    const result = decideStep(deps, { stepId: idFromValue(action.value), actorSlackId: body.user.id, decision: 'approve', reason: null });
     const feedback = decisionFeedback(result);
     if (feedback) await tellUser({ body, client, respond }, feedback);
   });
 
   app.action<BlockAction<ButtonAction>>({ action_id: DENY_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const stepId = stepIdOf(action.value);
+    const stepId = idFromValue(action.value);
     // Check before asking for a reason, so nobody types one for nothing; the submission checks again.
     const check = canDecide(deps, stepId, body.user.id);
     if (check.kind !== 'open') {
@@ -56,12 +52,7 @@ export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
   });
 
   app.view<ViewSubmitAction>(DENY_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    let stepId = -1;
-    try {
-      stepId = stepIdOf(String((JSON.parse(view.private_metadata) as { stepId?: unknown }).stepId));
-    } catch {
-      stepId = -1;
-    }
+    const stepId = idFromMetadata(view.private_metadata, 'stepId');
     const reason = view.state.values[DENY_REASON_BLOCK]?.[DENY_REASON_ACTION]?.value?.trim() || null;
     const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason });
     await ack();

@@ -9,16 +9,12 @@ import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { REQUEST_CANCEL_ACTION } from '../blocks/action-ids.js';
 import { buildCancelledReceiptBlocks } from '../blocks/request-receipt.js';
 import { tellUser } from './feedback.js';
-
-function requestIdOf(value: string | undefined): number {
-  const id = Number.parseInt(value ?? '', 10);
-  return Number.isSafeInteger(id) && id > 0 ? id : -1;
-}
+import { idFromValue } from './ids.js';
 
 export function registerCancelListeners(app: App, deps: WorkflowDeps): void {
   app.action<BlockAction<ButtonAction>>({ action_id: REQUEST_CANCEL_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const result = cancelRequest(deps, requestIdOf(action.value), body.user.id);
+    const result = cancelRequest(deps, idFromValue(action.value), body.user.id);
     if (result.kind !== 'cancelled') {
       await tellUser({ body, client, respond }, result.message);
       return;

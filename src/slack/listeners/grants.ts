@@ -10,16 +10,12 @@ import { offerExtension, relinquishGrant, requestExtension } from '../../workflo
 import { EXTEND_CALLBACK_ID, EXTEND_DURATION_ACTION, EXTEND_DURATION_BLOCK, GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION } from '../blocks/action-ids.js';
 import { EXTEND_REASON_ACTION, EXTEND_REASON_BLOCK, buildExtendModal } from '../blocks/extend-modal.js';
 import { tellUser } from './feedback.js';
-
-function idOf(value: string | undefined): number {
-  const id = Number.parseInt(value ?? '', 10);
-  return Number.isSafeInteger(id) && id > 0 ? id : -1;
-}
+import { idFromMetadata, idFromValue } from './ids.js';
 
 export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
   app.action<BlockAction<ButtonAction>>({ action_id: GRANT_EXTEND_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const result = offerExtension(deps, idOf(action.value), body.user.id, true);
+    const result = offerExtension(deps, idFromValue(action.value), body.user.id, true);
     if (result.kind === 'refused') {
       await tellUser({ body, client, respond }, result.message);
       return;
@@ -28,12 +24,7 @@ export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
   });
 
   app.view<ViewSubmitAction>(EXTEND_CALLBACK_ID, async ({ ack, body, view, client }) => {
-    let grantId = -1;
-    try {
-      grantId = idOf(String((JSON.parse(view.private_metadata) as { grantId?: unknown }).grantId));
-    } catch {
-      grantId = -1;
-    }
+    const grantId = idFromMetadata(view.private_metadata, 'grantId');
     const durationText = view.state.values[EXTEND_DURATION_BLOCK]?.[EXTEND_DURATION_ACTION]?.selected_option?.value ?? '';
     const reason = (view.state.values[EXTEND_REASON_BLOCK]?.[EXTEND_REASON_ACTION]?.value ?? '').trim();
     const durationMs = parseDuration(durationText);
@@ -60,7 +51,7 @@ export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
 
   app.action<BlockAction<ButtonAction>>({ action_id: GRANT_RELINQUISH_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const result = relinquishGrant(deps, idOf(action.value), body.user.id);
+    const result = relinquishGrant(deps, idFromValue(action.value), body.user.id);
     const text = result.kind === 'started' ? `:wave: Removing your *${result.what}* now. You'll get a DM when it's done.` : result.message;
     await tellUser({ body, client, respond }, text);
   });

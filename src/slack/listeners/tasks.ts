@@ -7,6 +7,7 @@ import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { closeTask } from '../../workflows/fulfilment/index.js';
 import { TASK_DONE_ACTION, TASK_FAILED_ACTION } from '../blocks/task-card.js';
 import { tellUser } from './feedback.js';
+import { idFromValue } from './ids.js';
 
 export function registerTaskListeners(app: App, deps: WorkflowDeps): void {
   for (const [actionId, outcome] of [
@@ -15,8 +16,7 @@ export function registerTaskListeners(app: App, deps: WorkflowDeps): void {
   ] as const) {
     app.action<BlockAction<ButtonAction>>({ action_id: actionId, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
       await ack();
-      const id = Number.parseInt(action.value ?? '', 10);
-      const result = closeTask(deps, Number.isSafeInteger(id) ? id : -1, body.user.id, outcome);
+      const result = closeTask(deps, idFromValue(action.value), body.user.id, outcome);
       await tellUser({ body, client, respond }, result.kind === 'closed' ? result.text : result.message);
     });
   }

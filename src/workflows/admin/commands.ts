@@ -67,7 +67,3 @@ export async function reloadCatalog(deps: WorkflowDeps, adminSlackId: string, re
   return result;
 }
 
-/** Recomputes the audit log's hash chain. */
-export function verifyAudit(deps: WorkflowDeps): ReturnType<WorkflowDeps['store']['audit']['verify']> {
-  return deps.store.audit.verify();
-}

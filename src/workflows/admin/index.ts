@@ -1,5 +1,5 @@
 /**
  * Administration: `/access-admin` commands, what happens when a job fails for good, and retrying a request.
  */
-export { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, verifyAudit, type AdminStatus, type CatalogReloader } from './commands.js';
+export { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, type AdminStatus, type CatalogReloader } from './commands.js';
 export { onJobDead, retryRequest, type RetryResult } from './failures.js';

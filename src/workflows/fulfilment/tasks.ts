@@ -6,7 +6,7 @@
  */
 import { findApp } from '../../domain/catalog.js';
 import { formatDuration } from '../../domain/duration.js';
-import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
+import { accessLabel, formatDateTimeUtc } from '../../domain/format.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { TaskRow } from '../../store/tasks.repo.js';

@@ -6,7 +6,6 @@ import { requestLabel } from '../../domain/format.js';
 import { RetryableError } from '../../domain/errors.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { SideEffectDeps } from '../shared/deps.js';
-import type { TransitionPoint } from '../shared/effects.js';
 import { enqueueRequestReceipt } from '../shared/effects.js';
 import { issueFor } from '../shared/jira-words.js';
 import { ensureSlackProfile } from '../shared/requester.js';
