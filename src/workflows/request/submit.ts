@@ -60,6 +60,8 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitRes
           owner: app.owner,
           approval: role.approval.kind === 'auto' ? 'auto' : role.approval.stages.map(stageToString),
           maxDurationMs: role.maxDurationMs ?? null,
+          // Kept with the request, so a catalog change does not loosen or tighten a request in flight.
+          ...(role.distinctApprovers === false ? { distinctApprovers: false as const } : {}),
         },
         durationMs: input.durationMs,
         justification: input.justification,
