@@ -2,6 +2,7 @@
  * Catalog rules for a role's policy: its approval chain and its time limits. Split from
  * catalog.ts to keep each file readable; used only by it.
  */
+import { isScalar } from 'yaml';
 import { describeNode, readTextList, report, requireKey, scalarText } from './catalog-yaml.js';
 import type { MapEntries, Reader } from './catalog-yaml.js';
 import { formatDurationSpec, parseDuration } from './duration.js';
@@ -102,6 +103,21 @@ export function readFallback(r: Reader, map: MapEntries, approverGroups: Catalog
     return {};
   }
   return { fallback: name };
+}
+
+/**
+ * Reads `distinctApprovers`: whether someone who decided an earlier stage of a request may decide a later
+ * one too. Default true (separation of duties); `false` opts the role out.
+ */
+export function readDistinctApprovers(r: Reader, role: MapEntries): { distinctApprovers?: boolean } {
+  const entry = role.entries.get('distinctApprovers');
+  if (entry === undefined) return {};
+  // A boolean only: `'no'` or `0` would read as true to one person and false to another.
+  if (!isScalar(entry.node) || typeof entry.node.value !== 'boolean') {
+    report(r, entry.line, entry.path, `distinctApprovers must be true or false; got ${describeNode(entry.node)}`);
+    return {};
+  }
+  return { distinctApprovers: entry.node.value };
 }
 
 /**

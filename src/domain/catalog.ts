@@ -14,7 +14,7 @@ import {
   scalarText,
 } from './catalog-yaml.js';
 import type { Entry, MapEntries, Reader } from './catalog-yaml.js';
-import { PERSON_RULE, readApproval, readFallback, readTiming } from './catalog-policy.js';
+import { PERSON_RULE, readApproval, readDistinctApprovers, readFallback, readTiming } from './catalog-policy.js';
 import { isPersonRef } from './routing.js';
 import type {
   Catalog,
@@ -27,7 +27,7 @@ import type {
 
 const TOP_KEYS = ['version', 'approverGroups', 'apps'] as const;
 const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'fallback', 'fulfillers', 'roles'] as const;
-const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback'] as const;
+const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback', 'distinctApprovers'] as const;
 const PROVIDERS: readonly ProviderKind[] = ['okta', 'entra', 'google', 'manual'];
 
 const SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -222,9 +222,10 @@ function readRole(
   const approval = readApproval(r, map, approverGroups);
   const timing = readTiming(r, map);
   const fallback = readFallback(r, map, approverGroups);
+  const distinct = readDistinctApprovers(r, map);
   if (id === undefined || name === undefined || description === undefined || groups === undefined) return undefined;
   if (approval === undefined || timing === undefined) return undefined;
-  return { id, name, description, groups, approval, ...timing, ...fallback };
+  return { id, name, description, groups, approval, ...timing, ...fallback, ...distinct };
 }
 
 function readId(r: Reader, map: MapEntries, seen: Map<string, number>, what: 'app' | 'role'): string | undefined {

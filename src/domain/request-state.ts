@@ -53,6 +53,12 @@ export function isTerminal(status: RequestStatus): boolean {
   return TRANSITIONS[status].length === 0;
 }
 
+/**
+ * A request in one of these still stands to become a grant: a second request for the same app and role
+ * would be approved and provisioned alongside it, so it is answered with this one instead of being filed.
+ */
+export const WAITING_STATUSES: readonly RequestStatus[] = ['submitted', 'pending_approval', 'approved', 'provisioning', 'awaiting_fulfilment'];
+
 const DESCRIPTIONS = {
   submitted: 'submitted',
   pending_approval: 'waiting for approval',

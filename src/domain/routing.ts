@@ -99,6 +99,15 @@ export function stageCandidateRefs(stage: ApprovalStage, ctx: StageContext): str
   }
 }
 
+/** Someone who decided an earlier stage of the same request. */
+export interface EarlierDecider {
+  readonly slackId: string;
+  /** Their name as people read it (`Owen Park`), for the reason the stage went elsewhere. */
+  readonly name: string;
+  /** 0-based index of the stage they decided. */
+  readonly stageIndex: number;
+}
+
 export interface StageApproversInput {
   /** Resolved Slack user ids, in the stage's order. */
   readonly candidates: readonly string[];
@@ -106,29 +115,63 @@ export interface StageApproversInput {
   readonly requester: string;
   /** Slack user ids of Keycard admins (`KEYCARD_ADMINS`). */
   readonly admins: readonly string[];
+  /**
+   * Separation of duties: people who decided an earlier stage of this request, never asked again (empty
+   * when the role opts out with `distinctApprovers: false`).
+   */
+  readonly earlierDeciders?: readonly EarlierDecider[];
+  /** 0-based index of the stage being routed (for the separation-of-duties reason). */
+  readonly stageIndex?: number;
+  /** The stage's fallback approvers (the catalog `fallback` group, resolved): asked before the admins when separation of duties leaves nobody. */
+  readonly fallback?: readonly string[];
 }
 
 export interface StageApprovers {
   readonly approvers: string[];
   /** True when the stage's own approvers could not be used and admins were asked instead. */
   readonly escalatedToAdmins: boolean;
-  /** Why the stage was escalated; set whenever `escalatedToAdmins` is. */
+  /** Why the stage was escalated; set whenever `escalatedToAdmins` or `separated` is. */
   readonly reason?: string;
+  /**
+   * Set when the stage's own approvers were all earlier deciders of this request (separation of duties):
+   * who was left out, and whether the stage went to its fallback group or to the admins.
+   */
+  readonly separated?: { readonly deciders: readonly string[]; readonly to: 'fallback' | 'admins' };
 }
 
 /**
- * Who approves one stage: the candidates deduplicated in order, never the requester (nobody
- * approves their own access). When nobody is left, the admins other than the requester are asked
- * instead. If that is also nobody, `approvers` is empty and the caller must alert.
+ * Who approves one stage: the candidates deduplicated in order, never the requester (nobody approves
+ * their own access) and never someone who decided an earlier stage of the request (a two-person chain
+ * stays two people). When only the requester was named, the admins other than the requester are asked
+ * instead; when earlier deciders were named, the stage's fallback group, else the admins, never the
+ * requester or an earlier decider. If that is also nobody, `approvers` is empty and the caller must alert.
  */
 export function pickStageApprovers(input: StageApproversInput): StageApprovers {
-  const approvers = uniqueExcept(input.candidates, input.requester);
+  const deciders = input.earlierDeciders ?? [];
+  const excluded = new Set([input.requester, ...deciders.map((d) => d.slackId)]);
+  const approvers = uniqueExcept(input.candidates, excluded);
   if (approvers.length > 0) return { approvers, escalatedToAdmins: false };
+
+  const separatedOut = deciders.filter((d) => input.candidates.includes(d.slackId));
+  if (separatedOut.length > 0) {
+    const reason = separationReason(separatedOut, input.stageIndex ?? 0);
+    const deciderIds = [...new Set(separatedOut.map((d) => d.slackId))];
+    const fallback = uniqueExcept(input.fallback ?? [], excluded);
+    if (fallback.length > 0) return { approvers: fallback, escalatedToAdmins: false, reason, separated: { deciders: deciderIds, to: 'fallback' } };
+    const admins = uniqueExcept(input.admins, excluded);
+    if (admins.length > 0) return { approvers: admins, escalatedToAdmins: true, reason, separated: { deciders: deciderIds, to: 'admins' } };
+    return {
+      approvers: [],
+      escalatedToAdmins: true,
+      reason: `${reason}, and no admin other than the requester or an earlier approver can decide it`,
+      separated: { deciders: deciderIds, to: 'admins' },
+    };
+  }
 
   const reason = input.candidates.includes(input.requester)
     ? 'the requester is the only approver of this stage'
     : 'no approver could be resolved';
-  const admins = uniqueExcept(input.admins, input.requester);
+  const admins = uniqueExcept(input.admins, new Set([input.requester]));
   if (admins.length > 0) return { approvers: admins, escalatedToAdmins: true, reason };
   return {
     approvers: [],
@@ -137,7 +180,14 @@ export function pickStageApprovers(input: StageApproversInput): StageApprovers {
   };
 }
 
-function uniqueExcept(ids: readonly string[], excluded: string): string[] {
+/** `Owen Park decided stage 1 and may not decide stage 2 too (separation of duties)`. */
+export function separationReason(deciders: readonly EarlierDecider[], stageIndex: number): string {
+  const who = deciders.map((d) => `${d.name} decided stage ${d.stageIndex + 1}`);
+  const may = deciders.length === 1 ? ' and may not' : '; neither may';
+  return `${who.join(' and ')}${may} decide stage ${stageIndex + 1} too (separation of duties)`;
+}
+
+function uniqueExcept(ids: readonly string[], excluded: ReadonlySet<string>): string[] {
   // An empty id is a resolution that failed upstream; it must not count as an approver.
-  return [...new Set(ids)].filter((id) => id !== '' && id !== excluded);
+  return [...new Set(ids)].filter((id) => id !== '' && !excluded.has(id));
 }

@@ -29,6 +29,11 @@ export interface CatalogRole {
   readonly extend?: 'auto' | 'approval';
   /** The approverGroups entry a stage of this role is offered to when undecided too long; wins over the app's. */
   readonly fallback?: string;
+  /**
+   * Separation of duties (default true): whoever decided an earlier stage of a request may not decide a
+   * later one. `false` lets one person decide several stages (say, a manager who owns the app).
+   */
+  readonly distinctApprovers?: boolean;
 }
 
 export interface CatalogApp {

@@ -4,14 +4,13 @@
  */
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { WorkflowDeps } from '../workflows/shared/deps.js';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerCancelListeners } from './listeners/cancel.js';
 import { registerGrantListeners } from './listeners/grants.js';
 import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
-import { registerRequestListeners } from './listeners/request.js';
+import { registerRequestListeners, type RequestListenerDeps } from './listeners/request.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -53,7 +52,7 @@ export interface SlackApp {
   settled(): Promise<void>;
 }
 
-export function createSlackApp(options: SlackAppOptions, deps: WorkflowDeps): SlackApp {
+export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps): SlackApp {
   const socketMode = options.appToken !== null;
   const app = new App({
     token: options.botToken,

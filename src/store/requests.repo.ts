@@ -77,6 +77,24 @@ export class RequestsRepo {
     return this.db.select().from(requests).where(where).orderBy(desc(requests.id)).all();
   }
 
+  /** The requester's oldest access request for this app and role in one of `statuses` (not extensions). */
+  firstAccessRequest(slackId: string, appId: string, roleId: string, statuses: readonly RequestStatus[]): RequestRow | undefined {
+    return this.db
+      .select()
+      .from(requests)
+      .where(
+        and(
+          eq(requests.requesterSlackId, slackId),
+          eq(requests.appId, appId),
+          eq(requests.roleId, roleId),
+          eq(requests.kind, 'access'),
+          inArray(requests.status, [...statuses]),
+        ),
+      )
+      .orderBy(asc(requests.id))
+      .get();
+  }
+
   listByStatus(statuses: readonly RequestStatus[]): RequestRow[] {
     return this.db.select().from(requests).where(inArray(requests.status, [...statuses])).orderBy(asc(requests.id)).all();
   }

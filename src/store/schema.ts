@@ -48,6 +48,11 @@ export interface RequestSnapshot {
   /** Approval stages as catalog strings (`manager`, `group:security`), or `auto`. */
   readonly approval: readonly string[] | 'auto';
   readonly maxDurationMs: number | null;
+  /**
+   * The role's catalog `distinctApprovers` when the request was made; only `false` is written (absent:
+   * separation of duties applies, as for requests filed before the key existed).
+   */
+  readonly distinctApprovers?: false;
 }
 
 export const approvalSteps = sqliteTable(

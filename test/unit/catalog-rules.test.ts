@@ -79,7 +79,7 @@ function issuesFor(edits: readonly Edit[]): readonly CatalogIssue[] {
 
 const LONG_NAME = 'N'.repeat(76);
 const LONG_DESCRIPTION = 'd'.repeat(151);
-const ROLE_KEYS = 'id, name, description, groups, approval, durations, maxDuration, extend, fallback';
+const ROLE_KEYS = 'id, name, description, groups, approval, durations, maxDuration, extend, fallback, distinctApprovers';
 
 describe('parseCatalog rules', () => {
   it('accepts the base catalog', () => {
@@ -143,6 +143,10 @@ describe('parseCatalog rules', () => {
     ['an app fallback names a defined group', [insertAfter(9, '    fallback: secuirty')], 10, 'apps[0].fallback', "unknown approver group 'secuirty' (did you mean 'security'?); defined: security"],
     ['a role fallback names a defined group', [insertAfter(17, '        fallback: it-admins')], 18, 'apps[0].roles[0].fallback', 'unknown approver group \'it-admins\'; defined: security'],
     ['fulfillers belong to manual apps', [insertAfter(9, '    fulfillers: [it@acme.com]')], 10, 'apps[0].fulfillers', 'fulfillers only apply to apps with provider manual (this app uses okta)'],
+    ['distinctApprovers is true or false', [insertAfter(17, "        distinctApprovers: 'no'")], 18, 'apps[0].roles[0].distinctApprovers', "distinctApprovers must be true or false; got 'no'"],
+    ['distinctApprovers is not a list', [insertAfter(17, '        distinctApprovers: [false]')], 18, 'apps[0].roles[0].distinctApprovers', 'distinctApprovers must be true or false; got a list'],
+    ['distinctApprovers is spelled out', [insertAfter(17, '        distinctApprover: false')], 18, 'apps[0].roles[0].distinctApprover', `unknown key 'distinctApprover' (did you mean 'distinctApprovers'?); allowed: ${ROLE_KEYS}`],
+    ['distinctApprovers is a role key, not an app key', [insertAfter(9, '    distinctApprovers: false')], 10, 'apps[0].distinctApprovers', "unknown key 'distinctApprovers'; allowed: id, name, description, category, owner, provider, fallback, fulfillers, roles"],
     ['a fallback is one group name', [insertAfter(17, '        fallback: [security]')], 18, 'apps[0].roles[0].fallback', 'fallback must name an approverGroups entry; got a list'],
     ['a fallback needs approverGroups', [replace(2, 'approverGroups: {}'), remove(3), replace(15, '        approval: [manager]'), insertAfter(9, '    fallback: security')], 9, 'apps[0].fallback', "unknown approver group 'security'; approverGroups defines none"],
   ])('%s', (_rule, edits, line, field, message) => {
@@ -222,6 +226,15 @@ describe('parseCatalog rules', () => {
       ['security', ['security']],
       [undefined, [undefined]],
     ]);
+  });
+
+  it('reads distinctApprovers on a role, absent meaning the default', () => {
+    const lines = [...BASE, '        distinctApprovers: false', ...SECOND_APP, '        distinctApprovers: true'];
+    const result = parseCatalog(lines.join('\n'), 'catalog.yaml');
+
+    expect(result.ok && result.catalog.apps.map((app) => app.roles.map((role) => role.distinctApprovers))).toEqual([[false], [true]]);
+    const plain = parseCatalog(BASE.join('\n'), 'catalog.yaml');
+    expect(plain.ok && plain.catalog.apps[0]?.roles[0]?.distinctApprovers).toBeUndefined();
   });
 
   it('allows a manual app to leave groups empty', () => {

@@ -173,3 +173,54 @@ describe('pickStageApprovers', () => {
     expect(picked).toEqual(expected);
   });
 });
+
+describe('pickStageApprovers with separation of duties', () => {
+  const owen = { slackId: 'UOWEN', name: 'Owen Park', stageIndex: 0 };
+  const reason = 'Owen Park decided stage 1 and may not decide stage 2 too (separation of duties)';
+
+  it.each([
+    {
+      name: 'leaves an earlier decider out and keeps the others',
+      input: { candidates: ['UOWEN', 'U3'], requester: 'U1', admins: ['UADMIN'], earlierDeciders: [owen], stageIndex: 1 },
+      expected: { approvers: ['U3'], escalatedToAdmins: false },
+    },
+    {
+      name: 'sends the stage to the fallback group when the earlier decider was its only approver',
+      input: { candidates: ['UOWEN'], requester: 'U1', admins: ['UADMIN'], earlierDeciders: [owen], stageIndex: 1, fallback: ['UOWEN', 'U1', 'USEC'] },
+      expected: { approvers: ['USEC'], escalatedToAdmins: false, reason, separated: { deciders: ['UOWEN'], to: 'fallback' } },
+    },
+    {
+      name: 'sends it to the admins, never the earlier decider, without a fallback',
+      input: { candidates: ['UOWEN', 'U1'], requester: 'U1', admins: ['UOWEN', 'UADMIN'], earlierDeciders: [owen], stageIndex: 1 },
+      expected: { approvers: ['UADMIN'], escalatedToAdmins: true, reason, separated: { deciders: ['UOWEN'], to: 'admins' } },
+    },
+    {
+      name: 'returns nobody when the only admin decided the earlier stage',
+      input: { candidates: ['UOWEN'], requester: 'U1', admins: ['UOWEN'], earlierDeciders: [owen], stageIndex: 1 },
+      expected: {
+        approvers: [],
+        escalatedToAdmins: true,
+        reason: `${reason}, and no admin other than the requester or an earlier approver can decide it`,
+        separated: { deciders: ['UOWEN'], to: 'admins' },
+      },
+    },
+    {
+      name: 'names each earlier decider when a later stage lists them all',
+      input: {
+        candidates: ['UMARCO', 'UOWEN'],
+        requester: 'U1',
+        admins: ['UADMIN'],
+        earlierDeciders: [{ slackId: 'UMARCO', name: 'Marco Rossi', stageIndex: 0 }, { ...owen, stageIndex: 1 }],
+        stageIndex: 2,
+      },
+      expected: {
+        approvers: ['UADMIN'],
+        escalatedToAdmins: true,
+        reason: 'Marco Rossi decided stage 1 and Owen Park decided stage 2; neither may decide stage 3 too (separation of duties)',
+        separated: { deciders: ['UMARCO', 'UOWEN'], to: 'admins' },
+      },
+    },
+  ])('$name', ({ input, expected }) => {
+    expect(pickStageApprovers(input)).toEqual(expected);
+  });
+});

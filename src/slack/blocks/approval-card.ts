@@ -59,7 +59,8 @@ export function buildApprovalCardBlocks(card: ApprovalCard): KnownBlock[] {
     // An approver added by escalation: say why they are asked, not why the stage's first approvers were.
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: ${escapeMrkdwn(card.note)}` }] });
   } else if (card.escalationReason) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: You're asked as a Keycard admin: ${escapeMrkdwn(card.escalationReason)}.` }] });
+    const as = card.askedAs === 'fallback' ? 'a fallback approver' : 'a Keycard admin';
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: You're asked as ${as}: ${escapeMrkdwn(card.escalationReason)}.` }] });
   }
   const outcome = outcomeText(card);
   if (outcome) {

@@ -23,6 +23,9 @@ function decisionFeedback(result: DecideResult): string | null {
     case 'refused':
       if (result.reason === 'requester') return ':no_entry: You cannot approve or deny your own request. Another approver of this stage will decide.';
       if (result.reason === 'not_approver') return ':no_entry: You are not an approver of this stage, so your click was not counted. It has been logged.';
+      if (result.reason === 'earlier_decider') {
+        return ':no_entry: You decided an earlier stage of this request, so you may not decide this one too (separation of duties). Your click was not counted. It has been logged.';
+      }
       return ':no_entry: This approval no longer exists.';
   }
 }

@@ -13,8 +13,11 @@ import { buildExtendModal } from '../blocks/extend-modal.js';
 import { offerExtension } from '../../workflows/grant/index.js';
 import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
 import { describeApprovalChain } from '../../domain/routing.js';
-import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { submitRequest } from '../../workflows/request/index.js';
+import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
+import { describeStatus } from '../../domain/request-state.js';
+import type { RequestStatus } from '../../domain/types.js';
+import { alreadyPendingText, buildAlreadyPendingBlocks, buildAlreadyPendingModal, type PendingRequest } from '../blocks/request-receipt.js';
+import { submitRequest, type SubmitResult } from '../../workflows/request/index.js';
 import {
   APP_ACTION,
   APP_BLOCK,
@@ -75,12 +78,29 @@ function duplicateOffer(grantId: number, value: ValidRequest, endsAt: number | n
   return { text, blocks };
 }
 
+/** What the requester sees of a request for the same access that is still on its way. */
+function pendingOf(deps: RequestListenerDeps, request: Extract<SubmitResult, { kind: 'already_pending' }>['request']): PendingRequest {
+  return {
+    requestId: request.id,
+    appName: request.snapshot.appName,
+    roleName: request.snapshot.roleName,
+    statusText: describeStatus(request.status as RequestStatus),
+    jiraKey: request.jiraKey,
+    jiraUrl: request.jiraKey ? deps.ticketing.issueUrl(request.jiraKey) : null,
+    // Cancel works while the request waits for approval, as on the receipt.
+    cancellable: request.status === 'pending_approval',
+  };
+}
+
 function missingNotice(errors: Record<string, string | undefined>): string | undefined {
   const messages = Object.values(errors).filter((m): m is string => Boolean(m));
   return messages.length > 0 ? `Almost there: ${messages.join('. ')}.` : undefined;
 }
 
-export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
+/** The workflow deps and the Jira link builder (the answer to a duplicate request links the first one). */
+export type RequestListenerDeps = WorkflowDeps & Pick<SideEffectDeps, 'ticketing'>;
+
+export function registerRequestListeners(app: App, deps: RequestListenerDeps): void {
   app.command('/request', async ({ command, ack, client }) => {
     const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
     switch (parsed.kind) {
@@ -96,6 +116,11 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
         const result = submitRequest(deps, { requesterSlackId: command.user_id, ...parsed.value });
         if (result.kind === 'already_granted') {
           await ack({ response_type: 'ephemeral', ...duplicateOffer(result.grant.id, parsed.value, result.grant.endsAt) });
+          return;
+        }
+        if (result.kind === 'already_pending') {
+          const pending = pendingOf(deps, result.request);
+          await ack({ response_type: 'ephemeral', text: alreadyPendingText(pending), blocks: buildAlreadyPendingBlocks(pending) });
           return;
         }
         await ack({ response_type: 'ephemeral', text: confirmation(result.request.id, parsed.value) });
@@ -147,6 +172,10 @@ export function registerRequestListeners(app: App, deps: WorkflowDeps): void {
       const notice = `You already have ${what}${existing.endsAt ? '' : ' with no end date'}. Extend it instead of asking again.`;
       const extend = existing.endsAt ? offerExtension(deps, existing.id, body.user.id, false) : { kind: 'refused' as const, message: notice };
       await ack({ response_action: 'update', view: extend.kind === 'offer' ? buildExtendModal({ ...extend.offer, notice }) : buildNoticeModal(extend.message) });
+      return;
+    }
+    if (submitted.kind === 'already_pending') {
+      await ack({ response_action: 'update', view: buildAlreadyPendingModal(pendingOf(deps, submitted.request)) });
       return;
     }
     await ack({ response_action: 'update', view: buildSubmittedModal(submitted.request.id, what, describeApprovalChain(result.value.role, result.value.app)) });

@@ -1,6 +1,7 @@
 /**
  * Done and Could not do it on manual fulfilment tasks. The button value only points at a task:
- * `closeTask` re-reads it and checks that the clicker is an admin or one of the app's fulfillers.
+ * `closeTask` re-reads it and checks that the clicker is an admin or one of the app's fulfillers, and not
+ * the person whose access the task is about.
  */
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';

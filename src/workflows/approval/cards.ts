@@ -8,7 +8,11 @@ import type { SideEffectDeps } from '../shared/deps.js';
 import type { ApprovalCard } from '../shared/ports.js';
 import { describeStatus } from '../../domain/request-state.js';
 
-export function buildApprovalCard(deps: SideEffectDeps, stepId: number): ApprovalCard | null {
+/**
+ * The card for one approver (`viewer`): a stage that went elsewhere than its own approvers says why, and
+ * as what this person is asked (an admin, or a member of the stage's fallback group).
+ */
+export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?: string): ApprovalCard | null {
   const step = deps.store.requests.getStep(stepId);
   const request = step ? deps.store.requests.get(step.requestId) : undefined;
   if (!step || !request) return null;
@@ -36,6 +40,8 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number): Approva
     jiraUrl: request.jiraKey ? deps.ticketing.issueUrl(request.jiraKey) : null,
     stageText: `Stage ${step.stageIndex + 1} of ${stages.length}: ${step.stage}`,
     escalationReason: step.escalationReason,
+    // Only admins and fallback approvers are on a step that went elsewhere; the step does not record which group.
+    askedAs: viewer !== undefined && !deps.admins.includes(viewer) ? 'fallback' : 'admin',
     outcome,
   };
 }
@@ -43,7 +49,7 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number): Approva
 export async function approverDmJob(deps: SideEffectDeps, job: JobOf<'slack.approver_dm'>): Promise<void> {
   const { stepId, approver, note } = job.payload;
   if (deps.store.requests.approverMessage(stepId, approver)) return; // sent before a restart
-  const card = buildApprovalCard(deps, stepId);
+  const card = buildApprovalCard(deps, stepId, approver);
   if (!card || card.outcome) return; // decided before the card went out: nothing to ask
   const ref = await deps.notifier.sendApprovalCard(approver, note ? { ...card, note } : card);
   deps.store.requests.recordApproverMessage(stepId, approver, ref.channel, ref.ts, deps.clock.now());
@@ -51,10 +57,10 @@ export async function approverDmJob(deps: SideEffectDeps, job: JobOf<'slack.appr
 
 export async function updateStepJob(deps: SideEffectDeps, job: JobOf<'slack.update_step'>): Promise<void> {
   const { stepId } = job.payload;
-  const card = buildApprovalCard(deps, stepId);
-  if (!card) return;
+  if (!buildApprovalCard(deps, stepId)) return;
   for (const message of deps.store.requests.approverMessages(stepId)) {
-    if (!message.channel || !message.ts) continue;
+    const card = buildApprovalCard(deps, stepId, message.approverSlackId);
+    if (!card || !message.channel || !message.ts) continue;
     await deps.notifier.updateApprovalCard({ channel: message.channel, ts: message.ts }, card);
   }
 }

@@ -25,7 +25,7 @@ export type DecideResult =
   | { readonly kind: 'decided'; readonly decision: Decision; readonly request: RequestRow; readonly final: boolean }
   | { readonly kind: 'already_decided'; readonly by: string; readonly at: Date; readonly status: string }
   | { readonly kind: 'not_open'; readonly status: string }
-  | { readonly kind: 'refused'; readonly reason: 'requester' | 'not_approver' | 'unknown_step' };
+  | { readonly kind: 'refused'; readonly reason: Refusal };
 
 export interface DecideInput {
   readonly stepId: number;
@@ -34,16 +34,24 @@ export interface DecideInput {
   readonly reason: string | null;
 }
 
-type Refusal = 'requester' | 'not_approver' | 'unknown_step';
+/** `earlier_decider`: the clicker decided an earlier stage of this request (separation of duties). */
+type Refusal = 'requester' | 'not_approver' | 'earlier_decider' | 'unknown_step';
 
 /** Whether `actorSlackId` may decide step `stepId` now: read from the store, never from the click. */
 export type DecideCheck =
   | { readonly kind: 'open'; readonly step: StepRow; readonly request: RequestRow }
   | Exclude<DecideResult, { kind: 'decided' }>;
 
+/** Separation of duties: the person decided an earlier stage of this request, and its role did not opt out. */
+function decidedEarlierStage(deps: WorkflowDeps, request: RequestRow, step: StepRow, actorSlackId: string): boolean {
+  if (request.snapshot.distinctApprovers === false) return false;
+  return deps.store.requests.steps(request.id).some((s) => s.stageIndex < step.stageIndex && s.decidedBy === actorSlackId);
+}
+
 /**
  * The one check of a decision, used by the Deny button before it asks for a reason and again by
- * `decideStep` inside its transaction: an approver of the step, never the requester, the step still open.
+ * `decideStep` inside its transaction: an approver of the step, never the requester nor someone who decided an
+ * earlier stage of the request, the step still open.
  */
 export function canDecide(deps: WorkflowDeps, stepId: number, actorSlackId: string): DecideCheck {
   const { store } = deps;
@@ -52,6 +60,8 @@ export function canDecide(deps: WorkflowDeps, stepId: number, actorSlackId: stri
   if (!step || !request) return { kind: 'refused', reason: 'unknown_step' };
   if (actorSlackId === request.requesterSlackId) return { kind: 'refused', reason: 'requester' };
   if (!step.approvers.includes(actorSlackId)) return { kind: 'refused', reason: 'not_approver' };
+  // Checked on every click, not only when routing: escalation (or a step routed before this rule) may list them.
+  if (decidedEarlierStage(deps, request, step, actorSlackId)) return { kind: 'refused', reason: 'earlier_decider' };
   // Closed without a decision (the request was cancelled or expired): say what became of the request.
   if (step.status === 'cancelled') return { kind: 'not_open', status: request.status };
   if (step.status !== 'pending') {

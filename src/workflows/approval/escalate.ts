@@ -18,7 +18,7 @@ import { stageNumberWords } from '../shared/wording.js';
 import { accessLabel } from '../../domain/format.js';
 
 /** The catalog fallback group of the request's role (wins) or app, from the live catalog; null: the admins. */
-function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
+export function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
   const app = findApp(deps.catalog(), request.appId);
   const role = app ? findRole(app, request.roleId) : undefined;
   return role?.fallback ?? app?.fallback ?? null;
@@ -40,9 +40,17 @@ interface Offer {
   readonly unresolved: string[];
 }
 
-/** Who the stage is offered to: new people only, never the requester; the admins when the group adds nobody. */
+/**
+ * Who the stage is offered to: new people only, never the requester or an earlier stage's decider; the
+ * admins when the group adds nobody.
+ */
 async function offerFor(deps: SideEffectDeps, request: RequestRow, step: StepRow): Promise<Offer> {
-  const fresh = (ids: readonly string[]): string[] => [...new Set(ids)].filter((id) => id !== '' && id !== request.requesterSlackId && !step.approvers.includes(id));
+  // Separation of duties: whoever decided an earlier stage is not offered this one either (canDecide would refuse them).
+  const earlier = request.snapshot.distinctApprovers === false
+    ? []
+    : deps.store.requests.steps(request.id).filter((s) => s.stageIndex < step.stageIndex).map((s) => s.decidedBy);
+  const fresh = (ids: readonly string[]): string[] =>
+    [...new Set(ids)].filter((id) => id !== '' && id !== request.requesterSlackId && !step.approvers.includes(id) && !earlier.includes(id));
   const group = fallbackGroupOf(deps, request);
   const unresolved: string[] = [];
   if (group) {

@@ -1,9 +1,10 @@
 /**
- * Route: find who decides the current stage (manager, owner, named group, user), never the requester,
- * record the step and enqueue one approval card per approver.
+ * Route: find who decides the current stage (manager, owner, named group, user), never the requester and
+ * never someone who decided an earlier stage (separation of duties, unless the role opted out), record the
+ * step and enqueue one approval card per approver.
  */
 import { findApp } from '../../domain/catalog.js';
-import { describeStage, parseStage, pickStageApprovers, stageCandidateRefs } from '../../domain/routing.js';
+import { describeStage, parseStage, pickStageApprovers, stageCandidateRefs, type EarlierDecider } from '../../domain/routing.js';
 import type { CatalogApp } from '../../domain/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
@@ -12,7 +13,8 @@ import { snapshotApp } from '../shared/wording.js';
 import { enqueueAlert, enqueueJiraComment } from '../shared/effects.js';
 import { ensureIdpProfile } from '../shared/requester.js';
 import { jiraWords } from '../shared/jira-words.js';
-import { resolveRef } from '../shared/people.js';
+import { resolveRef, resolveRefs } from '../shared/people.js';
+import { fallbackGroupOf } from './escalate.js';
 import { alertWords } from '../shared/slack-words.js';
 import { accessLabel } from '../../domain/format.js';
 
@@ -22,6 +24,23 @@ function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
   if (live) return live;
   // The app left the catalog after the request was made: route with what the request recorded.
   return snapshotApp(request);
+}
+
+/**
+ * Separation of duties: who decided an earlier stage of this request and is named again for this one,
+ * with their names for the reason. Empty when the request's role opted out (`distinctApprovers: false`,
+ * as recorded when it was filed).
+ */
+async function earlierDecidersOf(deps: SideEffectDeps, request: RequestRow, stageIndex: number, candidates: readonly string[]): Promise<EarlierDecider[]> {
+  if (request.snapshot.distinctApprovers === false) return [];
+  const deciders: EarlierDecider[] = [];
+  for (const step of deps.store.requests.steps(request.id)) {
+    if (step.stageIndex >= stageIndex || !step.decidedBy) continue;
+    // Only someone named again needs a name: the others cannot be asked anyway.
+    const name = candidates.includes(step.decidedBy) ? ((await deps.directory.profile(step.decidedBy))?.name ?? step.decidedBy) : step.decidedBy;
+    deciders.push({ slackId: step.decidedBy, name, stageIndex: step.stageIndex });
+  }
+  return deciders;
 }
 
 export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.route'>): Promise<void> {
@@ -45,11 +64,21 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
     if (id) resolved.push(id);
     else unresolved.push(ref);
   }
-  const pick = pickStageApprovers({ candidates: resolved, requester: request.requesterSlackId, admins: deps.admins });
+  const earlierDeciders = await earlierDecidersOf(deps, request, stageIndex, resolved);
+  const base = { candidates: resolved, requester: request.requesterSlackId, admins: deps.admins, earlierDeciders, stageIndex };
+  let pick = pickStageApprovers(base);
+  // Separation of duties left the stage's own approvers out: its fallback group decides, else the admins.
+  const fallbackGroup = pick.separated ? fallbackGroupOf(deps, request) : null;
+  if (pick.separated && fallbackGroup) {
+    const fallback = await resolveRefs(deps, deps.catalog().approverGroups[fallbackGroup] ?? []);
+    pick = pickStageApprovers({ ...base, fallback: fallback.resolved });
+  }
   let reason = pick.reason ?? null;
-  if (pick.escalatedToAdmins && stage.kind === 'manager' && !request.requesterManagerEmail) {
+  // When separation of duties moved the stage, the reason is who decided what, not a missing manager or email.
+  const plainEscalation = pick.escalatedToAdmins && !pick.separated;
+  if (plainEscalation && stage.kind === 'manager' && !request.requesterManagerEmail) {
     reason = 'the requester has no manager in the identity provider';
-  } else if (pick.escalatedToAdmins && unresolved.length > 0) {
+  } else if (plainEscalation && unresolved.length > 0) {
     reason = `no Slack user for ${unresolved.join(', ')}`;
   }
 
@@ -69,16 +98,25 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
       enqueueAlert(store, alertWords.unroutable(requestId, accessLabel(request.snapshot.appName, request.snapshot.roleName), who, reason), now, requestId);
       return;
     }
-    const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: pick.approvers, escalationReason: pick.escalatedToAdmins ? reason : null }, now);
+    const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: pick.approvers, escalationReason: pick.escalatedToAdmins || pick.separated ? reason : null }, now);
     store.requests.update(requestId, { currentStage: stageIndex }, now);
     store.audit.append({
       at: now,
       actor: { kind: 'system', reason: 'routing' },
       action: 'approval.stage_started',
       requestId,
-      data: { stepId: step.id, stage: stageText, approvers: pick.approvers, escalated: pick.escalatedToAdmins, reason },
+      data: {
+        stepId: step.id,
+        stage: stageText,
+        approvers: pick.approvers,
+        escalated: pick.escalatedToAdmins,
+        reason,
+        ...(pick.separated ? { separated: pick.separated.deciders, fallback: pick.separated.to === 'fallback' ? fallbackGroup : null } : {}),
+      },
     });
-    if (pick.escalatedToAdmins) {
+    if (pick.separated?.to === 'fallback' && fallbackGroup && reason) {
+      enqueueJiraComment(store, requestId, [jiraWords.stageToFallback(who, fallbackGroup, reason)], now);
+    } else if (pick.escalatedToAdmins) {
       enqueueJiraComment(store, requestId, [jiraWords.stageToAdmins(who, reason)], now);
     }
     for (const approver of pick.approvers) {

@@ -86,7 +86,10 @@ export async function updateTaskJob(deps: SideEffectDeps, job: JobOf<'slack.upda
 
 export type TaskResult = { readonly kind: 'closed'; readonly text: string } | { readonly kind: 'refused'; readonly message: string };
 
-/** Someone pressed Done or Could not do it: checked against the stored task, then carried out once. */
+/**
+ * Someone pressed Done or Could not do it: checked against the stored task (an admin or a fulfiller, and
+ * never the person whose access it is about), then carried out once.
+ */
 export function closeTask(deps: WorkflowDeps, taskId: number, actorSlackId: string, outcome: 'done' | 'failed'): TaskResult {
   const { store } = deps;
   return store.tx(() => {
@@ -95,6 +98,15 @@ export function closeTask(deps: WorkflowDeps, taskId: number, actorSlackId: stri
     const request = task ? store.requests.get(task.requestId) : undefined;
     if (!task || !request) return { kind: 'refused', message: 'This task no longer exists.' };
     const actor = { kind: 'user', slackId: actorSlackId } as const;
+    // Nobody confirms their own access given or taken away, not even an admin or a listed fulfiller:
+    // otherwise one person could mark their own removal done while keeping the access.
+    const holder = (task.grantId !== null ? store.grants.get(task.grantId)?.userSlackId : undefined) ?? request.requesterSlackId;
+    if (actorSlackId === holder) {
+      store.audit.append({ at: now, actor, action: 'task.refused', requestId: request.id, data: { taskId, kind: task.kind, outcome, reason: 'own_access' } });
+      deps.logger.warn({ requestId: request.id, taskId, actor: actorSlackId }, 'task click refused: the task is about the clicker');
+      const job = task.kind === 'grant' ? 'giving you' : 'taking away your';
+      return { kind: 'refused', message: `:no_entry: This task is about ${job} ${request.snapshot.appName} access, so someone else must confirm it: a Keycard admin or another fulfiller. Your click was logged.` };
+    }
     if (!deps.admins.includes(actorSlackId) && !task.fulfillers.includes(actorSlackId)) {
       store.audit.append({ at: now, actor, action: 'task.refused', requestId: request.id, data: { taskId } });
       return { kind: 'refused', message: `:no_entry: Only a Keycard admin or a fulfiller of ${request.snapshot.appName} can confirm this task. Your click was logged.` };

@@ -3,6 +3,7 @@
  * auto-approved role, provisioning) in one transaction.
  */
 import { accessLabel } from '../../domain/format.js';
+import { WAITING_STATUSES } from '../../domain/request-state.js';
 import { autoApprovalNote, stageToString } from '../../domain/routing.js';
 import type { CatalogApp, CatalogRole } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
@@ -23,7 +24,13 @@ export interface SubmitInput {
 export type SubmitResult =
   | { readonly kind: 'submitted'; readonly request: RequestRow }
   /** The requester holds this app and role already: offer more time on it instead of a second grant. */
-  | { readonly kind: 'already_granted'; readonly grant: GrantRow };
+  | { readonly kind: 'already_granted'; readonly grant: GrantRow }
+  /**
+   * The requester already has a request for this app and role on its way (waiting for approval or being
+   * granted): answer with that one. Filing a second would make two grants of one membership, and ending
+   * either would remove the access the other still claims.
+   */
+  | { readonly kind: 'already_pending'; readonly request: RequestRow };
 
 export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitResult {
   const { store } = deps;
@@ -33,6 +40,9 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitRes
   return store.tx((): SubmitResult => {
     const held = store.grants.activeOf(input.requesterSlackId, app.id, role.id);
     if (held) return { kind: 'already_granted', grant: held };
+    // Checked inside the write transaction: of two commands at once, the second sees the first's row.
+    const pending = store.requests.firstAccessRequest(input.requesterSlackId, app.id, role.id, WAITING_STATUSES);
+    if (pending) return { kind: 'already_pending', request: pending };
     const request = createRequest(
       store,
       {
@@ -50,6 +60,8 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitRes
           owner: app.owner,
           approval: role.approval.kind === 'auto' ? 'auto' : role.approval.stages.map(stageToString),
           maxDurationMs: role.maxDurationMs ?? null,
+          // Kept with the request, so a catalog change does not loosen or tighten a request in flight.
+          ...(role.distinctApprovers === false ? { distinctApprovers: false as const } : {}),
         },
         durationMs: input.durationMs,
         justification: input.justification,

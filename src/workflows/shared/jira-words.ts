@@ -28,6 +28,10 @@ export function issueFor(request: RequestRow & { requesterEmail: string }): { su
         { label: 'Provider groups', value: `${request.snapshot.provider}: ${request.snapshot.groups.join(', ') || 'none (manual fulfilment)'}` },
         { label: 'Duration', value: request.durationMs !== null ? formatDuration(request.durationMs) : 'standing access' },
         { label: 'Approval chain', value: approval === 'auto' ? 'auto-approve (catalog policy)' : approval.join(' → ') },
+        // Said only when it applies: by default no one decides two stages, and the chain above implies that.
+        ...(request.snapshot.distinctApprovers === false && approval !== 'auto'
+          ? [{ label: 'Separation of duties', value: 'not required for this role (catalog distinctApprovers: false)' }]
+          : []),
         { label: 'Requested', value: formatDateTimeUtc(new Date(request.createdAt)) },
       ],
       sections: [{ heading: 'Justification', text: request.justification || '(none: auto-approved role)' }],
@@ -38,6 +42,7 @@ export function issueFor(request: RequestRow & { requesterEmail: string }): { su
 export const jiraWords = {
   autoApproved: (what: string, note: string) => `${what}: ${note}.`,
   stageToAdmins: (who: string, reason: string | null) => `Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`,
+  stageToFallback: (who: string, group: string, reason: string) => `Stage "${who}" went to the ${group} approvers: ${reason}.`,
   approved: (by: string, at: Date, stageNo: string) => `Approved by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}.`,
   denied: (by: string, at: Date, stageNo: string, reason: string | null) =>
     `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}${reason ? `: ${reason}` : ' (no reason given)'}`,

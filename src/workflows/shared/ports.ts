@@ -33,6 +33,8 @@ export interface ApprovalCard {
   readonly jiraUrl: string | null;
   readonly stageText: string;
   readonly escalationReason: string | null;
+  /** Who this copy's reader is on a stage that went elsewhere: a Keycard admin or a fallback approver. */
+  readonly askedAs?: 'admin' | 'fallback';
   /** Why this approver is asked now, when the stage was escalated to them (shown on their card only). */
   readonly note?: string | null;
   /** Present once the step is decided: the card then shows the outcome and no buttons. */
