@@ -197,6 +197,24 @@ describe('access never outlives its record', () => {
     expect(h.lastDm('priya')?.text).toContain('has ended');
   });
 
+  it('retries a 5xx on removal with back-off, never calling again a group already removed', async () => {
+    h = await Harness.start();
+    await grantAdminForAnHour(h);
+    h.okta.inject({ method: 'DELETE', path: membershipPath('00g1admin'), times: 2, status: 500, body: oktaError('E0000009', 'Internal Server Error') });
+
+    await expireAll(h);
+    await h.drain();
+
+    expect(h.okta.membershipCalls().filter((c) => c.method === 'DELETE').map((c) => [c.groupId, c.status])).toEqual([
+      ['00g1admin', 500],
+      ['00g1audit', 204],
+      ['00g1admin', 500],
+      ['00g1admin', 204],
+    ]);
+    expect(h.store.grants.forRequest(1)?.status).toBe('expired');
+    expect(alerts(h)).toEqual([]);
+  });
+
   it('counts a group Okta no longer has as gone when removing, and says so', async () => {
     h = await Harness.start();
     await grantAdminForAnHour(h);
