@@ -27,12 +27,16 @@ export const TRANSITIONS: Readonly<Record<RequestStatus, readonly RequestStatus[
 };
 
 /**
- * A grant's moves: `ending` while its removal runs (the groups are still held until the provider
- * confirms), then the reason it ended.
+ * A grant's moves. It exists from the start of provisioning, so that every group added is on record as
+ * held; a provisioning that fails for good is undone through the same removal (`ending`) as any other.
+ * `ending` lasts until every held group is confirmed gone (the groups are still held until then), then
+ * the grant ends for its reason. An admin's retry of a rolled-back request provisions it again from scratch.
  */
 export const GRANT_TRANSITIONS: Readonly<Record<GrantStatus, readonly GrantStatus[]>> = {
+  provisioning: ['active', 'ending'],
   active: ['ending'],
-  ending: ['expired', 'revoked', 'relinquished'],
+  ending: ['expired', 'revoked', 'relinquished', 'rolled_back'],
+  rolled_back: ['provisioning'],
   expired: [],
   revoked: [],
   relinquished: [],

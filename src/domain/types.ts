@@ -97,10 +97,18 @@ export type RequestStatus =
   | 'failed'
   | 'awaiting_fulfilment';
 
-export type GrantStatus = 'active' | 'ending' | 'expired' | 'revoked' | 'relinquished';
+/**
+ * `provisioning` while its groups are being added (each confirmed add is recorded as held), `active`,
+ * `ending` while what it holds is being removed, then why it ended. `rolled_back`: provisioning failed
+ * and what had been added was removed again.
+ */
+export type GrantStatus = 'provisioning' | 'active' | 'ending' | 'expired' | 'revoked' | 'relinquished' | 'rolled_back';
 
-/** Why a grant ended. */
+/** Why granted access ended (the request ends the same way). */
 export type EndReason = 'expired' | 'revoked' | 'relinquished';
+
+/** Why a grant's groups are being removed: its access ended, or a failed provisioning is undone. */
+export type RemovalReason = EndReason | 'rolled_back';
 
 /** Who performed an action. A `user` actor has been authorized by the caller before it is built. */
 export type Actor =

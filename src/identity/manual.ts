@@ -4,7 +4,7 @@
  * and refuses group changes (the workflows never ask it for them).
  */
 import { PermanentError } from '../domain/errors.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from './types.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from './types.js';
 
 export class ManualProvider implements IdentityProvider {
   readonly kind = 'manual' as const;
@@ -17,7 +17,7 @@ export class ManualProvider implements IdentityProvider {
     throw new PermanentError('manual apps are fulfilled by a person, not through group membership');
   }
 
-  async removeFromGroup(): Promise<void> {
+  async removeFromGroup(): Promise<RemovalOutcome> {
     throw new PermanentError('manual apps are fulfilled by a person, not through group membership');
   }
 

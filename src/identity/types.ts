@@ -31,6 +31,9 @@ export interface LastSignIn {
   readonly unsupported?: string;
 }
 
+/** What removing a user from a group found (see `IdentityProvider.removeFromGroup`). */
+export type RemovalOutcome = 'removed' | 'not_member' | 'no_group';
+
 export interface IdentityProvider {
   readonly kind: ProviderKind;
   /**
@@ -42,8 +45,13 @@ export interface IdentityProvider {
   findUserByEmail(email: string): Promise<IdentityUser | null>;
   /** Idempotent: a user already in the group is a success. */
   addToGroup(userId: string, groupId: string): Promise<void>;
-  /** Idempotent: a user not in the group is a success. */
-  removeFromGroup(userId: string, groupId: string): Promise<void>;
+  /**
+   * Idempotent, and says what happened: `removed`; `not_member` (the user was not in the group, where the
+   * provider tells); `no_group` (the group does not exist, so it grants nothing). Each is a success for
+   * the removal, and Keycard records which. Okta answers 204 to a member and a non-member alike, so it
+   * reports `removed` for both.
+   */
+  removeFromGroup(userId: string, groupId: string): Promise<RemovalOutcome>;
   isMember(userId: string, groupId: string): Promise<boolean>;
   /** User ids of every member (all pages). An unknown group is a PermanentError. */
   listGroupMembers(groupId: string): Promise<string[]>;

@@ -32,11 +32,12 @@ export function requestHelpText(catalog: Catalog): string {
 export function adminHelpText(): string {
   return [
     '*Keycard admin*',
-    '• `/access-admin status`: requests waiting, active grants, failing jobs.',
+    '• `/access-admin status`: requests waiting, active grants, failing jobs, removals not finished and what they still hold.',
     '• `/access-admin request <id>`: one request with its steps and audit trail.',
-    '• `/access-admin retry <request id>`: retry a failed request (its dead jobs run again).',
+    '• `/access-admin retry <request id>`: retry a failed request (its dead jobs run again), or a removal that stopped (only the groups still held).',
     '• `/access-admin retry job <job id>`: retry one dead job.',
     '• `/access-admin revoke <request id> <reason>`: end someone\'s access now (removed from the groups, or a removal task for manual apps).',
+    '• `/access-admin removed <request id> <group id> <reason>`: record that a group of an access being removed was removed by hand (when Keycard cannot remove it); the access ends once nothing is held.',
     '• `/access-admin audit verify`: check the audit log\'s hash chain.',
     '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
   ].join('\n');

@@ -28,7 +28,8 @@ export interface AuditInput {
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-function actorLabel(actor: Actor): string {
+/** How an actor is written in the audit log (and on a grant's group rows). */
+export function actorLabel(actor: Actor): string {
   return actor.kind === 'user' ? `user:${actor.slackId}` : `system:${actor.reason}`;
 }
 

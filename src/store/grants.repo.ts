@@ -1,23 +1,82 @@
 /**
  * Grants: a membership Keycard gave, from the moment the IdP confirmed it until it ended.
  */
-import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { GrantStatus } from '../domain/types.js';
 import type { Db } from './db.js';
-import { grants } from './schema.js';
+import { grantGroups, grants } from './schema.js';
 
 export type GrantRow = typeof grants.$inferSelect;
+export type GrantGroupRow = typeof grantGroups.$inferSelect;
+/** How a held group left a grant (see schema.ts `grantGroups`). */
+export type GroupOutcome = 'removed' | 'not_member' | 'no_group' | 'kept' | 'by_hand';
 export type { GrantStatus } from '../domain/types.js';
+
+/** Columns a status move may write with it. */
+export type GrantMoveField = 'endedAt' | 'endReason' | 'startsAt' | 'endsAt' | 'endingReason' | 'endingSince';
 
 export class GrantsRepo {
   constructor(private readonly db: Db) {}
 
-  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt'>): GrantRow {
+  /** A new grant: `active` (a manual app, fulfilled by a person) or `provisioning` (groups being added). */
+  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince'>, status: 'active' | 'provisioning' = 'active'): GrantRow {
     return this.db
       .insert(grants)
-      .values({ ...input, status: 'active', endedAt: null, endReason: null, warnedAt: null })
+      .values({ ...input, status, endedAt: null, endReason: null, warnedAt: null, endingReason: null, endingSince: null })
       .returning()
       .get();
+  }
+
+  /** The groups the grant holds now, in the order they were added. */
+  held(grantId: number): GrantGroupRow[] {
+    return this.db.select().from(grantGroups).where(and(eq(grantGroups.grantId, grantId), eq(grantGroups.status, 'held'))).orderBy(asc(grantGroups.id)).all();
+  }
+
+  /** Every group row of the grant, held and gone, oldest first (the whole story). */
+  groupRows(grantId: number): GrantGroupRow[] {
+    return this.db.select().from(grantGroups).where(eq(grantGroups.grantId, grantId)).orderBy(asc(grantGroups.id)).all();
+  }
+
+  /** Records a confirmed add; a group already held is left as it is (a re-run add is idempotent). */
+  markHeld(grantId: number, groupId: string, now: Date): void {
+    const already = this.db.select({ id: grantGroups.id }).from(grantGroups).where(and(eq(grantGroups.grantId, grantId), eq(grantGroups.groupId, groupId), eq(grantGroups.status, 'held'))).get();
+    if (already) return;
+    this.db.insert(grantGroups).values({ grantId, groupId, status: 'held', addedAt: now.getTime() }).run();
+  }
+
+  /** Records a held group as gone, once (compare-and-set on `held`); false if it had gone already. */
+  markGone(rowId: number, gone: { outcome: GroupOutcome; at: Date; by: string; note?: string | null }): boolean {
+    return (
+      this.db
+        .update(grantGroups)
+        .set({ status: 'gone', outcome: gone.outcome, goneAt: gone.at.getTime(), goneBy: gone.by, note: gone.note ?? null })
+        .where(and(eq(grantGroups.id, rowId), eq(grantGroups.status, 'held')))
+        .run().changes === 1
+    );
+  }
+
+  /** Notes a failed removal on a group that stays held. */
+  markRemovalFailed(rowId: number, error: string, at: Date): void {
+    this.db.update(grantGroups).set({ lastError: error, lastErrorAt: at.getTime() }).where(and(eq(grantGroups.id, rowId), eq(grantGroups.status, 'held'))).run();
+  }
+
+  /**
+   * The other grants of the same provider account that still need their groups: active ones, and ones
+   * being provisioned (their groups may be added any moment). Read fresh by the removal job.
+   */
+  othersNeedingGroups(grant: GrantRow): GrantRow[] {
+    if (!grant.idpUserId) return [];
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.provider, grant.provider), eq(grants.idpUserId, grant.idpUserId), ne(grants.id, grant.id), inArray(grants.status, ['active', 'provisioning'])))
+      .orderBy(asc(grants.id))
+      .all();
+  }
+
+  /** Grants whose removal has not finished, oldest first (for `/access-admin status`). */
+  ending(limit: number): GrantRow[] {
+    return this.db.select().from(grants).where(eq(grants.status, 'ending')).orderBy(asc(grants.id)).limit(limit).all();
   }
 
   get(id: number): GrantRow | undefined {
@@ -87,7 +146,7 @@ export class GrantsRepo {
   }
 
   /** Compare-and-set status change; false if the grant was no longer in `from`. */
-  transition(id: number, from: GrantStatus, to: GrantStatus, fields: Partial<Pick<GrantRow, 'endedAt' | 'endReason'>> = {}): boolean {
+  transition(id: number, from: GrantStatus, to: GrantStatus, fields: Partial<Pick<GrantRow, GrantMoveField>> = {}): boolean {
     return (
       this.db
         .update(grants)

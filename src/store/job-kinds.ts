@@ -28,7 +28,8 @@ export const JOB_PAYLOADS = {
   'approval.route': z.object({ requestId: id, stageIndex: id }),
   'approval.escalate': z.object({ stepId: id, before: z.array(z.string()) }),
   'idp.provision': requestOnly,
-  'idp.deprovision': z.object({ grantId: id, reason: z.enum(['expired', 'revoked', 'relinquished']) }),
+  // `rolled_back`: undoing a provisioning that failed for good (added since; older jobs never carry it).
+  'idp.deprovision': z.object({ grantId: id, reason: z.enum(['expired', 'revoked', 'relinquished', 'rolled_back']) }),
   'audit.checkpoint': z.object({ at: z.number(), count: id, headId: id, headHash: z.string(), keyId: z.string().nullable() }),
   'audit.verify': z.object({ userId: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;

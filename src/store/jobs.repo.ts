@@ -151,9 +151,10 @@ export class JobsRepo {
   }
 
   /** Puts dead jobs back in the queue with a fresh set of attempts. */
-  retryDead(filter: { requestId?: number; jobId?: number }, now: Date): number {
+  retryDead(filter: { requestId?: number; jobId?: number; kind?: JobKind }, now: Date): number {
     const conditions = [eq(jobs.status, 'dead')];
     if (filter.requestId !== undefined) conditions.push(eq(jobs.requestId, filter.requestId));
+    if (filter.kind !== undefined) conditions.push(eq(jobs.kind, filter.kind));
     if (filter.jobId !== undefined) conditions.push(eq(jobs.id, filter.jobId));
     const changed = this.db
       .update(jobs)
@@ -171,6 +172,18 @@ export class JobsRepo {
         .select({ id: jobs.id })
         .from(jobs)
         .where(and(eq(jobs.kind, kind), eq(jobs.orderKey, orderKey), eq(jobs.status, 'pending')))
+        .limit(1)
+        .get() !== undefined
+    );
+  }
+
+  /** True when a job of this kind for this request is waiting or running. */
+  hasLive(kind: JobKind, requestId: number): boolean {
+    return (
+      this.db
+        .select({ id: jobs.id })
+        .from(jobs)
+        .where(and(eq(jobs.kind, kind), eq(jobs.requestId, requestId), inArray(jobs.status, ['pending', 'running'])))
         .limit(1)
         .get() !== undefined
     );

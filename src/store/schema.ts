@@ -115,12 +115,50 @@ export const grants = sqliteTable(
     warnedAt: integer('warned_at'),
     endedAt: integer('ended_at'),
     endReason: text('end_reason'),
+    /**
+     * Why an `ending` grant is being removed (`expired`, `revoked`, `relinquished`, `rolled_back`), kept on
+     * the row so that whoever finishes the removal (the job, a retry, an admin by hand) ends it the same way.
+     */
+    endingReason: text('ending_reason'),
+    /** When the removal started: group rows gone since then belong to this removal (a retried grant has older ones). */
+    endingSince: integer('ending_since'),
   },
   (t) => [
     uniqueIndex('grants_request_uq').on(t.requestId),
     index('grants_due_idx').on(t.status, t.endsAt),
     index('grants_user_idx').on(t.userSlackId, t.status),
   ],
+);
+
+/**
+ * Each provider group a grant holds, one row per group, written in the transaction right after the
+ * provider confirmed the add, so a crash or a failure half-way knows exactly what Keycard put in place.
+ * A row stays `held` until its removal is confirmed (or recorded by hand); it then becomes `gone` with how
+ * (`outcome`), when and by whom. `grants.groups` stays the role's plan; this table is what is held.
+ */
+export const grantGroups = sqliteTable(
+  'grant_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    grantId: integer('grant_id')
+      .notNull()
+      .references(() => grants.id),
+    groupId: text('group_id').notNull(),
+    /** `held` or `gone`. */
+    status: text('status').notNull(),
+    addedAt: integer('added_at').notNull(),
+    /** How it left: `removed`, `not_member`, `no_group` (the provider said so), `kept` (another grant needs it), `by_hand`. */
+    outcome: text('outcome'),
+    goneAt: integer('gone_at'),
+    /** The actor that recorded it gone (as the audit log writes actors). */
+    goneBy: text('gone_by'),
+    /** Why: an admin's reason, or which grant still needs a kept group. */
+    note: text('note'),
+    /** The last failed removal of a group still held, and when: what an admin must look at. */
+    lastError: text('last_error'),
+    lastErrorAt: integer('last_error_at'),
+  },
+  (t) => [index('grant_groups_grant_idx').on(t.grantId, t.status)],
 );
 
 export const jobs = sqliteTable(

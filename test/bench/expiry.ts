@@ -123,13 +123,16 @@ function seed(h: Harness, total: number, due: number, jiraKey: string, provider:
     `INSERT INTO grants (request_id, user_slack_id, app_id, role_id, provider, idp_user_id, groups, status, starts_at, ends_at, warned_at)
      VALUES (?, ?, 'salesforce', 'viewer', ?, ?, ?, 'active', ?, ?, ?)`,
   );
+  // Each grant holds its group (migrations/0004): the removal job removes what is held.
+  const held = db.prepare(`INSERT INTO grant_groups (grant_id, group_id, status, added_at) VALUES (?, ?, 'held', ?)`);
   db.transaction(() => {
     for (let i = 0; i < total; i += 1) {
       const endsAt = i < due ? now - 1000 : now + 3_600_000 + i * 1000;
       const userId = i < due ? on.userId(i) : on.userId(0);
       const { lastInsertRowid } = request.run(priya.slackId, snapshot, jiraKey, userId, now - 7_200_000, now);
       // Warned already: this benchmark is about removals.
-      grant.run(lastInsertRowid, priya.slackId, provider, userId, JSON.stringify([on.group]), endsAt - 3_600_000, endsAt, now);
+      const seeded = grant.run(lastInsertRowid, priya.slackId, provider, userId, JSON.stringify([on.group]), endsAt - 3_600_000, endsAt, now);
+      held.run(seeded.lastInsertRowid, on.group, endsAt - 3_600_000);
     }
   })();
 }

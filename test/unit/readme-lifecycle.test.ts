@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TRANSITIONS } from '../../src/domain/request-state.js';
+import { GRANT_TRANSITIONS, TRANSITIONS } from '../../src/domain/request-state.js';
 
-function readmeMoves(): Record<string, string[]> {
+function readmeMoves(header = '| from | to |'): Record<string, string[]> {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.slice(readme.indexOf('### Request and grant lifecycle'));
-  const table = section.slice(section.indexOf('| from | to |'), section.indexOf('\n\n', section.indexOf('| from | to |')));
+  const table = section.slice(section.indexOf(header), section.indexOf('\n\n', section.indexOf(header)));
   const rows = table.split('\n').slice(2);
   return Object.fromEntries(
     rows.map((row) => {
@@ -24,5 +24,11 @@ describe('README request lifecycle', () => {
     const code = Object.fromEntries(Object.entries(TRANSITIONS).filter(([, to]) => to.length > 0).map(([from, to]) => [from, [...to].sort()]));
 
     expect(readmeMoves()).toEqual(code);
+  });
+
+  it('lists exactly the grant moves the state machine allows', () => {
+    const code = Object.fromEntries(Object.entries(GRANT_TRANSITIONS).filter(([, to]) => to.length > 0).map(([from, to]) => [from, [...to].sort()]));
+
+    expect(readmeMoves('| grant from | to |')).toEqual(code);
   });
 });

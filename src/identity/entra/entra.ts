@@ -19,7 +19,7 @@ import {
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 import {
   USER_FIELDS,
   checkMemberGroupsSchema,
@@ -281,13 +281,20 @@ export class EntraProvider implements IdentityProvider {
     }
   }
 
-  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+  async removeFromGroup(userId: string, groupId: string): Promise<RemovalOutcome> {
     try {
       await this.client.api(`/groups/${segment(groupId)}/members/${segment(userId)}/$ref`).delete();
+      return 'removed';
     } catch (error) {
       if (statusOf(error) !== 404) throw classifyGraphError(`remove user ${userId} from group ${groupId}`, error, this.now());
-      // Graph answers 404 both for a non-member (done) and for an unknown group (worth saying).
-      await this.get(`check group ${groupId} exists`, `/groups/${segment(groupId)}?$select=id`, graphGroupSchema);
+    }
+    // Graph answers 404 both for a non-member and for an unknown group: ask which, since Keycard records it.
+    try {
+      await this.client.api(`/groups/${segment(groupId)}?$select=id`).get();
+      return 'not_member';
+    } catch (error) {
+      if (statusOf(error) === 404) return 'no_group';
+      throw classifyGraphError(`check group ${groupId} exists`, error, this.now());
     }
   }
 

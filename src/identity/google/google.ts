@@ -15,7 +15,7 @@ import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@go
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
 export const GOOGLE_SCOPES = [
@@ -301,12 +301,19 @@ export class GoogleProvider implements IdentityProvider {
   }
 
   /** memberKey takes the user's unique id. A 404 is "not a member" only when the group itself exists. */
-  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+  async removeFromGroup(userId: string, groupId: string): Promise<RemovalOutcome> {
     try {
       await this.directory.members.delete({ groupKey: groupId, memberKey: userId });
+      return 'removed';
     } catch (error) {
       if (statusOf(error) !== 404) throw classifyGoogleError(`remove user ${userId} from group ${groupId}`, error, this.now());
-      await this.requireGroup(groupId);
+    }
+    try {
+      await this.directory.groups.get({ groupKey: groupId });
+      return 'not_member';
+    } catch (error) {
+      if (statusOf(error) === 404) return 'no_group';
+      throw classifyGoogleError(`look up group ${groupId}`, error, this.now());
     }
   }
 

@@ -6,7 +6,7 @@ import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn } from '../types.js';
+import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 export interface OktaSettings {
   readonly orgUrl: string;
@@ -172,11 +172,16 @@ export class OktaProvider implements IdentityProvider {
     await this.call(`add user ${userId} to group ${groupId}`, () => this.client.groupApi.assignUserToGroup({ groupId, userId }));
   }
 
-  async removeFromGroup(userId: string, groupId: string): Promise<void> {
+  async removeFromGroup(userId: string, groupId: string): Promise<RemovalOutcome> {
     try {
+      // Okta answers 204 whether or not the user was a member: it cannot tell us which.
       await this.client.groupApi.unassignUserFromGroup({ groupId, userId });
+      return 'removed';
     } catch (error) {
-      // Removing someone who is not a member is done; but an unknown group or user is worth saying.
+      // E0000007 "Not found: Resource not found: <id> (UserGroup)": a group that is gone grants nothing.
+      const e = error as { status?: number; errorSummary?: string };
+      if (e.status === 404 && /\(UserGroup\)/.test(e.errorSummary ?? '')) return 'no_group';
+      // An unknown user stays an error: a wrong id on record is worth an admin's look.
       throw classifyOktaError(`remove user ${userId} from group ${groupId}`, error, this.now());
     }
   }

@@ -6,7 +6,7 @@ import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
-import { revokeAccess } from '../../workflows/grant/index.js';
+import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -22,6 +22,11 @@ function statusText(deps: WorkflowDeps): string {
     `• Jobs: ${status.jobs.pending} pending, ${status.jobs.running} running, ${status.jobs.dead} dead`,
   ];
   for (const job of status.deadJobs) lines.push(`  – job ${job.id} \`${job.kind}\`${job.requestId ? ` (request #${job.requestId})` : ''}: ${job.lastError ?? ''}`);
+  lines.push(`• Removals not finished: ${status.unfinishedRemovals.length}`);
+  for (const r of status.unfinishedRemovals) {
+    const holds = r.held.length > 0 ? `still holds ${r.held.map((h) => `${h.group}${h.error ? ` (${h.error})` : ''}`).join(', ')}` : 'holds nothing; ending';
+    lines.push(`  – request #${r.requestId} ${r.what} of <@${r.holder}> (${r.reason.replace(/_/g, ' ')}): ${holds}`);
+  }
   return lines.join('\n');
 }
 
@@ -66,6 +71,11 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
       const result = retryRequest(deps, id, userId);
       if (result.kind === 'not_found') return `No request #${id}.`;
       if (result.kind === 'nothing_to_retry') return `Request #${id} has nothing to retry (it is ${result.status.replace(/_/g, ' ')}).`;
+      if (result.kind === 'removal_retried') {
+        return result.held.length > 0
+          ? `Request #${id}: removing what it still holds again (${result.held.join(', ')}); groups already gone are not touched.`
+          : `Request #${id}: its removal is queued again to finish (nothing is held any more).`;
+      }
       return `Request #${id} is being retried (${result.jobs} job(s) queued again).`;
     }
     case 'revoke': {
@@ -74,6 +84,16 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
       if (!Number.isSafeInteger(id) || reason.length < 3) return 'Usage: `/access-admin revoke <request id> <reason>`, e.g. `/access-admin revoke 42 left the project` (the reason goes on the Jira issue).';
       const result = revokeAccess(deps, id, userId, reason);
       return result.kind === 'started' ? result.text : result.message;
+    }
+    case 'removed': {
+      const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
+      const group = rest[1] ?? '';
+      const reason = rest.slice(2).join(' ').trim();
+      if (!Number.isSafeInteger(id) || !group || reason.length < 3) {
+        return 'Usage: `/access-admin removed <request id> <group id> <reason>`, e.g. `/access-admin removed 42 00g1admin removed in the Okta console, group is read-only for Keycard` (records a group of an access being removed as removed by hand).';
+      }
+      const result = recordRemovedByHand(deps, id, group, userId, reason);
+      return result.kind === 'recorded' ? result.text : result.message;
     }
     case 'audit': {
       if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';

@@ -3,6 +3,7 @@
  * it, the record of every command, status and request history, retrying one job, and reloading the catalog.
  * Every command is audited with the admin and its words, refused ones included.
  */
+import { accessLabel } from '../../domain/format.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { AuditEvent } from '../../store/audit.repo.js';
 import type { Job, JobStatus } from '../../store/jobs.repo.js';
@@ -15,6 +16,8 @@ export interface AdminStatus {
   readonly jobs: Readonly<Record<JobStatus, number>>;
   /** The first dead jobs, with their errors. */
   readonly deadJobs: readonly Job[];
+  /** Grants whose removal has not finished (ending, or a failed provisioning being undone), with what they still hold. */
+  readonly unfinishedRemovals: ReadonlyArray<{ requestId: number; what: string; holder: string; reason: string; held: ReadonlyArray<{ group: string; error: string | null }> }>;
 }
 
 /** Records an `/access-admin` command; false (and a refusal on record) when the caller is not an admin. */
@@ -32,6 +35,16 @@ export function adminStatus(deps: WorkflowDeps): AdminStatus {
     failedRequests: store.requests.listByStatus(['failed']).map((r) => r.id),
     jobs: store.jobs.countByStatus(),
     deadJobs: store.jobs.list({ status: 'dead' }).slice(0, 10),
+    unfinishedRemovals: store.grants.ending(20).map((grant) => {
+      const request = store.requests.get(grant.requestId);
+      return {
+        requestId: grant.requestId,
+        what: request ? accessLabel(request.snapshot.appName, request.snapshot.roleName) : `${grant.appId} / ${grant.roleId}`,
+        holder: grant.userSlackId,
+        reason: grant.endingReason ?? 'ending',
+        held: store.grants.held(grant.id).map((g) => ({ group: g.groupId, error: g.lastError })),
+      };
+    }),
   };
 }
 

@@ -3,25 +3,41 @@
  * and enqueues its removal (`startRemoval`, shared with I'm done and revocation). A sweep missed while the
  * process was down runs at start-up, because it only compares end times with now.
  */
-import type { Actor, EndReason } from '../../domain/types.js';
+import type { Actor, RemovalReason } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
 import type { Store } from '../../store/store.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueDeprovision } from '../shared/effects.js';
 import { moveGrant } from '../shared/transitions.js';
 
-const STARTING: Readonly<Record<EndReason, string>> = { expired: 'grant.expiring', revoked: 'grant.revoking', relinquished: 'grant.relinquishing' };
+const STARTING: Readonly<Record<RemovalReason, string>> = {
+  expired: 'grant.expiring',
+  revoked: 'grant.revoking',
+  relinquished: 'grant.relinquishing',
+  rolled_back: 'grant.rolling_back',
+};
 
 /**
- * Moves an active grant to `ending` and queues its removal (the one removal path, src/workflows/grant/remove.ts);
- * false when it was no longer active. Expiry, I'm done and revocation all start here. Call inside a transaction.
+ * Moves a grant to `ending` and queues the removal of what it holds (the one removal path,
+ * src/workflows/grant/remove.ts); false when it was no longer in the state it is removed from. Expiry,
+ * I'm done and revocation start here from `active`; an undone provisioning (`rolled_back`) from
+ * `provisioning`. The reason and start are kept on the grant, so whoever finishes the removal ends it
+ * the same way. Call inside a transaction.
  */
-export function startRemoval(store: Store, grant: GrantRow, reason: EndReason, actor: Actor, data: Record<string, unknown>, now: Date): boolean {
+export function startRemoval(store: Store, grant: GrantRow, reason: RemovalReason, actor: Actor, data: Record<string, unknown>, now: Date): boolean {
+  const from = reason === 'rolled_back' ? 'provisioning' : 'active';
   return store.tx(() => {
-    if (!moveGrant(store, grant.id, { from: 'active', to: 'ending', actor, action: STARTING[reason], data }, now)) return false;
+    if (!moveGrant(store, grant.id, { from, to: 'ending', actor, action: STARTING[reason], data, set: { endingReason: reason, endingSince: now.getTime() } }, now)) return false;
     enqueueDeprovision(store, grant.requestId, grant.id, reason, now);
     return true;
   });
+}
+
+const REMOVAL_REASONS: readonly RemovalReason[] = ['expired', 'revoked', 'relinquished', 'rolled_back'];
+
+/** Why an `ending` grant is being removed, as recorded when its removal started (`expired` for a row from before that was recorded). */
+export function endingReasonOf(grant: GrantRow): RemovalReason {
+  return REMOVAL_REASONS.find((r) => r === grant.endingReason) ?? 'expired';
 }
 
 /** Starts the removal of due grants, at most `maxBatches` batches of `batchSize`; returns how many it started. */

@@ -7,5 +7,6 @@ export { grantNotice, grantNoticeJob, sweepWarnings } from './warn.js';
 export { applyExtension, checkExtension, offerExtension, requestExtension, type ExtensionCheck, type ExtensionOffer, type ExtensionResult } from './extend.js';
 export { relinquishGrant, type RelinquishResult } from './relinquish.js';
 export { revokeAccess, type RevokeResult } from './revoke.js';
-export { startRemoval, sweepExpired } from './expire.js';
+export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
+export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';

@@ -4,7 +4,7 @@
  */
 import type { Store } from '../../store/store.js';
 
-import type { EndReason } from '../../domain/types.js';
+import type { RemovalReason } from '../../domain/types.js';
 import type { JobPayload } from '../../store/jobs.repo.js';
 
 export type TransitionPoint = JobPayload<'jira.transition'>['point'];
@@ -59,8 +59,13 @@ export function enqueueProvision(store: Store, requestId: number, now: Date): vo
   store.jobs.enqueue({ kind: 'idp.provision', payload: { requestId }, orderKey: flowKey(requestId), requestId }, now);
 }
 
-export function enqueueDeprovision(store: Store, requestId: number, grantId: number, reason: EndReason, now: Date): void {
-  store.jobs.enqueue({ kind: 'idp.deprovision', payload: { grantId, reason }, orderKey: flowKey(requestId), requestId }, now);
+/**
+ * A removal waits behind the request's IdP steps. Undoing a failed provisioning cannot: the dead
+ * provisioning job holds its key until an admin acts, so the undo has a key of its own.
+ */
+export function enqueueDeprovision(store: Store, requestId: number, grantId: number, reason: RemovalReason, now: Date): void {
+  const orderKey = reason === 'rolled_back' ? `undo:${requestId}` : flowKey(requestId);
+  store.jobs.enqueue({ kind: 'idp.deprovision', payload: { grantId, reason }, orderKey, requestId }, now);
 }
 
 export function enqueueStepUpdate(store: Store, requestId: number, stepId: number, now: Date): void {

@@ -58,12 +58,24 @@ export const jiraWords = {
   ],
   ended: (e: { reason: EndReason; userSlackId: string; groups: readonly string[]; provider: string; at: Date; heldMs: number }) => {
     const held = formatDuration(e.heldMs);
-    const removed = `removed ${mention(e.userSlackId)} from ${e.groups.join(', ')} in ${e.provider}`;
+    const removed = e.groups.length > 0 ? `removed ${mention(e.userSlackId)} from ${e.groups.join(', ')} in ${e.provider}` : `no ${e.provider} group removed`;
     return e.reason === 'relinquished'
       ? `Relinquished by the user after ${held}: ${removed} at ${formatDateTimeUtc(e.at)}.`
       : `Access ended (${e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
   },
   revoked: (by: string, reason: string) => `Revoked by ${mention(by)}: ${reason}`,
+  /** Why a group left a grant without being removed by this removal. */
+  groupOutcome: (group: string, outcome: 'kept' | 'not_member' | 'no_group', note: string | null) =>
+    outcome === 'kept' ? `Kept ${group}: ${note ?? 'still needed by another grant'}.` : outcome === 'not_member' ? `${group}: was no longer a member (nothing to remove).` : `${group}: the group no longer exists (nothing to remove).`,
+  rolledBack: (userSlackId: string, removed: readonly string[], provider: string, at: Date) =>
+    removed.length > 0
+      ? `Provisioning undone at ${formatDateTimeUtc(at)}: removed ${mention(userSlackId)} again from ${removed.join(', ')} in ${provider}. Nothing of this request is held any more.`
+      : `Provisioning undone at ${formatDateTimeUtc(at)}: no group had been added, nothing is held.`,
+  provisioningUndoing: (added: readonly string[], notAdded: readonly string[], error: string) =>
+    `Provisioning failed: ${added.length > 0 ? `added to ${added.join(', ')}, ` : ''}could not add to ${notAdded.join(', ')} (${error}).${added.length > 0 ? ` ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again.` : ''}`,
+  removalStuck: (held: ReadonlyArray<{ group: string; error: string | null }>) =>
+    `Removal not finished: still holds ${held.map((h) => `${h.group}${h.error ? ` (${h.error})` : ''}`).join(', ')}. The Keycard admins have been alerted.`,
+  groupRemovedByHand: (group: string, by: string, reason: string, at: Date) => `${group} recorded as removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}: ${reason}`,
   extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string) =>
     `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`,
   extended: (addMs: number, approvedBy: string, endsAt: Date, totalMs: number) =>

@@ -50,6 +50,11 @@ export const alertWords = {
     `Request #${requestId} (${what}) has waited ${after} on ${stageNo} and there is nobody else to ask: give the role a catalog \`fallback\` group or set KEYCARD_ADMINS.`,
   jobDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, retry: string) =>
     `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Fix the cause, then ${retry}.`,
+  provisioningUndone: (request: { id: number; what: string; requester: string }, attempts: number, added: readonly string[], notAdded: readonly string[], error: string) =>
+    `:rotating_light: Keycard could not grant request #${request.id} (${request.what}, ${mention(request.requester)}) after ${attempts} attempt(s): added to ${added.join(', ')}, could not add to ${notAdded.join(', ')} (${error}); ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again. Fix the cause, then \`/access-admin retry ${request.id}\` once that removal is done.`,
+  removalStuck: (request: { id: number; what: string; requester: string }, attempts: number, held: ReadonlyArray<{ group: string; error: string | null }>) =>
+    `:rotating_light: Removing *${request.what}* from ${mention(request.requester)} (request #${request.id}) is not finished after ${attempts} attempt(s): still holds ${held.map((h) => `${h.group}${h.error ? ` (${h.error})` : ''}`).join(', ')}. ` +
+    `Fix the cause, then \`/access-admin retry ${request.id}\` (only what is still held is removed again), or, for a group removed by hand, \`/access-admin removed ${request.id} <group> <reason>\`.`,
   manualRemovalFailed: (what: string, holder: string, by: string, requestId: number) =>
     `:rotating_light: Removing *${what}* from ${mention(holder)} could not be done (said ${mention(by)}). The access is still there; \`/access-admin retry ${requestId}\` opens a new removal task.`,
 } as const;

@@ -7,8 +7,8 @@
  */
 import { KeycardError } from '../../domain/errors.js';
 import { canTransition, canTransitionGrant } from '../../domain/request-state.js';
-import type { Actor, EndReason, GrantStatus, RequestStatus } from '../../domain/types.js';
-import type { GrantRow } from '../../store/grants.repo.js';
+import type { Actor, EndReason, GrantStatus, RemovalReason, RequestStatus } from '../../domain/types.js';
+import type { GrantMoveField, GrantRow } from '../../store/grants.repo.js';
 import type { NewRequest, RequestRow } from '../../store/requests.repo.js';
 import type { Store } from '../../store/store.js';
 
@@ -54,7 +54,7 @@ export interface GrantMove {
   readonly actor: Actor;
   readonly action: string;
   readonly data?: Record<string, unknown>;
-  readonly set?: Partial<Pick<GrantRow, 'endedAt' | 'endReason'>>;
+  readonly set?: Partial<Pick<GrantRow, GrantMoveField>>;
   /** The request moves with its grant (an ended grant ends its request): recorded in the same event. */
   readonly request?: { readonly from: RequestStatus; readonly to: RequestStatus };
 }
@@ -89,12 +89,28 @@ export function createRequest(store: Store, input: Omit<NewRequest, 'status'>, a
   });
 }
 
-/** Ends an `ending` grant and its request for `reason`, once; false if it had ended already. Call inside a transaction. */
-export function endGrant(store: Store, grant: GrantRow, reason: EndReason, actor: Actor, data: Record<string, unknown>, now: Date): boolean {
+/**
+ * Ends an `ending` grant for `reason`, once; false if it had ended already. Ended access ends its request
+ * too; an undone provisioning leaves its request `failed`, where it already is. Call inside a transaction.
+ */
+export function endGrant(store: Store, grant: GrantRow, reason: RemovalReason, actor: Actor, data: Record<string, unknown>, now: Date): boolean {
+  const request = reason === 'rolled_back' ? undefined : { from: 'active', to: reason } satisfies GrantMove['request'];
   return moveGrant(
     store,
     grant.id,
-    { from: 'ending', to: reason, actor, action: `grant.${reason}`, data, set: { endedAt: now.getTime(), endReason: reason }, request: { from: 'active', to: reason } },
+    { from: 'ending', to: reason, actor, action: `grant.${reason}`, data, set: { endedAt: now.getTime(), endReason: reason }, ...(request ? { request } : {}) },
     now,
   );
+}
+
+/**
+ * Opens the grant of a request whose groups are about to be added (`provisioning`), with one audit event,
+ * so every add can be recorded as held the moment the provider confirms it.
+ */
+export function openGrant(store: Store, input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince'>, actor: Actor, now: Date): GrantRow {
+  return store.tx(() => {
+    const grant = store.grants.insert(input, 'provisioning');
+    store.audit.append({ at: now, actor, action: 'grant.provisioning', requestId: input.requestId, data: { grantId: grant.id, groups: input.groups, grant: { from: null, to: 'provisioning' } } });
+    return grant;
+  });
 }
