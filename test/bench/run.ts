@@ -4,6 +4,9 @@
  * 1. `/request` → `views.open` sent: p50 / p99 over rounds of 50 concurrent commands (Slack allows 3000 ms).
  * 2. Final Approve click → Okta membership + Jira "Added" comment + requester DM, with every fake adding
  *    50 ms per call: total time against the sum of those three calls, and the API calls one request costs.
+ * 3. `-- expiry`: the expiry sweep at scale (expiry.ts).
+ * 4. `-- faults [--seed N]`: access requests through random faults and SIGKILLs, then IdP vs records (faults.ts);
+ *    only when asked for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { PEOPLE, TEST_CATALOG } from '../support/people.js';
 import { SlackDriver } from '../support/slack-driver.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { DOCUMENTED_LIMITS, benchExpiry } from './expiry.js';
+import { benchFaults, faultOptions } from './faults.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -198,6 +202,8 @@ async function main(): Promise<void> {
     await benchExpiry(20_000, 2_000, DOCUMENTED_LIMITS.entra.perMinute, 'entra');
     await benchExpiry(20_000, 2_000, DOCUMENTED_LIMITS.google.perMinute, 'google');
   }
+  // Minutes long, so only when asked for: `npm run bench -- faults [--seed N]`.
+  if (only === 'faults') await benchFaults(faultOptions(process.argv.slice(3)));
 }
 
 main().catch((error: unknown) => {

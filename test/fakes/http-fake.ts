@@ -94,6 +94,11 @@ export class HttpFake {
   readonly unexpected: RecordedCall[] = [];
   /** Added to every answer, in milliseconds. */
   latencyMs = 0;
+  /**
+   * Random fault runs (test/bench/faults.ts): asked for a fault for every call that no injected fault
+   * matched; undefined answers normally. Injected faults (`inject`) always come first.
+   */
+  chaos: ((call: RecordedCall) => Fault | undefined) | undefined = undefined;
   private readonly routes: Route[] = [];
   private readonly faults: Array<Fault & { remaining: number }> = [];
   private hung: Array<() => void> = [];
@@ -211,7 +216,7 @@ export class HttpFake {
         (f.method === undefined || f.method.toUpperCase() === call.method) &&
         (f.path === undefined || matchPath(f.path, call.path)),
     );
-    if (index < 0) return undefined;
+    if (index < 0) return this.chaos?.(call);
     const fault = this.faults[index]!;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults.splice(index, 1);
