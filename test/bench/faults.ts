@@ -607,7 +607,6 @@ interface GrantRecord {
   readonly idp_user_id: string | null;
   readonly groups: string;
   readonly status: string;
-  readonly held?: string | null;
   readonly starts_at: number;
   readonly ended_at: number | null;
 }
@@ -623,10 +622,15 @@ function parseList(text: string | null | undefined): string[] {
 }
 
 function compare(db: Database.Database, fakes: Fakes, users: readonly BenchUser[]): { mismatches: Mismatch[]; rule: string; memberships: number; held: number } {
-  const columns = (db.prepare('PRAGMA table_info(grants)').all() as Array<{ name: string }>).map((c) => c.name);
-  const hasHeld = columns.includes('held');
-  const rule = hasHeld ? '`held` of every grant (the column exists)' : '`groups` of grants in status active or ending (no `held` column)';
-  const grants = db.prepare(`SELECT id, request_id, user_slack_id, provider, idp_user_id, groups, status, starts_at, ended_at${hasHeld ? ', held' : ''} FROM grants`).all() as GrantRecord[];
+  // Keycard's record of what is held: the `grant_groups` rows still `held` (one row per group a grant
+  // added and has not seen confirmed gone); before that table existed, the groups of live grants.
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+  const hasHeld = tables.includes('grant_groups');
+  const rule = hasHeld ? "`grant_groups` rows with status 'held', of every grant" : '`groups` of grants in status active or ending (no grant_groups table)';
+  const grants = db.prepare('SELECT id, request_id, user_slack_id, provider, idp_user_id, groups, status, starts_at, ended_at FROM grants').all() as GrantRecord[];
+  const heldRows = hasHeld ? (db.prepare("SELECT grant_id AS grantId, group_id AS groupId FROM grant_groups WHERE status = 'held'").all() as Array<{ grantId: number; groupId: string }>) : [];
+  const heldOf = new Map<number, string[]>();
+  for (const row of heldRows) heldOf.set(row.grantId, [...(heldOf.get(row.grantId) ?? []), row.groupId]);
   const requests = db.prepare('SELECT id, requester_slack_id AS user, status, snapshot FROM requests').all() as Array<{ id: number; user: string; status: string; snapshot: string }>;
 
   const byIdpId = new Map<string, BenchUser>();
@@ -640,7 +644,7 @@ function compare(db: Database.Database, fakes: Fakes, users: readonly BenchUser[
   // Keycard's view: provider|slackId|group -> grants that say they hold it.
   const keycard = new Map<string, GrantRecord[]>();
   for (const g of grants) {
-    const held = hasHeld ? parseList(g.held) : g.status === 'active' || g.status === 'ending' ? parseList(g.groups) : [];
+    const held = hasHeld ? (heldOf.get(g.id) ?? []) : g.status === 'active' || g.status === 'ending' ? parseList(g.groups) : [];
     for (const group of held) {
       const key = `${g.provider}|${g.user_slack_id}|${group}`;
       keycard.set(key, [...(keycard.get(key) ?? []), g]);
