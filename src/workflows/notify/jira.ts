@@ -30,8 +30,12 @@ export async function createIssueJob(deps: SideEffectDeps, job: JobOf<'jira.crea
   if (!found || found.jiraKey) return;
   const request = await ensureSlackProfile(deps, found);
   const label = requestLabel(requestId);
-  // A retry may follow a create whose answer was lost: look before creating a second issue.
-  const existing = job.attempts > 1 ? await ticketing.findIssueByLabel(label) : null;
+  // Any run after the first may follow a create whose answer was lost: look for the request's issue before
+  // creating a second one. An admin's retry starts the attempts again from one, so the attempt count alone
+  // does not tell; the error an earlier run left on the job does (a retry keeps it). A first run, with no
+  // earlier run to have filed anything, creates at once.
+  const ranBefore = job.attempts > 1 || job.lastError !== null;
+  const existing = ranBefore ? await ticketing.findIssueByLabel(label) : null;
   const issue = existing ?? (await ticketing.createIssue({ ...issueFor(request), label }));
   const now = deps.clock.now();
   store.tx(() => {
