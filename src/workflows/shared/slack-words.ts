@@ -48,8 +48,10 @@ export const alertWords = {
     `Request #${requestId} (${what}) has nobody to approve stage "${who}": ${reason ?? 'no approver'}. Add KEYCARD_ADMINS or fix the catalog, then \`/access-admin retry ${requestId}\`.`,
   nobodyToEscalateTo: (requestId: number, what: string, after: string, stageNo: string) =>
     `Request #${requestId} (${what}) has waited ${after} on ${stageNo} and there is nobody else to ask: give the role a catalog \`fallback\` group or set KEYCARD_ADMINS.`,
-  jobDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, retry: string) =>
-    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Fix the cause, then ${retry}.`,
+  jobDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, retry: string, jobId: number) =>
+    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Fix the cause, then ${retry} (or \`/access-admin skip ${jobId}\` if it can never succeed; the jobs after it then go ahead).`,
+  notificationDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, jobId: number) =>
+    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Later messages to the same person are not held back; \`/access-admin retry job ${jobId}\` sends this one again once the cause is fixed.`,
   manualRemovalFailed: (what: string, holder: string, by: string, requestId: number) =>
     `:rotating_light: Removing *${what}* from ${mention(holder)} could not be done (said ${mention(by)}). The access is still there; \`/access-admin retry ${requestId}\` opens a new removal task.`,
 } as const;
