@@ -66,13 +66,14 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry, job.id), now, requestId);
   if (!request) return;
   if (job.kind === 'approval.route' && request.status === 'pending_approval') {
-    enqueueDm(store, request.requesterSlackId, slackWords.routingFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
-    enqueueJiraComment(store, request.id, [jiraWords.routingFailed(job.attempts, error)], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.routingFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName)), now, request.id);
+    enqueueJiraComment(store, request.id, [jiraWords.routingFailed(job.attempts)], now);
     return;
   }
   if (job.kind === 'idp.provision' && moveRequest(store, request.id, { from: ['approved', 'provisioning'], to: 'failed', actor: QUEUE, data: { error }, set: { failureReason: error } }, now)) {
-    enqueueJiraComment(store, request.id, [jiraWords.provisioningFailed(job.attempts, error)], now);
-    enqueueDm(store, request.requesterSlackId, slackWords.provisioningFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
+    const groups = request.snapshot.groups.length;
+    enqueueJiraComment(store, request.id, [jiraWords.provisioningFailed(job.attempts, groups)], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.provisioningFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), groups), now, request.id);
   }
 }
 

@@ -74,8 +74,9 @@ export const jiraWords = {
   removedByHand: (reason: EndReason, heldMs: number, by: string, at: Date) =>
     `Access ended (${reason}) after ${formatDuration(heldMs)}: removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}.`,
   removalFailed: (by: string, at: Date) => `Manual removal could not be done, said ${mention(by)} at ${formatDateTimeUtc(at)}; the access is still in place.`,
-  routingFailed: (attempts: number, error: string) =>
-    `Routing the approval failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
-  provisioningFailed: (attempts: number, error: string) =>
-    `Provisioning failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
+  // Plain words on the record everyone with the issue reads; the technical detail goes to the alert channel.
+  routingFailed: (attempts: number) =>
+    `Routing the approval failed after ${attempts} attempt(s): Keycard could not find the approvers. The Keycard admins have been alerted with the details and can retry.`,
+  provisioningFailed: (attempts: number, groups: number) =>
+    `Provisioning failed after ${attempts} attempt(s): Keycard could not add the requester to the ${groups === 1 ? 'group' : 'groups'}. The Keycard admins have been alerted with the details and can retry.`,
 } as const;

@@ -38,9 +38,11 @@ export const slackWords = {
   manualApproved: (what: string, appName: string) =>
     `:hammer_and_wrench: Your request for *${what}* is approved. ${appName} is set up by hand: IT has the task and you'll get a DM when it's done.`,
   manualFailed: (what: string) => `:warning: IT could not set up *${what}* by hand yet. They have been told; you'll hear when it changes.`,
-  routingFailed: (what: string, error: string) => `:warning: Your request for *${what}* is waiting: Keycard could not find its approvers (${error}). IT has been alerted.`,
-  provisioningFailed: (what: string, error: string) =>
-    `:warning: Your request for *${what}* was approved, but Keycard could not grant it yet (${error}). IT has been alerted and will retry.`,
+  // Failures are told to the requester in plain words: the technical detail (status, settings to check, the
+  // provider's message, other people's ids) goes to the alert channel and the logs only (alertWords.jobDead).
+  routingFailed: (what: string) => `:warning: Your request for *${what}* is waiting: Keycard could not find its approvers. IT has been alerted.`,
+  provisioningFailed: (what: string, groups: number) =>
+    `:warning: Your request for *${what}* was approved, but Keycard could not grant it yet. Keycard could not add you to the ${groups === 1 ? 'group' : 'groups'}; IT has been alerted and will retry.`,
 } as const;
 
 export const alertWords = {
