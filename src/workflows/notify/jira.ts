@@ -1,9 +1,11 @@
 /**
- * Jira write-back: create the issue, add comments, move it through its workflow. Comment lines may name
- * Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ * Jira write-back: create the issue, add comments, move it through its workflow. Keycard's own comment text
+ * may name Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ * Text a person typed is never rewritten, so a reason reads in Jira as it was written.
  */
 import { requestLabel } from '../../domain/format.js';
 import { RetryableError } from '../../domain/errors.js';
+import type { CommentLine } from '../../store/job-kinds.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { SideEffectDeps } from '../shared/deps.js';
 import type { TransitionPoint } from '../shared/effects.js';
@@ -52,11 +54,18 @@ function jiraKeyOf(deps: SideEffectDeps, requestId: number): string {
   return request.jiraKey;
 }
 
+/** Keycard's own text has its mentions written out; what a person typed is posted exactly as typed. */
+async function renderLine(deps: SideEffectDeps, line: CommentLine): Promise<string> {
+  if (typeof line === 'string') return resolveMentions(deps, line);
+  const parts = await Promise.all(line.map((segment) => (typeof segment === 'string' ? resolveMentions(deps, segment) : segment.user)));
+  return parts.join('');
+}
+
 export async function commentJob(deps: SideEffectDeps, job: JobOf<'jira.comment'>): Promise<void> {
   const { requestId, lines } = job.payload;
   const key = jiraKeyOf(deps, requestId);
-  const resolved = await Promise.all(lines.map((line) => resolveMentions(deps, line)));
-  await deps.ticketing.addComment(key, resolved);
+  const rendered = await Promise.all(lines.map((line) => renderLine(deps, line)));
+  await deps.ticketing.addComment(key, rendered);
 }
 
 export async function transitionJob(deps: SideEffectDeps, job: JobOf<'jira.transition'>): Promise<void> {

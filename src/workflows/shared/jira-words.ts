@@ -1,16 +1,24 @@
 /**
- * Every line Keycard writes on a Jira issue, built from domain values in one place. `<@U…>` mentions are
- * written out as "Name (email)" when the comment is posted (src/workflows/notify/jira.ts), so the record
- * stands on its own. The Jira adapter turns lines and descriptions into Atlassian Document Format.
+ * Every line Keycard writes on a Jira issue, built from domain values in one place. `<@U…>` mentions in
+ * Keycard's own text are written out as "Name (email)" when the comment is posted
+ * (src/workflows/notify/jira.ts), so the record stands on its own. Text a person typed (a reason) goes in a
+ * `userText` segment and is posted exactly as typed: a mention in it is theirs, not Keycard's to rewrite.
+ * The Jira adapter turns lines and descriptions into Atlassian Document Format.
  */
 import { formatDuration } from '../../domain/duration.js';
 import { accessLabel, formatDateTimeUtc, formatTimeUtc } from '../../domain/format.js';
 import type { EndReason } from '../../domain/types.js';
 import type { IssueDescription } from '../../jira/types.js';
+import type { CommentLine } from '../../store/job-kinds.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 
 function mention(slackId: string): string {
   return `<@${slackId}>`;
+}
+
+/** What a person typed, kept verbatim in the comment. */
+function userText(text: string): { user: string } {
+  return { user: text };
 }
 
 /** The issue a request is filed as. */
@@ -39,8 +47,10 @@ export const jiraWords = {
   autoApproved: (what: string, note: string) => `${what}: ${note}.`,
   stageToAdmins: (who: string, reason: string | null) => `Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`,
   approved: (by: string, at: Date, stageNo: string) => `Approved by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}.`,
-  denied: (by: string, at: Date, stageNo: string, reason: string | null) =>
-    `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}${reason ? `: ${reason}` : ' (no reason given)'}`,
+  denied: (by: string, at: Date, stageNo: string, reason: string | null): CommentLine =>
+    reason
+      ? [`Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}: `, userText(reason)]
+      : `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo} (no reason given)`,
   escalated: (stageNo: string, after: string, to: string, added: readonly string[]) =>
     `No decision on ${stageNo} after ${after}: offered to ${to} as well (${added.map(mention).join(', ')}).`,
   cancelledByRequester: (by: string, at: Date, waiting: string | null) =>
@@ -58,9 +68,11 @@ export const jiraWords = {
       ? `Relinquished by the user after ${held}: ${removed} at ${formatDateTimeUtc(e.at)}.`
       : `Access ended (${e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
   },
-  revoked: (by: string, reason: string) => `Revoked by ${mention(by)}: ${reason}`,
-  extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string) =>
-    `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`,
+  revoked: (by: string, reason: string): CommentLine => [`Revoked by ${mention(by)}: `, userText(reason)],
+  extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string, reason = ''): CommentLine => {
+    const line = `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`;
+    return reason.trim() ? [`${line} Reason: `, userText(reason.trim())] : line;
+  },
   extended: (addMs: number, approvedBy: string, endsAt: Date, totalMs: number) =>
     `Access extended by ${formatDuration(addMs)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(totalMs)} in all.`,
   awaitingFulfilment: (who: string) => `Waiting for manual fulfilment by ${who}.`,
