@@ -163,6 +163,23 @@ function checkDuration(app: CatalogApp, role: CatalogRole, typed: string | undef
   return { ms };
 }
 
+/**
+ * A justification cut to what the form's field holds (JUSTIFICATION_MAX), whole characters only. The cut
+ * also keeps within JUSTIFICATION_MAX UTF-16 units, since a text field may count those (an emoji is two):
+ * a longer initial value makes Slack refuse to open the form at all. `length` is the original length in
+ * characters as people see them.
+ */
+export function clipJustification(text: string): { readonly text: string; readonly length: number; readonly clipped: boolean } {
+  const chars = [...text];
+  if (chars.length <= JUSTIFICATION_MAX && text.length <= JUSTIFICATION_MAX) return { text, length: chars.length, clipped: false };
+  let kept = '';
+  for (const char of chars.slice(0, JUSTIFICATION_MAX)) {
+    if (kept.length + char.length > JUSTIFICATION_MAX) break;
+    kept += char;
+  }
+  return { text: kept, length: chars.length, clipped: true };
+}
+
 function checkJustification(app: CatalogApp | undefined, role: CatalogRole | undefined, text: string): string | null {
   // Counted in characters as people see them, not UTF-16 units.
   const length = [...text].length;

@@ -36,6 +36,7 @@ export function adminHelpText(): string {
     '• `/access-admin request <id>`: one request with its steps and audit trail.',
     '• `/access-admin retry <request id>`: retry a failed request (its dead jobs run again), or a removal that stopped (only the groups still held).',
     '• `/access-admin retry job <job id>`: retry one dead job.',
+    '• `/access-admin skip <job id>`: give up on a dead job that can never succeed, so the jobs queued after it go ahead (its error stays on record).',
     '• `/access-admin revoke <request id> <reason>`: end someone\'s access now (removed from the groups, or a removal task for manual apps).',
     '• `/access-admin removed <request id> <group id> <reason>`: record that a group of an access being removed was removed by hand (when Keycard cannot remove it); the access ends once nothing is held.',
     '• `/access-admin audit verify`: check the audit log\'s hash chain.',

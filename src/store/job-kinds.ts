@@ -11,9 +11,16 @@ import { z } from 'zod';
 const id = z.number().int();
 const requestOnly = z.object({ requestId: id });
 
+/**
+ * A Jira comment line: Keycard's own text (a string; `<@U…>` is written out as name and email when posted),
+ * or segments in which `{ user }` is what a person typed (a deny or revoke reason), posted exactly as typed.
+ * Plain-string lines are what older versions stored, and stay valid.
+ */
+const commentLine = z.union([z.string(), z.array(z.union([z.string(), z.object({ user: z.string() })]))]);
+
 export const JOB_PAYLOADS = {
   'jira.create': requestOnly,
-  'jira.comment': z.object({ requestId: id, lines: z.array(z.string()) }),
+  'jira.comment': z.object({ requestId: id, lines: z.array(commentLine) }),
   'jira.transition': z.object({ requestId: id, point: z.enum(['approved', 'active', 'denied', 'ended']) }),
   'jira.fields': z.object({ requestId: id, start: z.string().nullable(), end: z.string().nullable() }),
   'slack.dm': z.object({ to: z.string(), text: z.string() }),
@@ -35,6 +42,7 @@ export const JOB_PAYLOADS = {
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;
+export type CommentLine = z.infer<typeof commentLine>;
 export type JobPayload<K extends JobKind> = z.infer<(typeof JOB_PAYLOADS)[K]>;
 
 export const JOB_KINDS = Object.keys(JOB_PAYLOADS) as JobKind[];

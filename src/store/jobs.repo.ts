@@ -9,7 +9,11 @@ import { jobs } from './schema.js';
 
 export type { JobKind, JobPayload } from './job-kinds.js';
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'dead';
+/**
+ * `skipped`: a dead job that no longer holds back the later jobs of its key (a dead notification releases
+ * its key itself; an admin can skip any dead job). Its error stays on the row and its death in the audit log.
+ */
+export type JobStatus = 'pending' | 'running' | 'done' | 'dead' | 'skipped';
 /** A stored job, payload as stored (unchecked). */
 export type Job = typeof jobs.$inferSelect;
 /** A job whose payload was checked against its kind's schema (see `parseJobPayload`). */
@@ -136,9 +140,17 @@ export class JobsRepo {
     this.db.update(jobs).set({ status: 'done', updatedAt: now.getTime() }).where(eq(jobs.id, id)).run();
   }
 
-  /** Deletes finished jobs last touched before `before` (the audit log keeps the story); returns how many. */
+  /** Dead to skipped: later jobs of its key go ahead, the job and its error stay. False when it is not dead. */
+  skip(id: number, now: Date): boolean {
+    return this.db.update(jobs).set({ status: 'skipped', updatedAt: now.getTime() }).where(and(eq(jobs.id, id), eq(jobs.status, 'dead'))).run().changes > 0;
+  }
+
+  /** Deletes finished and skipped jobs last touched before `before` (the audit log keeps the story); returns how many. */
   pruneDone(before: Date): number {
-    return this.db.delete(jobs).where(and(eq(jobs.status, 'done'), sql`${jobs.updatedAt} < ${before.getTime()}`)).run().changes;
+    return this.db
+      .delete(jobs)
+      .where(and(inArray(jobs.status, ['done', 'skipped']), sql`${jobs.updatedAt} < ${before.getTime()}`))
+      .run().changes;
   }
 
   /** After a crash, jobs left `running` did not finish: run them again (handlers are idempotent). */
@@ -150,9 +162,13 @@ export class JobsRepo {
       .run().changes;
   }
 
-  /** Puts dead jobs back in the queue with a fresh set of attempts. */
+  /**
+   * Puts dead jobs back in the queue with a fresh set of attempts. One job named by id may also be a skipped
+   * one (a dead DM releases its key at once, yet an admin may still want it sent); a request's retry takes
+   * only its dead jobs.
+   */
   retryDead(filter: { requestId?: number; jobId?: number; kind?: JobKind }, now: Date): number {
-    const conditions = [eq(jobs.status, 'dead')];
+    const conditions = [filter.jobId !== undefined ? inArray(jobs.status, ['dead', 'skipped']) : eq(jobs.status, 'dead')];
     if (filter.requestId !== undefined) conditions.push(eq(jobs.requestId, filter.requestId));
     if (filter.kind !== undefined) conditions.push(eq(jobs.kind, filter.kind));
     if (filter.jobId !== undefined) conditions.push(eq(jobs.id, filter.jobId));
@@ -216,7 +232,7 @@ export class JobsRepo {
       .from(jobs)
       .groupBy(jobs.status)
       .all();
-    const counts: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0 };
+    const counts: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, dead: 0, skipped: 0 };
     for (const row of rows) counts[row.status as JobStatus] = row.n;
     return counts;
   }

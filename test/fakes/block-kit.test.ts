@@ -79,6 +79,7 @@ describe('validateBlocks', () => {
     ['input without element', [{ type: 'input', label: plain('L') }], 'modal', 'missing required field: element'],
     ['input without label', [{ type: 'input', element: { type: 'plain_text_input', action_id: 'x' } }], 'modal', '[json-pointer:/blocks/0/label]'],
     ['plain_text_input max_length over 3000', [{ type: 'input', label: plain('L'), element: { type: 'plain_text_input', action_id: 'x', max_length: 3001 } }], 'modal', '/element/max_length]'],
+    ['initial_value longer than max_length', [{ type: 'input', label: plain('L'), element: { type: 'plain_text_input', action_id: 'x', max_length: 10, initial_value: 'v'.repeat(11) } }], 'modal', 'must be less than 11 characters [json-pointer:/blocks/0/element/initial_value]'],
     ['button in an input block', [{ type: 'input', label: plain('L'), element: button('x') }], 'modal', 'element type button is not allowed here'],
     ['unknown block type', [{ type: 'carousel' }], 'message', 'unsupported block type carousel'],
     ['101 blocks in a modal', many(101, (i) => section(`s${i}`)), 'modal', 'must be less than 101 items'],

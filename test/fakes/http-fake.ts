@@ -3,8 +3,8 @@
  *
  * A fake listens on 127.0.0.1 (port 0), records every call, answers known routes from its own state,
  * answers unknown routes with 404 and records them in `unexpected` (tests call `assertNoUnexpected()`),
- * and can inject faults: extra latency, a status with headers and body, or a request that hangs until
- * `releaseHung()` or `stop()`.
+ * and can inject faults: extra latency, a status with headers and body (optionally after carrying the
+ * request out, so its answer is lost), or a request that hangs until `releaseHung()` or `stop()`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +43,11 @@ export interface Fault {
   delayMs?: number;
   /** Never answer until `releaseHung()` or `stop()`. */
   hang?: boolean;
+  /**
+   * Carry out the request as normal, then answer with the fault's status instead of the real answer: the
+   * service did the work but the caller never learns it (a timeout or a dropped connection after commit).
+   */
+  afterApply?: boolean;
 }
 
 export interface RouteContext {
@@ -187,6 +192,7 @@ export class HttpFake {
 
     let answer: FakeResponse;
     if (fault?.status !== undefined) {
+      if (fault.afterApply) await this.dispatch(call);
       answer = { status: fault.status, headers: fault.headers, body: fault.body };
     } else {
       answer = await this.dispatch(call);

@@ -105,7 +105,9 @@ describe('access never outlives its record', () => {
     expect(alert).toContain('HTTP 404');
     expect(alert).toContain('00g1viewer is being removed again');
     const comments = commentsOf(h, 1);
-    expect(comments.some((c) => c.includes('Provisioning failed: added to 00g1viewer, could not add to 00g9ghost'))).toBe(true);
+    expect(comments.some((c) => c.includes('Added to 00g1viewer, could not add to 00g9ghost: 00g1viewer is being removed again'))).toBe(true);
+    // Jira gets plain words; the HTTP detail is for the alert channel only.
+    expect(comments.filter((c) => c.includes('HTTP') || c.includes('404'))).toEqual([]);
     expect(comments.at(-1)).toContain('Provisioning undone at 2026-01-06 14:00 UTC: removed Priya Shah (priya@acme.com) again from 00g1viewer in okta');
 
     // The group appears in Okta; Ada retries: provisioned from scratch on the same record.

@@ -4,7 +4,7 @@
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
-import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, type CatalogReloader } from '../../workflows/admin/index.js';
+import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
 
@@ -19,7 +19,7 @@ function statusText(deps: WorkflowDeps): string {
     `• Requests waiting for approval: ${status.pendingApproval}`,
     `• Active grants: ${status.activeGrants}`,
     `• Failed requests: ${failed.length}${failed.length ? ` (${failed.slice(0, 10).map((id) => `#${id}`).join(', ')})` : ''}`,
-    `• Jobs: ${status.jobs.pending} pending, ${status.jobs.running} running, ${status.jobs.dead} dead`,
+    `• Jobs: ${status.jobs.pending} pending, ${status.jobs.running} running, ${status.jobs.dead} dead, ${status.jobs.skipped} skipped`,
   ];
   for (const job of status.deadJobs) lines.push(`  – job ${job.id} \`${job.kind}\`${job.requestId ? ` (request #${job.requestId})` : ''}: ${job.lastError ?? ''}`);
   lines.push(`• Removals not finished: ${status.unfinishedRemovals.length}`);
@@ -77,6 +77,14 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
           : `Request #${id}: its removal is queued again to finish (nothing is held any more).`;
       }
       return `Request #${id} is being retried (${result.jobs} job(s) queued again).`;
+    }
+    case 'skip': {
+      const jobId = Number.parseInt(rest[0] ?? '', 10);
+      if (!Number.isSafeInteger(jobId)) return 'Usage: `/access-admin skip <job id>` (a dead job, see `/access-admin status`).';
+      const result = skipJob(deps, userId, jobId);
+      if (result.kind === 'not_found') return `No job ${jobId}.`;
+      if (result.kind === 'not_dead') return `Job ${jobId} is ${result.status}, not dead: only a dead job can be skipped.`;
+      return `Job ${jobId} (\`${result.job.kind}\`) is skipped: it will not run, and the jobs queued after it go ahead. Its error stays on record.`;
     }
     case 'revoke': {
       const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);

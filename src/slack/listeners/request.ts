@@ -6,12 +6,20 @@ import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
 import { findApp, findRole } from '../../domain/catalog.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { KnownBlock } from '@slack/types';
-import { accessLabel, formatDayTimeUtc } from '../../domain/format.js';
+import { accessLabel, escapeMrkdwn, formatDayTimeUtc } from '../../domain/format.js';
 import { GRANT_EXTEND_ACTION } from '../blocks/action-ids.js';
 import { buildNoticeModal } from '../blocks/notice-modal.js';
 import { buildExtendModal } from '../blocks/extend-modal.js';
 import { offerExtension } from '../../workflows/grant/index.js';
-import { parseRequestCommand, validateRequestDraft, type RequestDraft, type ValidRequest } from '../../domain/request-input.js';
+import {
+  JUSTIFICATION_MAX,
+  clipJustification,
+  parseRequestCommand,
+  validateRequestDraft,
+  type RequestDraft,
+  type RequestErrors,
+  type ValidRequest,
+} from '../../domain/request-input.js';
 import { describeApprovalChain } from '../../domain/routing.js';
 import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
 import { describeStatus } from '../../domain/request-state.js';
@@ -97,6 +105,29 @@ function missingNotice(errors: Record<string, string | undefined>): string | und
   return messages.length > 0 ? `Almost there: ${messages.join('. ')}.` : undefined;
 }
 
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * A one-line /request prefills the form. A justification longer than the form's field would make Slack
+ * refuse the form (and the user would see nothing), so the form gets it cut to the limit with a notice,
+ * and the whole text comes back in the ephemeral answer so nothing typed is lost.
+ */
+function prefillSelection(draft: RequestDraft, errors: RequestErrors): { selection: RequestDraft & { notice?: string }; fullText?: string } {
+  const clip = draft.justification === undefined ? undefined : clipJustification(draft.justification);
+  if (!clip?.clipped) return { selection: { ...draft, notice: missingNotice(errors) } };
+  const { justification: _tooLong, ...others } = errors;
+  const notices = [
+    missingNotice(others),
+    `Your justification was ${count(clip.length)} characters and the limit is ${count(JUSTIFICATION_MAX)}: the form holds the first ${count(JUSTIFICATION_MAX)}. Shorten it before you submit; the full text is in Keycard's message in the conversation.`,
+  ].filter((n): n is string => n !== undefined);
+  const fullText =
+    `:memo: Your justification was ${count(clip.length)} characters; the request form takes at most ${count(JUSTIFICATION_MAX)}, so it opens with the first ${count(JUSTIFICATION_MAX)}. ` +
+    `Here is all of it, so nothing is lost:\n>>> ${escapeMrkdwn(draft.justification ?? '')}`;
+  return { selection: { ...draft, justification: clip.text, notice: notices.join(' ') }, fullText };
+}
+
 /** The workflow deps and the Jira link builder (the answer to a duplicate request links the first one). */
 export type RequestListenerDeps = WorkflowDeps & Pick<SideEffectDeps, 'ticketing'>;
 
@@ -128,10 +159,10 @@ export function registerRequestListeners(app: App, deps: RequestListenerDeps): v
       }
       case 'open':
       case 'prefill': {
+        const prefill = parsed.kind === 'prefill' ? prefillSelection(parsed.draft, parsed.errors) : { selection: {} };
         // Ack first: the trigger id lives three seconds and views.open must use it.
-        await ack();
-        const selection = parsed.kind === 'prefill' ? { ...parsed.draft, notice: missingNotice(parsed.errors) } : {};
-        await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal(deps.catalog(), selection) });
+        await (prefill.fullText === undefined ? ack() : ack({ response_type: 'ephemeral', text: prefill.fullText }));
+        await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal(deps.catalog(), prefill.selection) });
         return;
       }
     }

@@ -36,6 +36,13 @@ const KIND_WORDS = {
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
 
+/**
+ * Messages to one person. They keep their order (`dm:<user>`) only so a person reads "filed as ACCESS-1"
+ * before "you now have it"; none needs the one before it to have arrived. So a dead one releases its key at
+ * once (on record, alerted, retryable by job id) instead of holding back every later message to that person.
+ */
+const INDEPENDENT_NOTIFICATIONS: ReadonlySet<string> = new Set<JobKind>(['slack.dm', 'slack.request_receipt', 'slack.grant_notice']);
+
 /** Runs inside the transaction that marks `job` dead. */
 export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   const { store } = deps;
@@ -50,24 +57,32 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   }
   const requestId = job.requestId;
   const request = requestId !== null ? store.requests.get(requestId) : undefined;
-  const retry = request ? `\`/access-admin retry ${request.id}\`` : `\`/access-admin retry job ${job.id}\``;
   const about = request ? { id: request.id, what: accessLabel(request.snapshot.appName, request.snapshot.roleName), requester: request.requesterSlackId } : null;
-  if (!request) {
-    enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry), now, requestId);
+  const retry = request ? `\`/access-admin retry ${request.id}\`` : `\`/access-admin retry job ${job.id}\``;
+  if (INDEPENDENT_NOTIFICATIONS.has(job.kind)) {
+    store.jobs.skip(job.id, now);
+    enqueueAlert(store, alertWords.notificationDead(what, about, job.attempts, error, job.id), now, requestId);
     return;
   }
+  if (!request) {
+    enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry, job.id), now, requestId);
+    return;
+  }
+  // The requester and Jira get plain words; the technical detail (`error`) goes to the alert channel only.
   if (job.kind === 'approval.route' && request.status === 'pending_approval') {
-    enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry), now, requestId);
-    enqueueDm(store, request.requesterSlackId, slackWords.routingFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
-    enqueueJiraComment(store, request.id, [jiraWords.routingFailed(job.attempts, error)], now);
+    enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry, job.id), now, requestId);
+    enqueueDm(store, request.requesterSlackId, slackWords.routingFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName)), now, request.id);
+    enqueueJiraComment(store, request.id, [jiraWords.routingFailed(job.attempts)], now);
     return;
   }
   if (job.kind === 'idp.provision' && moveRequest(store, request.id, { from: ['approved', 'provisioning'], to: 'failed', actor: QUEUE, data: { error }, set: { failureReason: error } }, now)) {
     const undo = undoProvisioning(deps, request.id, error, now);
-    enqueueJiraComment(store, request.id, [jiraWords.provisioningFailed(job.attempts, error), ...(undo ? [jiraWords.provisioningUndoing(undo.added, undo.notAdded, error)] : [])], now);
-    enqueueDm(store, request.requesterSlackId, slackWords.provisioningFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), error), now, request.id);
+    const groups = request.snapshot.groups.length;
+    const undoing = undo && undo.added.length > 0 ? [jiraWords.provisioningUndoing(undo.added, undo.notAdded)] : [];
+    enqueueJiraComment(store, request.id, [jiraWords.provisioningFailed(job.attempts, groups), ...undoing], now);
+    enqueueDm(store, request.requesterSlackId, slackWords.provisioningFailed(accessLabel(request.snapshot.appName, request.snapshot.roleName), groups), now, request.id);
     if (undo && about && undo.added.length > 0) enqueueAlert(store, alertWords.provisioningUndone(about, job.attempts, undo.added, undo.notAdded, error), now, requestId);
-    else enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry), now, requestId);
+    else enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry, job.id), now, requestId);
     return;
   }
   const stuck = job.kind === 'idp.deprovision' ? store.grants.forRequest(request.id) : undefined;
@@ -77,7 +92,7 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
     enqueueJiraComment(store, request.id, [jiraWords.removalStuck(held)], now);
     return;
   }
-  enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry), now, requestId);
+  enqueueAlert(store, alertWords.jobDead(what, about, job.attempts, error, retry, job.id), now, requestId);
 }
 
 /**
@@ -93,6 +108,31 @@ function undoProvisioning(deps: WorkflowDeps, requestId: number, error: string, 
   const notAdded = grant.groups.filter((g) => !added.includes(g));
   startRemoval(store, grant, 'rolled_back', QUEUE, { error, added, notAdded }, now);
   return { added, notAdded };
+}
+
+export type SkipResult = { kind: 'skipped'; job: Job } | { kind: 'not_dead'; status: string } | { kind: 'not_found' };
+
+/**
+ * An admin closes a dead job that will never succeed, so the later jobs of its key (a request's Jira
+ * comments, its provisioning steps) go ahead. The job is not run; it and its error stay on record, and the
+ * skip is audited with the admin and the job.
+ */
+export function skipJob(deps: WorkflowDeps, adminSlackId: string, jobId: number): SkipResult {
+  const { store } = deps;
+  return store.tx(() => {
+    const now = deps.clock.now();
+    const job = store.jobs.get(jobId);
+    if (!job) return { kind: 'not_found' } as const;
+    if (!store.jobs.skip(jobId, now)) return { kind: 'not_dead', status: job.status } as const;
+    store.audit.append({
+      at: now,
+      actor: { kind: 'user', slackId: adminSlackId },
+      action: 'job.skipped',
+      requestId: job.requestId,
+      data: { jobId, kind: job.kind, orderKey: job.orderKey, error: job.lastError },
+    });
+    return { kind: 'skipped', job } as const;
+  });
 }
 
 export type RetryResult =

@@ -2,4 +2,4 @@
  * Administration: `/access-admin` commands, what happens when a job fails for good, and retrying a request.
  */
 export { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, type AdminStatus, type CatalogReloader } from './commands.js';
-export { onJobDead, retryRequest, type RetryResult } from './failures.js';
+export { onJobDead, retryRequest, skipJob, type RetryResult, type SkipResult } from './failures.js';

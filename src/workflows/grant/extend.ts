@@ -155,7 +155,7 @@ export function requestExtension(deps: WorkflowDeps, input: { grantId: number; a
       const endsAt = applyExtension(deps, withKey, actor);
       return endsAt ? { kind: 'extended', endsAt, requestId: created.id } : { kind: 'refused', message: 'The access changed while you were asking; try again.' };
     }
-    enqueueJiraComment(store, created.id, [jiraWords.extensionRequested(input.actorSlackId, input.durationMs, created.id, chainWords(withKey))], now);
+    enqueueJiraComment(store, created.id, [jiraWords.extensionRequested(input.actorSlackId, input.durationMs, created.id, chainWords(withKey), input.justification)], now);
     enqueueRoute(store, created.id, 0, now);
     return { kind: 'pending', requestId: created.id, chain: chainWords(withKey) };
   });

@@ -1,9 +1,11 @@
 /**
- * Jira write-back: create the issue, add comments, move it through its workflow. Comment lines may name
- * Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ * Jira write-back: create the issue, add comments, move it through its workflow. Keycard's own comment text
+ * may name Slack users as `<@U123>`; they are written as "Name (email)" so the Jira record stands on its own.
+ * Text a person typed is never rewritten, so a reason reads in Jira as it was written.
  */
 import { requestLabel } from '../../domain/format.js';
 import { RetryableError } from '../../domain/errors.js';
+import type { CommentLine } from '../../store/job-kinds.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { SideEffectDeps } from '../shared/deps.js';
 import { enqueueRequestReceipt } from '../shared/effects.js';
@@ -29,8 +31,12 @@ export async function createIssueJob(deps: SideEffectDeps, job: JobOf<'jira.crea
   if (!found || found.jiraKey) return;
   const request = await ensureSlackProfile(deps, found);
   const label = requestLabel(requestId);
-  // A retry may follow a create whose answer was lost: look before creating a second issue.
-  const existing = job.attempts > 1 ? await ticketing.findIssueByLabel(label) : null;
+  // Any run after the first may follow a create whose answer was lost: look for the request's issue before
+  // creating a second one. An admin's retry starts the attempts again from one, so the attempt count alone
+  // does not tell; the error an earlier run left on the job does (a retry keeps it). A first run, with no
+  // earlier run to have filed anything, creates at once.
+  const ranBefore = job.attempts > 1 || job.lastError !== null;
+  const existing = ranBefore ? await ticketing.findIssueByLabel(label) : null;
   const issue = existing ?? (await ticketing.createIssue({ ...issueFor(request), label }));
   const now = deps.clock.now();
   store.tx(() => {
@@ -47,11 +53,18 @@ function jiraKeyOf(deps: SideEffectDeps, requestId: number): string {
   return request.jiraKey;
 }
 
+/** Keycard's own text has its mentions written out; what a person typed is posted exactly as typed. */
+async function renderLine(deps: SideEffectDeps, line: CommentLine): Promise<string> {
+  if (typeof line === 'string') return resolveMentions(deps, line);
+  const parts = await Promise.all(line.map((segment) => (typeof segment === 'string' ? resolveMentions(deps, segment) : segment.user)));
+  return parts.join('');
+}
+
 export async function commentJob(deps: SideEffectDeps, job: JobOf<'jira.comment'>): Promise<void> {
   const { requestId, lines } = job.payload;
   const key = jiraKeyOf(deps, requestId);
-  const resolved = await Promise.all(lines.map((line) => resolveMentions(deps, line)));
-  await deps.ticketing.addComment(key, resolved);
+  const rendered = await Promise.all(lines.map((line) => renderLine(deps, line)));
+  await deps.ticketing.addComment(key, rendered);
 }
 
 export async function transitionJob(deps: SideEffectDeps, job: JobOf<'jira.transition'>): Promise<void> {

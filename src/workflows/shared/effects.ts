@@ -5,6 +5,7 @@
 import type { Store } from '../../store/store.js';
 
 import type { RemovalReason } from '../../domain/types.js';
+import type { CommentLine } from '../../store/job-kinds.js';
 import type { JobPayload } from '../../store/jobs.repo.js';
 
 export type TransitionPoint = JobPayload<'jira.transition'>['point'];
@@ -27,7 +28,7 @@ function dmKey(userSlackId: string): string {
   return `dm:${userSlackId}`;
 }
 
-export function enqueueJiraComment(store: Store, requestId: number, lines: readonly string[], now: Date): void {
+export function enqueueJiraComment(store: Store, requestId: number, lines: readonly CommentLine[], now: Date): void {
   store.jobs.enqueue({ kind: 'jira.comment', payload: { requestId, lines: [...lines] }, orderKey: jiraKey(requestId), requestId }, now);
 }
 

@@ -1,16 +1,24 @@
 /**
- * Every line Keycard writes on a Jira issue, built from domain values in one place. `<@U…>` mentions are
- * written out as "Name (email)" when the comment is posted (src/workflows/notify/jira.ts), so the record
- * stands on its own. The Jira adapter turns lines and descriptions into Atlassian Document Format.
+ * Every line Keycard writes on a Jira issue, built from domain values in one place. `<@U…>` mentions in
+ * Keycard's own text are written out as "Name (email)" when the comment is posted
+ * (src/workflows/notify/jira.ts), so the record stands on its own. Text a person typed (a reason) goes in a
+ * `userText` segment and is posted exactly as typed: a mention in it is theirs, not Keycard's to rewrite.
+ * The Jira adapter turns lines and descriptions into Atlassian Document Format.
  */
 import { formatDuration } from '../../domain/duration.js';
 import { accessLabel, formatDateTimeUtc, formatTimeUtc } from '../../domain/format.js';
 import type { EndReason } from '../../domain/types.js';
 import type { IssueDescription } from '../../jira/types.js';
+import type { CommentLine } from '../../store/job-kinds.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 
 function mention(slackId: string): string {
   return `<@${slackId}>`;
+}
+
+/** What a person typed, kept verbatim in the comment. */
+function userText(text: string): { user: string } {
+  return { user: text };
 }
 
 /** The issue a request is filed as. */
@@ -44,8 +52,10 @@ export const jiraWords = {
   stageToAdmins: (who: string, reason: string | null) => `Stage "${who}" went to the Keycard admins: ${reason ?? 'no other approver'}.`,
   stageToFallback: (who: string, group: string, reason: string) => `Stage "${who}" went to the ${group} approvers: ${reason}.`,
   approved: (by: string, at: Date, stageNo: string) => `Approved by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}.`,
-  denied: (by: string, at: Date, stageNo: string, reason: string | null) =>
-    `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}${reason ? `: ${reason}` : ' (no reason given)'}`,
+  denied: (by: string, at: Date, stageNo: string, reason: string | null): CommentLine =>
+    reason
+      ? [`Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo}: `, userText(reason)]
+      : `Denied by ${mention(by)} at ${formatTimeUtc(at)}, ${stageNo} (no reason given)`,
   escalated: (stageNo: string, after: string, to: string, added: readonly string[]) =>
     `No decision on ${stageNo} after ${after}: offered to ${to} as well (${added.map(mention).join(', ')}).`,
   cancelledByRequester: (by: string, at: Date, waiting: string | null) =>
@@ -63,7 +73,11 @@ export const jiraWords = {
       ? `Relinquished by the user after ${held}: ${removed} at ${formatDateTimeUtc(e.at)}.`
       : `Access ended (${e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
   },
-  revoked: (by: string, reason: string) => `Revoked by ${mention(by)}: ${reason}`,
+  revoked: (by: string, reason: string): CommentLine => [`Revoked by ${mention(by)}: `, userText(reason)],
+  extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string, reason = ''): CommentLine => {
+    const line = `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`;
+    return reason.trim() ? [`${line} Reason: `, userText(reason.trim())] : line;
+  },
   /** Why a group left a grant without being removed by this removal. */
   groupOutcome: (group: string, outcome: 'kept' | 'not_member' | 'no_group', note: string | null) =>
     outcome === 'kept' ? `Kept ${group}: ${note ?? 'still needed by another grant'}.` : outcome === 'not_member' ? `${group}: was no longer a member (nothing to remove).` : `${group}: the group no longer exists (nothing to remove).`,
@@ -71,13 +85,11 @@ export const jiraWords = {
     removed.length > 0
       ? `Provisioning undone at ${formatDateTimeUtc(at)}: removed ${mention(userSlackId)} again from ${removed.join(', ')} in ${provider}. Nothing of this request is held any more.`
       : `Provisioning undone at ${formatDateTimeUtc(at)}: no group had been added, nothing is held.`,
-  provisioningUndoing: (added: readonly string[], notAdded: readonly string[], error: string) =>
-    `Provisioning failed: ${added.length > 0 ? `added to ${added.join(', ')}, ` : ''}could not add to ${notAdded.join(', ')} (${error}).${added.length > 0 ? ` ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again.` : ''}`,
-  removalStuck: (held: ReadonlyArray<{ group: string; error: string | null }>) =>
-    `Removal not finished: still holds ${held.map((h) => `${h.group}${h.error ? ` (${h.error})` : ''}`).join(', ')}. The Keycard admins have been alerted.`,
-  groupRemovedByHand: (group: string, by: string, reason: string, at: Date) => `${group} recorded as removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}: ${reason}`,
-  extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string) =>
-    `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`,
+  provisioningUndoing: (added: readonly string[], notAdded: readonly string[]) =>
+    `Added to ${added.join(', ')}, could not add to ${notAdded.join(', ')}: ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again, so nothing is left behind.`,
+  removalStuck: (held: ReadonlyArray<{ group: string }>) =>
+    `Removal not finished: still holds ${held.map((h) => h.group).join(', ')}. The Keycard admins have been alerted.`,
+  groupRemovedByHand: (group: string, by: string, reason: string, at: Date): CommentLine => [`${group} recorded as removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}: `, userText(reason)],
   extended: (addMs: number, approvedBy: string, endsAt: Date, totalMs: number) =>
     `Access extended by ${formatDuration(addMs)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(totalMs)} in all.`,
   awaitingFulfilment: (who: string) => `Waiting for manual fulfilment by ${who}.`,
@@ -91,8 +103,9 @@ export const jiraWords = {
   removedByHand: (reason: EndReason, heldMs: number, by: string, at: Date) =>
     `Access ended (${reason}) after ${formatDuration(heldMs)}: removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}.`,
   removalFailed: (by: string, at: Date) => `Manual removal could not be done, said ${mention(by)} at ${formatDateTimeUtc(at)}; the access is still in place.`,
-  routingFailed: (attempts: number, error: string) =>
-    `Routing the approval failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
-  provisioningFailed: (attempts: number, error: string) =>
-    `Provisioning failed after ${attempts} attempt(s): ${error}. The Keycard admins have been alerted and can retry.`,
+  // Plain words on the record everyone with the issue reads; the technical detail goes to the alert channel.
+  routingFailed: (attempts: number) =>
+    `Routing the approval failed after ${attempts} attempt(s): Keycard could not find the approvers. The Keycard admins have been alerted with the details and can retry.`,
+  provisioningFailed: (attempts: number, groups: number) =>
+    `Provisioning failed after ${attempts} attempt(s): Keycard could not add the requester to the ${groups === 1 ? 'group' : 'groups'}. The Keycard admins have been alerted with the details and can retry.`,
 } as const;

@@ -38,9 +38,11 @@ export const slackWords = {
   manualApproved: (what: string, appName: string) =>
     `:hammer_and_wrench: Your request for *${what}* is approved. ${appName} is set up by hand: IT has the task and you'll get a DM when it's done.`,
   manualFailed: (what: string) => `:warning: IT could not set up *${what}* by hand yet. They have been told; you'll hear when it changes.`,
-  routingFailed: (what: string, error: string) => `:warning: Your request for *${what}* is waiting: Keycard could not find its approvers (${error}). IT has been alerted.`,
-  provisioningFailed: (what: string, error: string) =>
-    `:warning: Your request for *${what}* was approved, but Keycard could not grant it yet (${error}). IT has been alerted and will retry.`,
+  // Failures are told to the requester in plain words: the technical detail (status, settings to check, the
+  // provider's message, other people's ids) goes to the alert channel and the logs only (alertWords.jobDead).
+  routingFailed: (what: string) => `:warning: Your request for *${what}* is waiting: Keycard could not find its approvers. IT has been alerted.`,
+  provisioningFailed: (what: string, groups: number) =>
+    `:warning: Your request for *${what}* was approved, but Keycard could not grant it yet. Keycard could not add you to the ${groups === 1 ? 'group' : 'groups'}; IT has been alerted and will retry.`,
 } as const;
 
 export const alertWords = {
@@ -48,8 +50,10 @@ export const alertWords = {
     `Request #${requestId} (${what}) has nobody to approve stage "${who}": ${reason ?? 'no approver'}. Add KEYCARD_ADMINS or fix the catalog, then \`/access-admin retry ${requestId}\`.`,
   nobodyToEscalateTo: (requestId: number, what: string, after: string, stageNo: string) =>
     `Request #${requestId} (${what}) has waited ${after} on ${stageNo} and there is nobody else to ask: give the role a catalog \`fallback\` group or set KEYCARD_ADMINS.`,
-  jobDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, retry: string) =>
-    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Fix the cause, then ${retry}.`,
+  jobDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, retry: string, jobId: number) =>
+    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Fix the cause, then ${retry} (or \`/access-admin skip ${jobId}\` if it can never succeed; the jobs after it then go ahead).`,
+  notificationDead: (doing: string, request: { id: number; what: string; requester: string } | null, attempts: number, error: string, jobId: number) =>
+    `:rotating_light: Keycard could not ${doing}${request ? ` for request #${request.id} (${request.what}, ${mention(request.requester)})` : ''} after ${attempts} attempt(s): ${error}. Later messages to the same person are not held back; \`/access-admin retry job ${jobId}\` sends this one again once the cause is fixed.`,
   provisioningUndone: (request: { id: number; what: string; requester: string }, attempts: number, added: readonly string[], notAdded: readonly string[], error: string) =>
     `:rotating_light: Keycard could not grant request #${request.id} (${request.what}, ${mention(request.requester)}) after ${attempts} attempt(s): added to ${added.join(', ')}, could not add to ${notAdded.join(', ')} (${error}); ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again. Fix the cause, then \`/access-admin retry ${request.id}\` once that removal is done.`,
   removalStuck: (request: { id: number; what: string; requester: string }, attempts: number, held: ReadonlyArray<{ group: string; error: string | null }>) =>
