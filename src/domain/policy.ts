@@ -11,6 +11,11 @@ export interface TimingPolicy {
   readonly remindAfterMs: number;
   readonly escalateAfterMs: number;
   readonly requestTtlMs: number;
+  /**
+   * How long after a removal Keycard asks the provider again whether the membership is really gone: a write
+   * whose answer was lost (a timeout, a crash mid-call) can still land after the removal.
+   */
+  readonly removalRecheckMs: number;
   /** e.g. `Mon-Fri 09:00-17:00`: reminders and escalation count only these hours when set. */
   readonly businessHours: string | null;
   /** IANA time zone of the business hours (default UTC). */

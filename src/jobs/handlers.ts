@@ -4,7 +4,7 @@
  */
 import { approverDmJob, escalateStepJob, routeStageJob, updateStepJob } from '../workflows/approval/index.js';
 import { taskJob, updateTaskJob } from '../workflows/fulfilment/index.js';
-import { deprovisionJob, grantNoticeJob, provisionJob } from '../workflows/grant/index.js';
+import { deprovisionJob, grantNoticeJob, provisionJob, recheckRemovalJob } from '../workflows/grant/index.js';
 import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, transitionJob } from '../workflows/notify/index.js';
 import { requestReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
@@ -30,6 +30,7 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'approval.escalate': (job) => escalateStepJob(deps, job),
     'idp.provision': (job) => provisionJob(deps, job),
     'idp.deprovision': (job) => deprovisionJob(deps, job),
+    'idp.recheck_removal': (job) => recheckRemovalJob(deps, job),
     'audit.checkpoint': (job) => auditCheckpointJob(deps, job),
     'audit.verify': (job) => auditVerifyJob(deps, job),
   };

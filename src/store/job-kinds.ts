@@ -37,6 +37,7 @@ export const JOB_PAYLOADS = {
   'idp.provision': requestOnly,
   // `rolled_back`: undoing a provisioning that failed for good (added since; older jobs never carry it).
   'idp.deprovision': z.object({ grantId: id, reason: z.enum(['expired', 'revoked', 'relinquished', 'rolled_back']) }),
+  'idp.recheck_removal': z.object({ grantId: id }),
   'audit.checkpoint': z.object({ at: z.number(), count: id, headId: id, headHash: z.string(), keyId: z.string().nullable() }),
   'audit.verify': z.object({ userId: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;

@@ -58,6 +58,8 @@ const KEYCARD_ENV = {
   KEYCARD_WARN_BEFORE_SHORT: '30s',
   KEYCARD_WARN_BEFORE: '30s',
   KEYCARD_LEASE_HEARTBEAT: '1s',
+  // Longer than a timed-out write can take to land (20.5 s here), so the recheck sees it.
+  KEYCARD_REMOVAL_RECHECK: '30s',
   KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: '0 0 0 1 1 *',
   LOG_LEVEL: 'info',
 } as const;

@@ -30,6 +30,7 @@ const KIND_WORDS = {
   'slack.task': 'post a fulfilment task',
   'slack.update_task': 'update a fulfilment task',
   'slack.home': 'refresh an App Home',
+  'idp.recheck_removal': 'check that removed memberships stayed removed',
   'audit.checkpoint': 'post an audit checkpoint to Jira',
   'audit.verify': 'verify the audit log',
 } as const satisfies Record<JobKind, string>;

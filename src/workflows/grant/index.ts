@@ -9,4 +9,5 @@ export { relinquishGrant, type RelinquishResult } from './relinquish.js';
 export { revokeAccess, type RevokeResult } from './revoke.js';
 export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
+export { recheckRemovalJob } from './recheck.js';
 export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';

@@ -113,6 +113,9 @@ export function finishRemoval(deps: WorkflowDeps, grantId: number, actor: Actor)
     const notes = rows.flatMap((r) => (r.outcome === 'kept' || r.outcome === 'not_member' || r.outcome === 'no_group' ? [jiraWords.groupOutcome(r.groupId, r.outcome, r.note)] : []));
     const heldMs = now.getTime() - grant.startsAt;
     if (!endGrant(store, grant, reason, actor, { groups: outcomes, idpUserId: grant.idpUserId, heldMs }, now)) return false;
+    if (rows.some((r) => r.outcome === 'removed')) {
+      store.jobs.enqueue({ kind: 'idp.recheck_removal', payload: { grantId: grant.id }, requestId: request.id, runAt: new Date(now.getTime() + deps.timing.removalRecheckMs) }, now);
+    }
     if (reason === 'rolled_back') {
       // The request stays failed (an admin may retry it); the requester was told when it failed.
       enqueueJiraComment(store, request.id, [jiraWords.rolledBack(grant.userSlackId, removed, grant.provider, now), ...notes], now);

@@ -89,6 +89,8 @@ export const jiraWords = {
     `Added to ${added.join(', ')}, could not add to ${notAdded.join(', ')}: ${added.join(', ')} ${added.length === 1 ? 'is' : 'are'} being removed again, so nothing is left behind.`,
   removalStuck: (held: ReadonlyArray<{ group: string }>) =>
     `Removal not finished: still holds ${held.map((h) => h.group).join(', ')}. The Keycard admins have been alerted.`,
+  membershipReappeared: (group: string, at: Date) =>
+    `${group}: the membership was back at ${formatDateTimeUtc(at)} after it had been removed (a provider write that landed late); removed again.`,
   groupRemovedByHand: (group: string, by: string, reason: string, at: Date): CommentLine => [`${group} recorded as removed by hand by ${mention(by)} at ${formatDateTimeUtc(at)}: `, userText(reason)],
   extended: (addMs: number, approvedBy: string, endsAt: Date, totalMs: number) =>
     `Access extended by ${formatDuration(addMs)} (${approvedBy}): now ends ${formatDateTimeUtc(endsAt)}, ${formatDuration(totalMs)} in all.`,
