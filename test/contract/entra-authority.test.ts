@@ -116,4 +116,26 @@ describe('Entra with a private authority (the production credential, end to end)
       await fake.stop();
     }
   }, 60_000);
+
+  it('names the scope and the authority when the authority refuses the token, not only the app registration', async () => {
+    const fake = new GraphFake({ tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET });
+    const origin = await fake.start(tls);
+    // An authority of another cloud: it knows only that cloud's Graph, so a token for this one is refused.
+    fake.audience = 'https://graph.microsoft.us';
+    proxied = [];
+
+    try {
+      const answer = await runProbe({ ENTRA_AUTHORITY_HOST: origin, GRAPH_BASE_URL: `${origin}/v1.0` });
+
+      expect(answer.ok).toBe(false);
+      expect(answer.error).toContain(`could not get a Microsoft Graph token for ${origin}/.default from ${origin}`);
+      expect(answer.error).toContain('AADSTS500011');
+      expect(answer.error).toContain('ENTRA_AUTHORITY_HOST and GRAPH_BASE_URL');
+      expect(fake.calls.filter((c) => c.path.startsWith('/v1.0/'))).toEqual([]);
+      expect(proxied).toEqual([]);
+      fake.assertNoUnexpected();
+    } finally {
+      await fake.stop();
+    }
+  }, 60_000);
 });
