@@ -23,6 +23,11 @@
  * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
  *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
  * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`.
+ * - The token endpoint serves MSAL's OpenID discovery (`/{tenant}/v2.0/.well-known/openid-configuration`,
+ *   the issuer on the fake's own origin, as MSAL checks) and the client-credentials grant: a scope without
+ *   `/.default` is refused (AADSTS1002012), and with `audience` set a scope for another resource is refused
+ *   (AADSTS500011), as a national cloud refuses the public Graph's audience. Served over https with
+ *   `start(tls)` it stands in for a private authority a real `ClientSecretCredential` can use.
  * - Membership writes (`members/$ref` POST and DELETE) can be rate limited (`setRateLimit`, a sliding
  *   one-minute window): 429 `TooManyRequests` with `Retry-After` in seconds, as Graph throttles.
  */
@@ -104,6 +109,11 @@ export class GraphFake extends HttpFake {
   private signInAvailable = true;
   private readonly maxPageSize: number;
   private window: SlidingMinute | null = null;
+  /**
+   * The resource the token endpoint issues tokens for (e.g. https://graph.microsoft.us); any when null.
+   * Settable after `start()`, since a fake serving its own Graph knows its origin only then.
+   */
+  audience: string | null = null;
 
   constructor(private readonly options: GraphFakeOptions = {}) {
     super('Microsoft Graph');
@@ -367,9 +377,39 @@ export class GraphFake extends HttpFake {
     if (clientSecret && form['client_secret'] !== clientSecret) {
       return { status: 401, body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' } };
     }
+    const scope = form['scope'] ?? '';
+    if (!scope.endsWith('/.default')) {
+      return { status: 400, body: { error: 'invalid_scope', error_description: `AADSTS1002012: The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).` } };
+    }
+    const resource = scope.slice(0, -'/.default'.length);
+    if (this.audience !== null && resource !== this.audience) {
+      return { status: 400, body: { error: 'invalid_resource', error_description: `AADSTS500011: The resource principal named ${resource} was not found in the tenant named ${tenant}.` } };
+    }
     const accessToken = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString('base64url')}`;
     this.tokens.add(accessToken);
     return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: accessToken } };
+  }
+
+  /** What MSAL reads to find the token endpoint of an authority it has no built-in metadata for. */
+  private openIdConfiguration(tenant: string): FakeResponse {
+    const { tenantId } = this.options;
+    if (tenantId && tenant !== tenantId) {
+      return { status: 400, body: { error: 'invalid_tenant', error_description: `AADSTS90002: Tenant '${tenant}' not found.` } };
+    }
+    const root = `${this.url}/${tenant}`;
+    return {
+      status: 200,
+      body: {
+        issuer: `${root}/v2.0`,
+        authorization_endpoint: `${root}/oauth2/v2.0/authorize`,
+        token_endpoint: `${root}/oauth2/v2.0/token`,
+        end_session_endpoint: `${root}/oauth2/v2.0/logout`,
+        jwks_uri: `${this.url}/${tenant}/discovery/v2.0/keys`,
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+        tenant_region_scope: 'NA',
+      },
+    };
   }
 
   private authed(handler: (ctx: RouteContext) => FakeResponse): (ctx: RouteContext) => FakeResponse {
@@ -388,6 +428,7 @@ export class GraphFake extends HttpFake {
 
   private registerRoutes(): void {
     this.route('POST', '/:tenant/oauth2/v2.0/token', ({ call, params }) => this.token(call, params['tenant'] ?? ''));
+    this.route('GET', '/:tenant/v2.0/.well-known/openid-configuration', ({ params }) => this.openIdConfiguration(params['tenant'] ?? ''));
 
     this.on('GET', '/users', ({ call }) => {
       if (this.revoked.has('User.Read.All')) return this.denied();

@@ -7,6 +7,7 @@
  * request out, so its answer is lost), or a request that hangs until `releaseHung()` or `stop()`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -48,6 +49,12 @@ export interface Fault {
    * service did the work but the caller never learns it (a timeout or a dropped connection after commit).
    */
   afterApply?: boolean;
+}
+
+/** A certificate and key (PEM) to serve https with, for clients that refuse plain http whatever the host. */
+export interface FakeTls {
+  readonly cert: string;
+  readonly key: string;
 }
 
 export interface RouteContext {
@@ -147,14 +154,15 @@ export class HttpFake {
     }
   }
 
-  async start(): Promise<string> {
-    const server = createServer((req, res) => {
+  async start(tls?: FakeTls): Promise<string> {
+    const listener = (req: IncomingMessage, res: ServerResponse): void => {
       void this.handle(req, res);
-    });
+    };
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
     const { port } = server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     return this.baseUrl;
   }
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, missingProviderSettings } from '../../src/config.js';
 import { parseCatalog } from '../../src/domain/catalog.js';
 import type { Catalog } from '../../src/domain/types.js';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import { graphScope } from '../../src/identity/entra/entra.js';
 import { buildProviders } from '../../src/identity/registry.js';
+import { adapterSettings } from '../../src/identity/settings.js';
 import { BASE_ENV as BASE, configProblems as problems } from '../support/config-env.js';
 
 const ENTRA = { ENTRA_TENANT_ID: 'tenant-1', ENTRA_CLIENT_ID: 'client-1', ENTRA_CLIENT_SECRET: 'very-secret' };
@@ -59,5 +62,37 @@ describe('Entra settings', () => {
 
     expect(buildProviders({ now: Date.now }).entra).toBeUndefined();
     expect(buildProviders({ entra: settings, now: Date.now }).entra?.kind).toBe('entra');
+  });
+
+  it.each([
+    ['https://graph.microsoft.com/v1.0', 'https://graph.microsoft.com/.default'],
+    ['https://graph.microsoft.us/v1.0', 'https://graph.microsoft.us/.default'],
+    ['https://dod-graph.microsoft.us/beta', 'https://dod-graph.microsoft.us/.default'],
+    ['https://microsoftgraph.chinacloudapi.cn/v1.0', 'https://microsoftgraph.chinacloudapi.cn/.default'],
+    ['https://127.0.0.1:8443/v1.0', 'https://127.0.0.1:8443/.default'],
+    ['http://127.0.0.1:4010/v1.0', 'https://graph.microsoft.com/.default'],
+  ])('asks for the token scope of the Graph at %s: %s', (graphBaseUrl, scope) => {
+    expect(graphScope(graphBaseUrl)).toBe(scope);
+  });
+
+  it('asks for the scope of GRAPH_BASE_URL from the settings, naming scope and authority when no token comes', async () => {
+    const asked: string[][] = [];
+    // Refuses every token, so nothing leaves this machine: the Graph call never starts.
+    const refusing: TokenCredential = {
+      async getToken(scopes: string | string[]): Promise<AccessToken | null> {
+        asked.push(Array.isArray(scopes) ? scopes : [scopes]);
+        throw new Error('no token in this test');
+      },
+    };
+    const config = loadConfig({ ...BASE, ...ENTRA, GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0', ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.us' });
+    const entra = adapterSettings(config).entra;
+    if (!entra) throw new Error('Entra settings were not read');
+
+    const error = await buildProviders({ entra: { ...entra, credential: refusing }, now: Date.now })
+      .entra?.findUserByEmail('alice@acme.com')
+      .catch((e: unknown) => e);
+
+    expect(asked).toEqual([['https://graph.microsoft.us/.default']]);
+    expect(String(error)).toContain('could not get a Microsoft Graph token for https://graph.microsoft.us/.default from https://login.microsoftonline.us');
   });
 });

@@ -36,6 +36,7 @@ import {
 export { toIdentityUser } from './schema.js';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
+const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 /** The `@odata.id` Graph wants in a `members/$ref` body is always the public Graph address. */
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects/';
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -60,6 +61,32 @@ export interface EntraSettings {
   readonly now?: () => number;
 }
 
+/**
+ * The token scope for the Graph at `graphBaseUrl`: its origin's `/.default`. A national cloud's Graph
+ * (graph.microsoft.us, microsoftgraph.chinacloudapi.cn) only takes tokens issued for its own audience.
+ * A plain-http Graph is a loopback fake, which takes any token: it gets the public Graph's scope.
+ */
+export function graphScope(graphBaseUrl: string): string {
+  const base = new URL(graphBaseUrl);
+  return base.protocol === 'https:' ? `${base.origin}/.default` : 'https://graph.microsoft.com/.default';
+}
+
+/**
+ * The production credential. With an authority of our own (a national cloud, a private or test
+ * authority) instance discovery is off: MSAL would otherwise first ask
+ * https://login.microsoftonline.com/common/discovery/instance to vouch for the host, which refuses a host
+ * it does not know and cannot be reached from a network without the public cloud. The operator named
+ * the authority (and it must be https), so it is trusted as given; its endpoints still come from its
+ * own OpenID configuration.
+ */
+function secretCredential(settings: EntraSettings): TokenCredential {
+  if (!settings.authorityHost) return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret);
+  return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
+    authorityHost: settings.authorityHost,
+    disableInstanceDiscovery: true,
+  });
+}
+
 /** Marks a failed token request; the SDK passes a `GraphClientError` through to us untouched. */
 const TOKEN_FAILURE = Symbol('entra token failure');
 
@@ -67,8 +94,9 @@ const TOKEN_FAILURE = Symbol('entra token failure');
  * A token could not be had. `GraphClientError` resets its prototype in its constructor, so a subclass
  * would not survive `instanceof`: the failure rides in `customError` instead.
  */
-function tokenError(reason: unknown): GraphClientError {
-  const error = new GraphClientError(`could not get a Microsoft Graph token: ${reason instanceof Error ? reason.message : String(reason)}`);
+function tokenError(reason: unknown, scope: string, authority: string): GraphClientError {
+  // Naming the authority and scope tells a wrong ENTRA_AUTHORITY_HOST or GRAPH_BASE_URL from a wrong secret.
+  const error = new GraphClientError(`could not get a Microsoft Graph token for ${scope} from ${authority}: ${reason instanceof Error ? reason.message : String(reason)}`);
   error.customError = { [TOKEN_FAILURE]: true, reason };
   return error;
 }
@@ -91,7 +119,7 @@ function setHeader(context: Context, name: string, value: string): void {
 }
 
 /** Adds `Authorization: Bearer` from the credential to every request, whatever the host's scheme. */
-function bearerMiddleware(credential: TokenCredential, scope: string): Middleware {
+function bearerMiddleware(credential: TokenCredential, scope: string, authority: string): Middleware {
   let next: Middleware | undefined;
   return {
     async execute(context: Context): Promise<void> {
@@ -101,7 +129,7 @@ function bearerMiddleware(credential: TokenCredential, scope: string): Middlewar
         if (!answer?.token) throw new Error('the credential returned no token');
         token = answer.token;
       } catch (error) {
-        throw tokenError(error);
+        throw tokenError(error, scope, authority);
       }
       setHeader(context, 'Authorization', `Bearer ${token}`);
       context.options ??= {};
@@ -151,7 +179,7 @@ function classifyGraphError(what: string, error: unknown, nowMs: number = Date.n
   if (error instanceof PermanentError || error instanceof RetryableError) return error;
   const reason = tokenFailureReason(error);
   if (reason) {
-    const message = `Entra ID: ${(error as Error).message} (while trying to ${what}); check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET`;
+    const message = `Entra ID: ${(error as Error).message} (while trying to ${what}); check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET (and ENTRA_AUTHORITY_HOST and GRAPH_BASE_URL outside the public cloud)`;
     // A refused secret is permanent; an unreachable token endpoint is worth another try.
     return reason.name === 'AuthenticationError' || reason.name === 'CredentialUnavailableError' ? new PermanentError(message) : new RetryableError(message);
   }
@@ -196,13 +224,9 @@ export class EntraProvider implements IdentityProvider {
   constructor(settings: EntraSettings) {
     this.now = settings.now ?? Date.now;
     this.graphBaseUrl = (settings.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
-    const base = new URL(this.graphBaseUrl);
-    // The token's audience is the Graph origin (national clouds have their own); a loopback fake takes any.
-    const scope = base.protocol === 'https:' ? `${base.origin}/.default` : 'https://graph.microsoft.com/.default';
-    const credential =
-      settings.credential ??
-      new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, settings.authorityHost ? { authorityHost: settings.authorityHost } : {});
-    const auth = bearerMiddleware(credential, scope);
+    const scope = graphScope(this.graphBaseUrl);
+    const credential = settings.credential ?? secretCredential(settings);
+    const auth = bearerMiddleware(credential, scope, settings.authorityHost ?? DEFAULT_AUTHORITY_HOST);
     const retry = new RetryHandler(new RetryHandlerOptions(0, 0));
     auth.setNext?.(retry);
     retry.setNext(new HTTPMessageHandler());
