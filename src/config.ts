@@ -3,6 +3,8 @@
  * `loadCatalog(path)` reads and validates the catalog file. Secrets are wrapped so they never print.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { isValidTimeZone, parseBusinessHours } from './domain/business-hours.js';
@@ -43,12 +45,79 @@ function transitionName(fallback: string) {
     .transform((v) => (v === undefined ? fallback : v.trim() === '' ? null : v.trim()));
 }
 
+const JOB_ATTEMPTS_MESSAGE = 'KEYCARD_JOB_MAX_ATTEMPTS must be a whole number from 1 to 100 (default 12)';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * The placeholder values `.env.example` ships, by variable: copied unchanged they would fail later with a
+ * service's puzzling answer (or, for ids, silently page nobody), so they are refused here by name.
+ */
+const PLACEHOLDERS: Readonly<Record<string, readonly string[]>> = {
+  SLACK_BOT_TOKEN: ['xoxb-your-bot-token'],
+  SLACK_SIGNING_SECRET: ['your-signing-secret'],
+  SLACK_APP_TOKEN: ['xapp-your-app-token'],
+  KEYCARD_ADMINS: ['U0000000001', 'U0000000002'],
+  KEYCARD_ALERT_CHANNEL: ['C0000000000'],
+  JIRA_HOST: ['https://your-domain.atlassian.net'],
+  JIRA_EMAIL: ['keycard-bot@your-domain.com'],
+  JIRA_API_TOKEN: ['your-jira-api-token'],
+  OKTA_ORG_URL: ['https://your-org.okta.com'],
+  OKTA_API_TOKEN: ['your-okta-api-token'],
+  ENTRA_TENANT_ID: ['00000000-0000-0000-0000-000000000000'],
+  ENTRA_CLIENT_ID: ['00000000-0000-0000-0000-000000000000'],
+  ENTRA_CLIENT_SECRET: ['your-client-secret-value'],
+  GOOGLE_SERVICE_ACCOUNT_FILE: ['./secrets/keycard-google.json'],
+  GOOGLE_ADMIN_SUBJECT: ['keycard-admin@your-domain.com'],
+};
+
+/** Each variable still holding a placeholder from `.env.example`, named with the placeholder. */
+export function placeholderProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  for (const [name, placeholders] of Object.entries(PLACEHOLDERS)) {
+    const values = (env[name] ?? '').split(/[\s,]+/).filter(Boolean);
+    const left = values.filter((value) => placeholders.includes(value));
+    if (left.length > 0) problems.push(`${name}: ${left.map((v) => `'${v}'`).join(', ')} is the placeholder from .env.example; replace it with your own value (see the comment above it in .env.example)`);
+  }
+  return problems;
+}
+
+/** Slack tokens by their prefix: the wrong kind in a setting is named without printing the token. */
+const SLACK_TOKEN_KINDS: Readonly<Record<string, string>> = {
+  'xoxb-': 'a bot token (xoxb-), which belongs in SLACK_BOT_TOKEN',
+  'xapp-': 'an app-level token (xapp-), which belongs in SLACK_APP_TOKEN',
+  'xoxp-': 'a user token (xoxp-); Keycard acts as the bot, not as a person',
+  'xoxe': 'a token-rotation token (xoxe); use the Bot User OAuth Token instead',
+};
+
+/** SLACK_BOT_TOKEN must start xoxb-, SLACK_APP_TOKEN xapp-; the message never shows the token. */
+export function slackTokenShapeProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const checks = [
+    { name: 'SLACK_BOT_TOKEN', prefix: 'xoxb-', what: 'the Bot User OAuth Token (Slack app > OAuth & Permissions), which starts with xoxb-' },
+    { name: 'SLACK_APP_TOKEN', prefix: 'xapp-', what: 'an app-level token (Slack app > Basic Information > App-Level Tokens, scope connections:write), which starts with xapp-' },
+  ];
+  for (const { name, prefix, what } of checks) {
+    const value = (env[name] ?? '').trim();
+    if (!value || value.startsWith(prefix)) continue;
+    const kind = Object.entries(SLACK_TOKEN_KINDS).find(([p]) => value.startsWith(p))?.[1];
+    problems.push(`${name} must be ${what}; the value set is ${kind ?? 'not a Slack token of any kind'}`);
+  }
+  return problems;
+}
+
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string({ required_error: 'SLACK_BOT_TOKEN is required (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)' }).min(1, 'SLACK_BOT_TOKEN is required'),
   SLACK_SIGNING_SECRET: z.string({ required_error: 'SLACK_SIGNING_SECRET is required (Slack app > Basic Information > Signing Secret)' }).min(1, 'SLACK_SIGNING_SECRET is required'),
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalText.pipe(apiUrl('SLACK_API_URL', { example: 'https://slack.com/api/' }).optional()),
-  PORT: optionalText.pipe(z.coerce.number({ invalid_type_error: 'PORT must be a number' }).int().min(0).max(65535).optional()),
+  PORT: optionalText.pipe(
+    z.coerce
+      .number({ invalid_type_error: 'PORT must be a whole number from 0 to 65535, e.g. 3000' })
+      .int('PORT must be a whole number from 0 to 65535, e.g. 3000')
+      .min(0, 'PORT must be a whole number from 0 to 65535, e.g. 3000')
+      .max(65535, 'PORT must be a whole number from 0 to 65535, e.g. 3000')
+      .optional(),
+  ),
   KEYCARD_ADMINS: optionalText,
   KEYCARD_ALERT_CHANNEL: optionalText,
   DATABASE_PATH: optionalText,
@@ -74,7 +143,14 @@ const envSchema = z.object({
   JIRA_TRANSITION_ON_ENDED: transitionName('Done'),
   JIRA_FIELD_ACCESS_START: optionalText,
   JIRA_FIELD_ACCESS_END: optionalText,
-  KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(z.coerce.number().int().min(1, 'KEYCARD_JOB_MAX_ATTEMPTS must be at least 1').max(100).optional()),
+  KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(
+    z.coerce
+      .number({ invalid_type_error: JOB_ATTEMPTS_MESSAGE })
+      .int(JOB_ATTEMPTS_MESSAGE)
+      .min(1, JOB_ATTEMPTS_MESSAGE)
+      .max(100, JOB_ATTEMPTS_MESSAGE)
+      .optional(),
+  ),
   KEYCARD_AUDIT_KEY: optionalText,
   KEYCARD_AUDIT_KEYS_PREVIOUS: optionalText,
   KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: cronExpression('KEYCARD_SCHEDULE_AUDIT_CHECKPOINT', '0 0 * * * *'),
@@ -82,7 +158,9 @@ const envSchema = z.object({
   KEYCARD_MISSING_GROUPS: optionalText.pipe(
     z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
   ),
-  LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
+  LOG_LEVEL: optionalText.pipe(
+    z.enum(LOG_LEVELS, { errorMap: () => ({ message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (default info)` }) }).optional(),
+  ),
 });
 
 /** The settings; each identity provider's part (`okta`, `entra`, `google`) comes from its own folder. */
@@ -136,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) problems.push(...describeIssues(parsed.error));
   const raw = (name: string): string => (env[name] ?? '').trim();
+  problems.push(...placeholderProblems(env), ...slackTokenShapeProblems(env));
 
   for (const id of raw('KEYCARD_ADMINS').split(/[\s,]+/).filter(Boolean)) {
     if (!/^[UW][A-Z0-9]{2,}$/.test(id)) problems.push(`KEYCARD_ADMINS: '${id}' is not a Slack user id (they look like U012AB3CD)`);
@@ -209,6 +288,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
     missingGroups: e.KEYCARD_MISSING_GROUPS ?? 'error',
     logLevel: e.LOG_LEVEL ?? 'info',
   };
+}
+
+/**
+ * Reads `.env` from `dir` (the working directory) into `env` when the file exists, as `.env.example` tells
+ * operators to create it. A variable already set in the environment wins over the file, so a deployment can
+ * override one setting without editing it. Resolves to the file's path, or null when there is none.
+ */
+export function loadEnvFile(env: NodeJS.ProcessEnv, dir: string = process.cwd()): string | null {
+  const path = resolve(dir, '.env');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KeycardError('config', `Cannot read ${path}: ${(error as Error).message}. Fix its permissions, or remove it and set the variables in the environment.`);
+  }
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (env[name] === undefined && value !== undefined) env[name] = value;
+  }
+  return path;
 }
 
 /** Reads and validates the catalog file; the error names the file, line and field of every problem. */

@@ -8,25 +8,36 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import type { Catalog } from './domain/types.js';
+import type { Catalog, ProviderKind } from './domain/types.js';
+import { KeycardError } from './domain/errors.js';
 import { checkCatalogGroups } from './identity/catalog-groups.js';
 import { buildProviders } from './identity/registry.js';
-import { adapterSettings, providerRateLimits } from './identity/settings.js';
+import { adapterSettings, providerHealthTargets, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
-import { failedHealthChecks } from './jobs/health.js';
+import { failedHealthChecks, healthFailureMessage } from './jobs/health.js';
 import { createThrottle } from './jobs/rate-limits.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
 import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
 import { JiraTicketing } from './jira/jira.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
-import { openOwnedDatabase } from './store/db.js';
+import { openOwnedDatabase, type DbHandle } from './store/db.js';
 import { keyringFromSettings } from './store/audit-keys.js';
 import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { refreshHomes } from './workflows/notify/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
+
+/** How the start-up checks name each provider. */
+const PROVIDER_NAMES: Readonly<Record<ProviderKind, string>> = { okta: 'Okta', entra: 'Microsoft Entra ID', google: 'Google Workspace', manual: 'manual' };
+
+/** The start-up checks failed: `src/main.ts` prints the message (every failure, each with its setting) and exits. */
+export class StartupError extends KeycardError {
+  constructor(message: string) {
+    super('startup', message);
+  }
+}
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;
@@ -71,8 +82,56 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { app: 'keycard' } });
   let catalog = options.catalog;
 
+  const adapters = adapterSettings(config);
+  const providers = buildProviders({
+    ...adapters,
+    ...(adapters.entra && options.entraCredential ? { entra: { ...adapters.entra, credential: options.entraCredential } } : {}),
+    now: () => clock.now().getTime(),
+  });
+  const throttle = createThrottle(providerRateLimits(config), clock);
+  if (!config.jira) throw new Error('Jira settings are required');
+  const ticketing = new JiraTicketing({
+    host: config.jira.host,
+    email: config.jira.email,
+    apiToken: config.jira.apiToken.reveal(),
+    projectKey: config.jira.projectKey,
+    issueType: config.jira.issueType,
+  });
+  const webClient = createSlackWebClient(config.slack.botToken.reveal(), config.slack.apiUrl);
+
   // Before anything touches the data (the worker resets jobs left running): exactly one owner per file.
-  const handle = await openOwnedDatabase(config.databasePath, { heartbeatMs: config.leaseHeartbeatMs });
+  // With the health checks on, opening the database is one of them, so its failure is listed with the others.
+  const openDb = () => openOwnedDatabase(config.databasePath, { heartbeatMs: config.leaseHeartbeatMs });
+  // The bot's identity from the start-up check, handed to Bolt so it does not call auth.test again on its
+  // own: Bolt fires that call when the app is built and awaits it only on the first event, so a failure
+  // before then (Slack unreachable, or a test's fake stopped) would be an unhandled rejection.
+  const botIdentity: { value?: { readonly botUserId: string; readonly botId: string } } = {};
+  let opened: DbHandle | null = null;
+  if (options.healthChecks ?? true) {
+    const checkSlack = async () => {
+      const res = await webClient.auth.test();
+      if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
+    };
+    const targets = providerHealthTargets(config);
+    const failures = await failedHealthChecks([
+      { name: 'Database', target: { credentials: [], address: { setting: 'DATABASE_PATH', url: config.databasePath } }, run: async () => (opened = await openDb()) },
+      { name: 'Jira', target: { credentials: ['JIRA_EMAIL', 'JIRA_API_TOKEN'], address: { setting: 'JIRA_HOST', url: config.jira.host }, permission: `Browse projects on ${config.jira.projectKey}` }, run: () => ticketing.checkHealth() },
+      { name: 'Slack', target: { credentials: ['SLACK_BOT_TOKEN'], address: { setting: 'SLACK_API_URL', url: config.slack.apiUrl } }, run: checkSlack },
+      ...Object.values(providers).map((p) => {
+        const target = p.kind === 'manual' ? undefined : targets[p.kind];
+        return { name: PROVIDER_NAMES[p.kind], ...(target ? { target } : {}), run: () => p.checkHealth() };
+      }),
+    ]);
+    // Only once the providers answer: a group check against a provider that is down says nothing new.
+    const groups = failures.length === 0 ? await checkCatalogGroups(catalog, providers) : { ok: true as const };
+    if (!groups.ok && config.missingGroups === 'error') failures.push(`${groups.message}\n    (fix the catalog, or set KEYCARD_MISSING_GROUPS=warn to start anyway)`);
+    if (!groups.ok && config.missingGroups === 'warn') logger.warn({ problems: groups.message }, 'catalog groups missing; starting anyway (KEYCARD_MISSING_GROUPS=warn)');
+    if (failures.length > 0) {
+      (opened as DbHandle | null)?.close();
+      throw new StartupError(healthFailureMessage(failures));
+    }
+  }
+  const handle = opened ?? (await openDb());
   const lease = handle.lease;
   if (lease?.previous) {
     const p = lease.previous;
@@ -96,47 +155,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     }
   };
 
-  const adapters = adapterSettings(config);
-  const providers = buildProviders({
-    ...adapters,
-    ...(adapters.entra && options.entraCredential ? { entra: { ...adapters.entra, credential: options.entraCredential } } : {}),
-    now: () => clock.now().getTime(),
-  });
-  const throttle = createThrottle(providerRateLimits(config), clock);
-  if (!config.jira) throw new Error('Jira settings are required');
-  const ticketing = new JiraTicketing({
-    host: config.jira.host,
-    email: config.jira.email,
-    apiToken: config.jira.apiToken.reveal(),
-    projectKey: config.jira.projectKey,
-    issueType: config.jira.issueType,
-  });
-  const webClient = createSlackWebClient(config.slack.botToken.reveal(), config.slack.apiUrl);
   const notifier = new SlackNotifier(webClient, config.alertChannel, logger);
-
-  // The bot's identity from the start-up check, handed to Bolt so it does not call auth.test again on its
-  // own: Bolt fires that call when the app is built and awaits it only on the first event, so a failure
-  // before then (Slack unreachable, or a test's fake stopped) would be an unhandled rejection.
-  const botIdentity: { value?: { readonly botUserId: string; readonly botId: string } } = {};
-  if (options.healthChecks ?? true) {
-    const checkSlack = async () => {
-      const res = await webClient.auth.test();
-      if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
-    };
-    const failures = await failedHealthChecks([
-      { name: 'Jira', run: () => ticketing.checkHealth() },
-      { name: 'Slack', run: checkSlack },
-      ...Object.values(providers).map((p) => ({ name: p.kind, run: () => p.checkHealth() })),
-    ]);
-    // Only once the providers answer: a group check against a provider that is down says nothing new.
-    const groups = failures.length === 0 ? await checkCatalogGroups(catalog, providers) : { ok: true as const };
-    if (!groups.ok && config.missingGroups === 'error') failures.push(`${groups.message}\n    (fix the catalog, or set KEYCARD_MISSING_GROUPS=warn to start anyway)`);
-    if (!groups.ok && config.missingGroups === 'warn') logger.warn({ problems: groups.message }, 'catalog groups missing; starting anyway (KEYCARD_MISSING_GROUPS=warn)');
-    if (failures.length > 0) {
-      handle.close();
-      throw new Error(`Keycard start-up checks failed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
-    }
-  }
 
   const deps: SideEffectDeps = {
     store,

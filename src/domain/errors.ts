@@ -4,7 +4,7 @@
  * stops Keycard (`config`, `catalog`: src/main.ts prints the message and exits) and for a programming
  * error (`invalid_transition`: a move the state machine does not allow).
  */
-export type KeycardErrorCode = 'invalid_transition' | 'config' | 'catalog';
+export type KeycardErrorCode = 'invalid_transition' | 'config' | 'catalog' | 'startup';
 
 export class KeycardError extends Error {
   constructor(
@@ -26,16 +26,19 @@ export class RetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    /** `cause`: the SDK's own error, kept so the start-up checks can word it (src/jobs/health.ts). */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'RetryableError';
   }
 }
 
 /** A failed call that will fail the same way again (unknown user or group, bad credentials, 4xx). */
 export class PermanentError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** `cause`: the SDK's own error, kept so the start-up checks can word it (src/jobs/health.ts). */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'PermanentError';
   }
 }

@@ -60,7 +60,8 @@ export function apiUrl(name: string, options: { readonly example?: string; reado
 
 /** An optional pace in calls a minute; at least 1. */
 export function callsPerMinute(name: string) {
-  return optionalText.pipe(z.coerce.number().int().min(1, `${name} must be at least 1`).optional());
+  const message = `${name} must be at least 1 (a whole number of calls a minute)`;
+  return optionalText.pipe(z.coerce.number({ invalid_type_error: message }).int(message).min(1, message).optional());
 }
 
 /** One line per zod issue, each naming its variable. */
@@ -76,4 +77,14 @@ export function requiredTogether(env: RawEnv, names: readonly string[], when: st
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   if (!names.some(set)) return [];
   return names.filter((name) => !set(name)).map((name) => `${name} is required when ${when} is set`);
+}
+
+/** Where a service's start-up check points the operator: the settings behind its address and its credentials. */
+export interface HealthTarget {
+  /** The settings that hold its credentials, named when the service refuses them. */
+  readonly credentials: readonly string[];
+  /** The setting that holds its address and the address itself, named when it cannot be reached. */
+  readonly address: { readonly setting: string; readonly url: string };
+  /** What the credentials need, named when the service answers 403 without saying. */
+  readonly permission?: string;
 }

@@ -2,7 +2,7 @@
  * What a provider's settings module (src/identity/<kind>/settings.ts) provides; src/identity/settings.ts
  * lists them. Kept apart so a provider folder never imports the list that imports it.
  */
-import type { RawEnv } from '../domain/settings.js';
+import type { HealthTarget, RawEnv } from '../domain/settings.js';
 
 /** What every provider's settings have: the pace Keycard keeps its calls under. */
 export interface ProviderConfigBase {
@@ -22,5 +22,7 @@ export interface ProviderEnvSettings<Config extends ProviderConfigBase, Adapter 
   readonly requiredMessage: string;
   /** The adapter's settings, secrets revealed: only the composition root calls this. */
   toAdapter(config: Config): Adapter;
+  /** Which settings the start-up check names when this provider refuses or cannot be reached. */
+  healthTarget(config: Config): HealthTarget;
 }
 

@@ -4,7 +4,7 @@
  * provider touches its folder, this map and `registry.ts` (its factory), not config.ts.
  */
 import type { ProviderKind } from '../domain/types.js';
-import type { RawEnv } from '../domain/settings.js';
+import type { HealthTarget, RawEnv } from '../domain/settings.js';
 import { entraSettings } from './entra/settings.js';
 import { googleSettings } from './google/settings.js';
 import { oktaSettings } from './okta/settings.js';
@@ -47,6 +47,15 @@ export function adapterSettings(configs: ProviderConfigs): Omit<ProviderSettings
     ...(configs.okta ? { okta: PROVIDER_SETTINGS.okta.toAdapter(configs.okta) } : {}),
     ...(configs.entra ? { entra: PROVIDER_SETTINGS.entra.toAdapter(configs.entra) } : {}),
     ...(configs.google ? { google: PROVIDER_SETTINGS.google.toAdapter(configs.google) } : {}),
+  };
+}
+
+/** The settings each configured provider's start-up check names when it fails, by provider kind. */
+export function providerHealthTargets(configs: ProviderConfigs): Readonly<Partial<Record<ProviderKind, HealthTarget>>> {
+  return {
+    ...(configs.okta ? { okta: PROVIDER_SETTINGS.okta.healthTarget(configs.okta) } : {}),
+    ...(configs.entra ? { entra: PROVIDER_SETTINGS.entra.healthTarget(configs.entra) } : {}),
+    ...(configs.google ? { google: PROVIDER_SETTINGS.google.healthTarget(configs.google) } : {}),
   };
 }
 

@@ -36,13 +36,13 @@ function classifyJiraError(what: string, error: unknown): Error {
   const e = error as { status?: number; response?: { data?: unknown }; cause?: { response?: { headers?: unknown } }; message?: string; code?: string };
   const status = typeof e.status === 'number' ? e.status : undefined;
   const detail = jiraMessages(e.response?.data) || e.message || String(error);
-  if (status === undefined) return new RetryableError(`Jira did not answer while trying to ${what}: ${e.code ?? detail}`);
-  if (status === 429) return new RetryableError(`Jira rate limit while trying to ${what}`, retryAfterMs(e.cause?.response?.headers));
-  if (status >= 500) return new RetryableError(`Jira failed to ${what}: HTTP ${status} ${detail}`);
+  if (status === undefined) return new RetryableError(`Jira did not answer while trying to ${what}: ${e.code ?? detail}`, undefined, { cause: error });
+  if (status === 429) return new RetryableError(`Jira rate limit while trying to ${what}`, retryAfterMs(e.cause?.response?.headers), { cause: error });
+  if (status >= 500) return new RetryableError(`Jira failed to ${what}: HTTP ${status} ${detail}`, undefined, { cause: error });
   if (status === 401 || status === 403) {
-    return new PermanentError(`Jira refused to ${what} (HTTP ${status}); check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions`);
+    return new PermanentError(`Jira refused to ${what} (HTTP ${status}); check JIRA_EMAIL, JIRA_API_TOKEN and the project permissions`, { cause: error });
   }
-  return new PermanentError(`Jira could not ${what}: HTTP ${status} ${detail}`);
+  return new PermanentError(`Jira could not ${what}: HTTP ${status} ${detail}`, { cause: error });
 }
 
 /** The description as ADF: the intro, the facts as a bullet list with bold labels, then each section under a heading. */

@@ -38,18 +38,18 @@ function classifySlackError(method: string, error: unknown): Error {
   const code = (error as { code?: string }).code;
   if (code === ErrorCode.RateLimitedError) {
     const seconds = (error as { retryAfter?: number }).retryAfter ?? 1;
-    return new RetryableError(`Slack ${method} rate limited`, seconds * 1000);
+    return new RetryableError(`Slack ${method} rate limited`, seconds * 1000, { cause: error });
   }
   if (code === ErrorCode.PlatformError) {
     const slackError = (error as { data?: { error?: string } }).data?.error ?? 'unknown_error';
     const message = `Slack ${method} failed: ${slackError}`;
-    return PERMANENT_SLACK_ERRORS.has(slackError) ? new PermanentError(message) : new RetryableError(message);
+    return PERMANENT_SLACK_ERRORS.has(slackError) ? new PermanentError(message, { cause: error }) : new RetryableError(message, undefined, { cause: error });
   }
   if (code === ErrorCode.HTTPError) {
     const status = (error as { statusCode?: number }).statusCode ?? 0;
-    return new RetryableError(`Slack ${method} answered HTTP ${status}`);
+    return new RetryableError(`Slack ${method} answered HTTP ${status}`, undefined, { cause: error });
   }
-  return new RetryableError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+  return new RetryableError(`Slack ${method} failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
 }
 
 export function createSlackWebClient(token: string, slackApiUrl: string, extra: WebClientOptions = {}): WebClient {

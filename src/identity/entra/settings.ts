@@ -55,4 +55,9 @@ export const entraSettings: ProviderEnvSettings<EntraConfig, EntraSettings> = {
     graphBaseUrl: config.graphBaseUrl,
     ...(config.authorityHost ? { authorityHost: config.authorityHost } : {}),
   }),
+  healthTarget: (config) => ({
+    credentials: ['ENTRA_TENANT_ID', 'ENTRA_CLIENT_ID', 'ENTRA_CLIENT_SECRET'],
+    address: { setting: 'GRAPH_BASE_URL', url: config.graphBaseUrl },
+    permission: 'User.Read.All and GroupMember.ReadWrite.All (application permissions, admin-consented)',
+  }),
 };

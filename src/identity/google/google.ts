@@ -173,22 +173,22 @@ function classifyGoogleError(what: string, error: unknown, nowMs: number = Date.
   const f = describe(error);
   const e = error as { library?: string; message?: string };
   if (f.status === null && (e.library !== undefined || /DECODER|PEM|private key/i.test(e.message ?? ''))) {
-    return new PermanentError(`Google credentials cannot sign a token to ${what} (${e.message ?? String(error)}); check the private_key in GOOGLE_SERVICE_ACCOUNT_FILE`);
+    return new PermanentError(`Google credentials cannot sign a token to ${what} (${e.message ?? String(error)}); check the private_key in GOOGLE_SERVICE_ACCOUNT_FILE`, { cause: error });
   }
   const detail = `HTTP ${f.status ?? '-'}${f.reason ? ` ${f.reason}` : ''}: ${f.message}`;
   if (f.status === 429 || (f.status === 403 && f.reason !== null && QUOTA_REASONS.has(f.reason))) {
-    return new RetryableError(`Google quota exceeded while trying to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs));
+    return new RetryableError(`Google quota exceeded while trying to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs), { cause: error });
   }
   if (f.fromToken && f.status !== null && f.status < 500) {
-    return new PermanentError(`Google refused a token to ${what} (${detail}); check GOOGLE_SERVICE_ACCOUNT_FILE and ${SCOPE_HINT}`);
+    return new PermanentError(`Google refused a token to ${what} (${detail}); check GOOGLE_SERVICE_ACCOUNT_FILE and ${SCOPE_HINT}`, { cause: error });
   }
   if (f.status === 401 || f.status === 403) {
-    return new PermanentError(`Google refused to ${what} (${detail}); check ${SCOPE_HINT}`);
+    return new PermanentError(`Google refused to ${what} (${detail}); check ${SCOPE_HINT}`, { cause: error });
   }
   if (f.status !== null && f.status >= 400 && f.status < 500) {
-    return new PermanentError(`Google could not ${what} (${detail})`);
+    return new PermanentError(`Google could not ${what} (${detail})`, { cause: error });
   }
-  return new RetryableError(`Google failed to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs));
+  return new RetryableError(`Google failed to ${what} (${detail})`, retryAfterMs(f.retryAfter, nowMs), { cause: error });
 }
 
 function statusOf(error: unknown): number | null {

@@ -92,4 +92,9 @@ export const googleSettings: ProviderEnvSettings<GoogleConfig, GoogleSettings> =
     apiRoot: config.apiRoot,
     ...(config.tokenUrl ? { tokenUrl: config.tokenUrl } : {}),
   }),
+  healthTarget: (config) => ({
+    credentials: ['GOOGLE_SERVICE_ACCOUNT_FILE', 'GOOGLE_ADMIN_SUBJECT'],
+    address: { setting: 'GOOGLE_API_ROOT', url: config.apiRoot },
+    permission: 'admin.directory.user.readonly and admin.directory.group.readonly (domain-wide delegation scopes)',
+  }),
 };

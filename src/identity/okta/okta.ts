@@ -82,15 +82,15 @@ function classifyOktaError(what: string, error: unknown, nowMs: number = Date.no
   if (status === 429) {
     const reset = Number(header(e.headers, 'x-rate-limit-reset'));
     const retryAfterMs = Number.isFinite(reset) && reset > 0 ? Math.max(reset * 1000 - nowMs, 0) : undefined;
-    return new RetryableError(`Okta rate limit while trying to ${what}`, retryAfterMs);
+    return new RetryableError(`Okta rate limit while trying to ${what}`, retryAfterMs, { cause: error });
   }
   if (status === 401 || status === 403) {
-    return new PermanentError(`Okta refused to ${what} (HTTP ${status}: ${summary}); check OKTA_API_TOKEN and that its admin role covers the group`);
+    return new PermanentError(`Okta refused to ${what} (HTTP ${status}: ${summary}); check OKTA_API_TOKEN and that its admin role covers the group`, { cause: error });
   }
   if (Number.isFinite(status) && status >= 400 && status < 500) {
-    return new PermanentError(`Okta could not ${what} (HTTP ${status}${e.errorCode ? ` ${e.errorCode}` : ''}: ${summary})`);
+    return new PermanentError(`Okta could not ${what} (HTTP ${status}${e.errorCode ? ` ${e.errorCode}` : ''}: ${summary})`, { cause: error });
   }
-  return new RetryableError(`Okta failed to ${what}: ${Number.isFinite(status) ? `HTTP ${status} ` : ''}${summary}`);
+  return new RetryableError(`Okta failed to ${what}: ${Number.isFinite(status) ? `HTTP ${status} ` : ''}${summary}`, undefined, { cause: error });
 }
 
 export class OktaProvider implements IdentityProvider {

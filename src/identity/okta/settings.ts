@@ -30,4 +30,9 @@ export const oktaSettings: ProviderEnvSettings<OktaConfig, OktaSettings> = {
     };
   },
   toAdapter: (config) => ({ orgUrl: config.orgUrl, token: config.apiToken.reveal() }),
+  healthTarget: (config) => ({
+    credentials: ['OKTA_API_TOKEN'],
+    address: { setting: 'OKTA_ORG_URL', url: config.orgUrl },
+    permission: 'okta.users.read (an admin role that can read users, e.g. Group Membership Administrator plus read access to users)',
+  }),
 };
