@@ -81,4 +81,21 @@ describe('stages that name a person', () => {
     expect(everyTextOf(h, priya.slackId)).not.toContain('user:');
     expect(h.jira.comments(h.jira.issues()[0]!.key).join('\n')).not.toContain('user:');
   });
+
+  it('shows the waiting stage in the requester\'s App Home with the person as a mention, not escaped markup', async () => {
+    h = await Harness.start({ catalogYaml: CATALOG });
+    await h.driver.command(priya.slackId, '/request', 'vault root rotating the deploy keys');
+    await h.settle();
+    await h.driver.event('app_home_opened', { user: priya.slackId, channel: `D${priya.slackId}`, tab: 'home' });
+    await h.settle();
+    const first = blocksText(h.slack.home(priya.slackId)?.blocks ?? []);
+    await h.approve('sara');
+    await h.settle();
+
+    const second = blocksText(h.slack.home(priya.slackId)?.blocks ?? []);
+
+    expect(first).toContain('Stage 1 of 2: the approver sara@acme.com, waiting for <@USARA>');
+    expect(second).toContain(`Stage 2 of 2: <@${sam.slackId}>, waiting for <@${sam.slackId}>`);
+    expect(second).not.toContain('&lt;@');
+  });
 });
