@@ -43,8 +43,12 @@ export function stageToString(stage: ApprovalStage): string {
   }
 }
 
-/** Who a stage asks, in words for the requester: `your manager`, `the Salesforce owner`, `the security approvers`. */
-export function describeStage(stage: ApprovalStage, app: CatalogApp): string {
+/**
+ * Who a stage asks, in words for the requester: `your manager`, `the Salesforce owner`, `the security approvers`.
+ * A `user:` stage names the person as Slack shows them, `<@U…>`, when their Slack id is known (the catalog
+ * gave one, or the caller resolved the email); the domain looks nobody up, so otherwise it is the email as written.
+ */
+export function describeStage(stage: ApprovalStage, app: CatalogApp, personSlackId?: string): string {
   switch (stage.kind) {
     case 'manager':
       return 'your manager';
@@ -52,9 +56,26 @@ export function describeStage(stage: ApprovalStage, app: CatalogApp): string {
       return `the ${app.name} owner`;
     case 'group':
       return `the ${stage.name} approvers`;
-    case 'user':
-      return stage.ref;
+    case 'user': {
+      const slackId = stagePersonSlackIdOf(stage, personSlackId);
+      return slackId ? `<@${slackId}>` : stage.ref;
+    }
   }
+}
+
+/** The Slack id of the person a `user:` stage names: the one the caller resolved, else the catalog's own when it gave an id. */
+export function stagePersonSlackIdOf(stage: ApprovalStage, resolved?: string): string | undefined {
+  if (stage.kind !== 'user') return undefined;
+  return resolved ?? (SLACK_USER_RE.test(stage.ref) ? stage.ref : undefined);
+}
+
+/**
+ * A stage as one clause of a sentence: like `describeStage`, but an email stays an email behind
+ * "the approver", so capitalising the sentence's first letter never turns it into "Rita.reviewer@…".
+ */
+export function describeStageInSentence(stage: ApprovalStage, app: CatalogApp, personSlackId?: string): string {
+  const words = describeStage(stage, app, personSlackId);
+  return stage.kind === 'user' && words === stage.ref ? `the approver ${stage.ref}` : words;
 }
 
 /** `Your manager, then the Salesforce owner, then ...`, or the auto-approval policy sentence. */
@@ -62,7 +83,7 @@ export function describeApprovalChain(role: CatalogRole, app: CatalogApp): strin
   if (role.approval.kind === 'auto') {
     return `Approved automatically by catalog policy ${policyRef(app, role)}`;
   }
-  const text = role.approval.stages.map((stage) => describeStage(stage, app)).join(', then ');
+  const text = role.approval.stages.map((stage) => describeStageInSentence(stage, app)).join(', then ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

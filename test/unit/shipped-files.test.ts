@@ -23,11 +23,13 @@ describe('shipped files', () => {
     const manifest = JSON.parse(read('manifest.slack.json')) as {
       features: { slash_commands: Array<{ command: string }>; app_home: { home_tab_enabled: boolean } };
       oauth_config: { scopes: { bot: string[] } };
-      settings: { interactivity: { is_enabled: boolean } };
+      settings: { interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url?: string } };
     };
 
     expect(manifest.features.slash_commands.map((c) => c.command).sort()).toEqual(['/access-admin', '/request']);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    // Over 100 apps the app picker is an external_select, whose options Slack fetches from this URL in HTTP mode.
+    expect(manifest.settings.interactivity.message_menu_options_url).toBe(manifest.settings.interactivity.request_url);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'users:read', 'users:read.email']);
   });
 

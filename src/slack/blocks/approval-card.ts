@@ -44,7 +44,7 @@ export function buildApprovalCardBlocks(card: ApprovalCard): KnownBlock[] {
     { type: 'mrkdwn' as const, text: `*Duration*\n${card.durationText ?? 'Standing access'}` },
     { type: 'mrkdwn' as const, text: `*Groups*\n${clip(card.groups.map((g) => `\`${g}\``).join(', ') || 'none (manual)', 1900)}` },
     { type: 'mrkdwn' as const, text: `*Jira*\n${card.jiraUrl && card.jiraKey ? `<${card.jiraUrl}|${card.jiraKey}>` : '_being created_'}` },
-    { type: 'mrkdwn' as const, text: `*Approval*\n${escapeMrkdwn(card.stageText)}` },
+    { type: 'mrkdwn' as const, text: `*Approval*\n${escapeMrkdwn(card.stageText)}${card.stagePersonSlackId ? `<@${card.stagePersonSlackId}>` : ''}` },
   ];
   const blocks: KnownBlock[] = [
     {

@@ -10,6 +10,14 @@
 import type { Button, HomeView, KnownBlock } from '@slack/types';
 import { formatDuration } from '../../domain/duration.js';
 import { accessLabel, escapeMrkdwn, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
+
+/** Stage words may name a person as a `<@U…>` mention (a catalog `user:` stage); everything else is escaped. */
+function escapeKeepingMentions(text: string): string {
+  return text
+    .split(/(<@[UW][A-Z0-9]+>)/)
+    .map((part, i) => (i % 2 === 1 ? part : escapeMrkdwn(part)))
+    .join('');
+}
 import {
   HOME_SECTIONS,
   type HomeApproval,
@@ -140,7 +148,7 @@ function requestBlocks(request: HomeRequest): KnownBlock[] {
   const label = `${request.extension ? 'Extension of ' : ''}${what(request.appName, request.roleName)}`;
   const ref = `request #${request.requestId}${request.jiraKey ? `, ${escapeMrkdwn(request.jiraKey)}` : ''}`;
   const stage = request.stage
-    ? `Stage ${request.stage.number} of ${request.stage.count}: ${escapeMrkdwn(request.stage.who)}, waiting for ${mentions(request.stage.approvers)}`
+    ? `Stage ${request.stage.number} of ${request.stage.count}: ${escapeKeepingMentions(request.stage.who)}, waiting for ${mentions(request.stage.approvers)}`
     : 'Finding the approvers…';
   return [
     {

@@ -7,6 +7,8 @@ import type { JobOf } from '../../store/jobs.repo.js';
 import type { SideEffectDeps } from '../shared/deps.js';
 import type { ApprovalCard } from '../shared/ports.js';
 import { describeStatus } from '../../domain/request-state.js';
+import { parseStage, stagePersonSlackIdOf } from '../../domain/routing.js';
+import { stagePersonSlackId } from '../shared/wording.js';
 
 /**
  * The card for one approver (`viewer`): a stage that went elsewhere than its own approvers says why, and
@@ -23,6 +25,10 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?:
     outcome = { kind: 'closed', text: `This request is ${describeStatus(request.status as never)}; no decision is needed.` };
   }
   const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
+  // A person is named as Slack shows them, not as the catalog's `user:` text.
+  const stage = parseStage(step.stage);
+  const person = stage ? stagePersonSlackIdOf(stage, stagePersonSlackId(step)) : undefined;
+  const stageName = stage?.kind === 'user' ? (person ? '' : `the approver ${stage.ref}`) : step.stage;
   return {
     requestId: request.id,
     stepId: step.id,
@@ -38,7 +44,8 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?:
     justification: request.justification,
     jiraKey: request.jiraKey,
     jiraUrl: request.jiraKey ? deps.ticketing.issueUrl(request.jiraKey) : null,
-    stageText: `Stage ${step.stageIndex + 1} of ${stages.length}: ${step.stage}`,
+    stageText: `Stage ${step.stageIndex + 1} of ${stages.length}: ${stageName}`,
+    ...(person ? { stagePersonSlackId: person } : {}),
     escalationReason: step.escalationReason,
     // Only admins and fallback approvers are on a step that went elsewhere; the step does not record which group.
     askedAs: viewer !== undefined && !deps.admins.includes(viewer) ? 'fallback' : 'admin',

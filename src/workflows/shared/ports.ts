@@ -32,6 +32,8 @@ export interface ApprovalCard {
   readonly jiraKey: string | null;
   readonly jiraUrl: string | null;
   readonly stageText: string;
+  /** Who a `user:` stage names, as a Slack id: the card mentions them after `stageText` (mrkdwn-escaped, so it cannot carry a mention itself). */
+  readonly stagePersonSlackId?: string;
   readonly escalationReason: string | null;
   /** Who this copy's reader is on a stage that went elsewhere: a Keycard admin or a fallback approver. */
   readonly askedAs?: 'admin' | 'fallback';

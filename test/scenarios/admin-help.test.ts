@@ -1,0 +1,66 @@
+/**
+ * `/access-admin` tells an admin every command it accepts: the help (also the answer to an empty or unknown
+ * command) and the manifest's usage hint list every verb the listener handles, and every command the help
+ * lists is one the real app understands. The listener's verbs are read from its source so a new `case`
+ * cannot ship without its help line.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { adminHelpText } from '../../src/slack/help.js';
+import { Harness } from '../support/harness.js';
+import { PEOPLE } from '../support/people.js';
+
+const { ada } = PEOPLE;
+
+function read(path: string): string {
+  return readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+}
+
+/** Every command line the listener accepts: its top-level `case`s, plus the two-word ones it matches itself. */
+function listenerCommands(): string[] {
+  const source = read('src/slack/listeners/admin.ts');
+  const verbs = [...source.matchAll(/case '([a-z]+)'/g)].map((m) => m[1] ?? '');
+  const twoWord = [...source.matchAll(/rest\[0\] [!=]== '([a-z]+)'/g)].map((m) => m[1] ?? '');
+  expect(twoWord.sort()).toEqual(['job', 'verify']);
+  expect(source).toMatch(/catalog\\s\+reload/);
+  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog'), 'retry job', 'audit verify', 'catalog reload'];
+}
+
+function usageHint(): string {
+  const manifest = JSON.parse(read('manifest.slack.json')) as { features: { slash_commands: Array<{ command: string; usage_hint: string }> } };
+  return manifest.features.slash_commands.find((c) => c.command === '/access-admin')?.usage_hint ?? '';
+}
+
+describe('/access-admin help', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.stop();
+    h = undefined;
+  });
+
+  it.each(listenerCommands())('lists `%s` in the help and in the manifest usage hint', (command) => {
+    expect(adminHelpText()).toContain(`\`/access-admin ${command}`);
+    expect(usageHint()).toMatch(new RegExp(`(^|\\| )${command}( |$)`));
+  });
+
+  it('answers an empty or unknown command with every command, and understands every command it lists', async () => {
+    h = await Harness.start();
+    const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project'));
+
+    const empty = await h.driver.command(ada.slackId, '/access-admin', '');
+    const unknown = await h.driver.command(ada.slackId, '/access-admin', 'frobnicate');
+    const answers = [];
+    for (const line of listed.filter((l) => l !== 'catalog reload' && l !== 'audit verify')) answers.push(await h.driver.command(ada.slackId, '/access-admin', line));
+
+    for (const command of listenerCommands()) {
+      expect(empty.body).toContain(`/access-admin ${command}`);
+      expect(unknown.body).toContain(`/access-admin ${command}`);
+    }
+    expect(unknown.body).toContain("Unknown command 'frobnicate'");
+    expect(listed.length).toBeGreaterThanOrEqual(listenerCommands().length);
+    for (const answer of answers) {
+      expect(answer.body).not.toContain('Unknown command');
+      expect(answer.body).not.toContain('Usage:');
+    }
+  });
+});
