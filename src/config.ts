@@ -45,6 +45,7 @@ function transitionName(fallback: string) {
     .transform((v) => (v === undefined ? fallback : v.trim() === '' ? null : v.trim()));
 }
 
+const READY_CALLS_MESSAGE = 'KEYCARD_READY_FAILED_CALLS must be a whole number from 1 to 1000 (default 5)';
 const JOB_ATTEMPTS_MESSAGE = 'KEYCARD_JOB_MAX_ATTEMPTS must be a whole number from 1 to 100 (default 12)';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -158,6 +159,17 @@ const envSchema = z.object({
   KEYCARD_MISSING_GROUPS: optionalText.pipe(
     z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
   ),
+  KEYCARD_READY_JOB_OVERDUE: durationSetting('KEYCARD_READY_JOB_OVERDUE', '15m'),
+  KEYCARD_READY_FAILED_CALLS: optionalText.pipe(
+    z.coerce
+      .number({ invalid_type_error: READY_CALLS_MESSAGE })
+      .int(READY_CALLS_MESSAGE)
+      .min(1, READY_CALLS_MESSAGE)
+      .max(1000, READY_CALLS_MESSAGE)
+      .optional(),
+  ),
+  KEYCARD_METRICS: optionalText.pipe(z.enum(['0', '1'], { errorMap: () => ({ message: 'KEYCARD_METRICS must be 1 (serve /metrics) or 0' }) }).optional()),
+  KEYCARD_METRICS_TOKEN: optionalText,
   LOG_LEVEL: optionalText.pipe(
     z.enum(LOG_LEVELS, { errorMap: () => ({ message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (default info)` }) }).optional(),
   ),
@@ -195,6 +207,16 @@ export interface KeycardConfig extends ProviderConfigs {
   readonly leaseHeartbeatMs: number;
   /** At start-up, a catalog group its provider does not have is an `error` (default) or a `warn`ing. */
   readonly missingGroups: 'error' | 'warn';
+  /** /readyz thresholds and /metrics access (README "Running it"). */
+  readonly ops: {
+    readonly jobOverdueMs: number;
+    readonly failedCalls: number;
+    /** /metrics is served (KEYCARD_METRICS=1 or a token set). */
+    readonly metrics: boolean;
+    readonly metricsToken: Secret | null;
+    /** PORT as set; in Socket Mode the operator endpoints listen there only when it is set. */
+    readonly port: number | null;
+  };
   readonly logLevel: string;
 }
 
@@ -286,6 +308,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
     jobMaxAttempts: e.KEYCARD_JOB_MAX_ATTEMPTS ?? 12,
     leaseHeartbeatMs: e.KEYCARD_LEASE_HEARTBEAT,
     missingGroups: e.KEYCARD_MISSING_GROUPS ?? 'error',
+    ops: {
+      jobOverdueMs: e.KEYCARD_READY_JOB_OVERDUE,
+      failedCalls: e.KEYCARD_READY_FAILED_CALLS ?? 5,
+      metrics: e.KEYCARD_METRICS === '1' || (e.KEYCARD_METRICS !== '0' && e.KEYCARD_METRICS_TOKEN !== undefined),
+      metricsToken: e.KEYCARD_METRICS_TOKEN ? new Secret(e.KEYCARD_METRICS_TOKEN) : null,
+      port: e.PORT ?? null,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }

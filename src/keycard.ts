@@ -15,7 +15,11 @@ import { buildProviders } from './identity/registry.js';
 import { adapterSettings, providerHealthTargets, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { failedHealthChecks, healthFailureMessage } from './jobs/health.js';
+import { createMetrics } from './jobs/metrics.js';
+import { createOpsHandler, OPS_PATHS, startOpsServer } from './jobs/ops-http.js';
 import { createThrottle } from './jobs/rate-limits.js';
+import { checkReadiness } from './jobs/readiness.js';
+import { classifyFailure, serviceOfJob, ServiceCalls } from './jobs/service-calls.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
 import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/worker.js';
 import { JiraTicketing } from './jira/jira.js';
@@ -67,6 +71,7 @@ export interface Keycard {
   readonly deps: SideEffectDeps;
   /** `http://host:port/slack/events` in HTTP mode, else null. */
   readonly eventsUrl: string | null;
+  /** Where /healthz, /readyz and /metrics answer: the HTTP server, or in Socket Mode the ops server when PORT is set. */
   readonly baseUrl: string | null;
   /** Waits until every listener has finished and no job is due or running. */
   settle(): Promise<void>;
@@ -147,7 +152,14 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   // App Home: every audited change queues a re-render of the Homes it concerns, in the change's own
   // transaction. A failure there must not undo the change itself: the Home is re-rendered when opened.
   const homeViewers = new Set<string>();
+  const calls = new ServiceCalls(config.ops.failedCalls);
+  const metrics = config.ops.metrics ? createMetrics(store, clock) : null;
+  if (metrics) calls.onRecord = (service, outcome) => metrics.countCall(service, outcome);
   store.audit.onAppend = (event) => {
+    if (metrics && event.toStatus === 'active' && event.fromStatus !== 'active' && event.requestId !== null) {
+      const request = store.requests.get(event.requestId);
+      if (request?.kind === 'access') metrics.observeTimeToAccess((event.at - request.createdAt) / 1000);
+    }
     try {
       refreshHomes(store, homeViewers, event);
     } catch (error) {
@@ -180,13 +192,31 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     buildHandlers(deps),
     clock,
     logger.child({ component: 'worker' }),
-    { ...DEFAULT_WORKER_OPTIONS, ...options.worker },
+    {
+      ...DEFAULT_WORKER_OPTIONS,
+      ...options.worker,
+      onAttempt: (job, error) => {
+        const service = serviceOfJob(store, job);
+        const outcome = error === null ? 'ok' : classifyFailure(error);
+        if (service && outcome) calls.record(service, outcome);
+      },
+    },
     (job, error) => onJobDead(deps, job, error),
     (job) => {
       const jiraKey = job.requestId !== null ? store.requests.get(job.requestId)?.jiraKey : null;
       return jiraKey ? { jiraKey } : {};
     },
   );
+  const opsHandler = createOpsHandler({
+    readiness: () => checkReadiness({ store, clock, calls, workerTurnedAt: () => worker.lastTurnAt }, { workerStaleMs: 60_000, jobOverdueMs: config.ops.jobOverdueMs }),
+    readyDetails: () => {
+      // The counts /healthz used to show, in the shape monitors already read; skipped jobs show in `/access-admin status`.
+      const { pending, running, done, dead } = store.jobs.countByStatus();
+      return { jobs: { pending, running, done, dead }, activeGrants: store.grants.countActive() };
+    },
+    metrics,
+    metricsToken: config.ops.metricsToken,
+  });
   const slack = createSlackApp(
     {
       botToken: config.slack.botToken.reveal(),
@@ -194,11 +224,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       appToken: config.slack.appToken?.reveal() ?? null,
       slackApiUrl: config.slack.apiUrl,
       ...(botIdentity.value ? { botIdentity: botIdentity.value } : {}),
-      health: () => {
-        // /healthz keeps the shape monitors already read; skipped jobs show in `/access-admin status`.
-        const { pending, running, done, dead } = store.jobs.countByStatus();
-        return { jobs: { pending, running, done, dead }, activeGrants: store.grants.countActive() };
-      },
+      opsRoutes: { paths: OPS_PATHS, handler: opsHandler },
       homeViewers,
       reloadCatalog: async () => {
         try {
@@ -232,13 +258,21 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   schedules.runAll();
 
   let baseUrl: string | null = null;
-  if (config.slack.appToken) {
-    await slack.app.start();
-  } else {
-    const server = (await slack.app.start({ port: config.slack.port, host: options.host })) as Server;
+  let opsServer: Server | null = null;
+  const urlOf = (server: Server) => {
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    baseUrl = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+    return `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  };
+  if (config.slack.appToken) {
+    await slack.app.start();
+    // Socket Mode needs no port for Slack; the operator endpoints get one only when PORT asks for it.
+    if (config.ops.port !== null) {
+      opsServer = await startOpsServer(opsHandler, config.ops.port, options.host);
+      baseUrl = urlOf(opsServer);
+    }
+  } else {
+    baseUrl = urlOf((await slack.app.start({ port: config.slack.port, host: options.host })) as Server);
   }
   logger.info({ mode: config.slack.appToken ? 'socket' : 'http', url: baseUrl, apps: catalog.apps.length }, 'Keycard started');
 
@@ -249,7 +283,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     schedules,
     deps,
     baseUrl,
-    eventsUrl: baseUrl ? `${baseUrl}/slack/events` : null,
+    eventsUrl: baseUrl && !config.slack.appToken ? `${baseUrl}/slack/events` : null,
     async settle() {
       for (;;) {
         await slack.settled();
@@ -265,6 +299,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       if (stopped) return;
       stopped = true;
       await slack.app.stop();
+      if (opsServer) {
+        const server = opsServer;
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       await schedules.stop();
       await worker.stop();
       handle.close();

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   readonly pollMs: number;
   /** Returns a number in [0, 1); injectable so tests are deterministic. */
   readonly random?: () => number;
+  /** Told of every finished attempt (null: done), before its outcome is recorded; readiness and metrics count calls with it. */
+  readonly onAttempt?: (job: Job, error: unknown) => void;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
@@ -56,6 +58,8 @@ export class JobWorker {
   private started = false;
   private stopping = false;
   private readonly random: () => number;
+  /** When the worker last looked for due jobs (Keycard's clock): readiness reports a worker that stopped turning. */
+  lastTurnAt: Date;
 
   constructor(
     private readonly store: Store,
@@ -69,6 +73,7 @@ export class JobWorker {
     private readonly logFields: (job: Job) => Record<string, unknown> = () => ({}),
   ) {
     this.random = options.random ?? Math.random;
+    this.lastTurnAt = clock.now();
   }
 
   /** Resumes what a previous process left running and starts polling. */
@@ -110,8 +115,17 @@ export class JobWorker {
   private pump(): void {
     this.timer = undefined;
     if (this.stopping) return;
-    this.claimAndRun();
-    this.scheduleNext();
+    try {
+      this.claimAndRun();
+      this.scheduleNext();
+    } catch (error) {
+      // The database refused (read-only, disk full, closed): try again after a poll rather than crash the
+      // process from a timer. /readyz reports the worker as not turning meanwhile.
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'job worker could not claim jobs; retrying');
+      if (this.stopping || !this.started) return;
+      this.timer = setTimeout(() => this.pump(), this.options.pollMs);
+      this.timer.unref();
+    }
   }
 
   private scheduleNext(): void {
@@ -129,6 +143,8 @@ export class JobWorker {
   private claimAndRun(): void {
     const free = this.options.concurrency - this.running.size;
     const claimed = this.store.jobs.claimDue(this.clock.now(), free);
+    // After the claim: a worker whose claims fail (the database went read-only) is not turning.
+    this.lastTurnAt = this.clock.now();
     for (const job of claimed) {
       const run = this.runOne(job).finally(() => {
         this.running.delete(run);
@@ -144,10 +160,21 @@ export class JobWorker {
       const checked = parseJobPayload(job.kind, job.payload);
       if (!checked.ok) throw new PermanentError(checked.error);
       await dispatch(this.handlers, { ...job, kind: checked.kind, payload: checked.payload });
+      this.observe(job, null);
       this.store.jobs.markDone(job.id, this.clock.now());
       log.debug('job done');
     } catch (error) {
+      this.observe(job, error);
       this.recordFailure(job, error, log);
+    }
+  }
+
+  /** Counting must never fail a job. */
+  private observe(job: Job, error: unknown): void {
+    try {
+      this.options.onAttempt?.(job, error);
+    } catch (failure) {
+      this.logger.warn({ err: failure instanceof Error ? failure.message : String(failure) }, 'job outcome not counted');
     }
   }
 

@@ -1,7 +1,8 @@
 /**
- * Builds the Bolt app: HTTP receiver (POST /slack/events, GET /healthz) or Socket Mode, the listeners,
+ * Builds the Bolt app: HTTP receiver (POST /slack/events, plus the operator's GET routes) or Socket Mode, the listeners,
  * and an error handler that logs what went wrong without secrets.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
@@ -17,8 +18,11 @@ export interface SlackAppOptions {
   readonly signingSecret: string;
   readonly appToken: string | null;
   readonly slackApiUrl: string;
-  /** Answers GET /healthz: throws when the process should not receive traffic. */
-  readonly health: () => Record<string, unknown>;
+  /**
+   * The operator's GET routes (/healthz, /readyz, /metrics) and their handler, served next to
+   * /slack/events in HTTP mode; in Socket Mode the composition root serves them on its own server.
+   */
+  readonly opsRoutes: { readonly paths: readonly string[]; readonly handler: (req: IncomingMessage, res: ServerResponse) => void };
   readonly reloadCatalog: CatalogReloader;
   /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
   readonly homeViewers?: Set<string>;
@@ -65,24 +69,7 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
     convoStore: false,
     // Slack retries requests it does not see acknowledged in 3 s; the listeners ack first and the worker does the slow parts.
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } },
-    customRoutes: socketMode
-      ? []
-      : [
-          {
-            path: '/healthz',
-            method: ['GET'],
-            handler: (_req, res) => {
-              try {
-                const body = JSON.stringify({ ok: true, ...options.health() });
-                res.writeHead(200, { 'content-type': 'application/json' });
-                res.end(body);
-              } catch (error) {
-                res.writeHead(503, { 'content-type': 'application/json' });
-                res.end(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }));
-              }
-            },
-          },
-        ],
+    customRoutes: socketMode ? [] : options.opsRoutes.paths.map((path) => ({ path, method: ['GET'], handler: options.opsRoutes.handler })),
   });
 
   const inflight = new Set<Promise<unknown>>();

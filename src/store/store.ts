@@ -6,6 +6,7 @@ import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
+import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
 import { TasksRepo } from './tasks.repo.js';
 
@@ -21,6 +22,8 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly audit: AuditRepo;
   readonly tasks: TasksRepo;
+  /** Readiness probes and metrics gauges. */
+  readonly ops: OpsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -31,6 +34,7 @@ export class Store {
     this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
     this.audit = new AuditRepo(handle.db, options.auditKeys);
     this.tasks = new TasksRepo(handle.db);
+    this.ops = new OpsRepo(handle.db, handle.sqlite);
   }
 
   /**

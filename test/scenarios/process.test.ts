@@ -116,14 +116,14 @@ describe.sequential('Keycard as a process', () => {
     }
   }
 
-  /** GET /healthz until it answers 200; fails early, with the child's output, if the child exits. */
+  /** GET /readyz until it answers 200 (the job counts /healthz showed before it split); fails early, with the child's output, if the child exits. */
   async function healthy(child: Keycard): Promise<Record<string, unknown>> {
-    return waitFor(`GET /healthz on port ${child.port}`, async () => {
+    return waitFor(`GET /readyz on port ${child.port}`, async () => {
       if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
         throw new Error(`Keycard exited (${child.proc.exitCode ?? child.proc.signalCode}) before it was healthy:\n${child.stderr}\n${child.stdout}`);
       }
       try {
-        const response = await fetch(`http://127.0.0.1:${child.port}/healthz`);
+        const response = await fetch(`http://127.0.0.1:${child.port}/readyz`);
         if (response.status !== 200) return undefined;
         expect(response.headers.get('content-type')).toContain('application/json');
         return (await response.json()) as Record<string, unknown>;
@@ -170,7 +170,7 @@ describe.sequential('Keycard as a process', () => {
     await waitFor('the "Added" Jira comment', () => addedComments().length > 0);
     await waitFor('the "You now have" DM', () => fakes.slack.dms(priya.slackId).some((m) => m.text.includes('You now have')));
     await waitFor('the queue to empty', async () => {
-      const health = (await (await fetch(`http://127.0.0.1:${second.port}/healthz`)).json()) as { jobs: { pending: number; running: number } };
+      const health = (await (await fetch(`http://127.0.0.1:${second.port}/readyz`)).json()) as { jobs: { pending: number; running: number } };
       return health.jobs.pending === 0 && health.jobs.running === 0;
     });
     second.proc.kill('SIGTERM');
@@ -289,7 +289,7 @@ describe.sequential('Keycard as a process', () => {
     expect(child.stderr).toContain('README');
   });
 
-  it('answers /healthz with job counts and stops gracefully on SIGTERM', async () => {
+  it('answers /readyz with job counts and stops gracefully on SIGTERM', async () => {
     const child = startKeycard(envFor(await freePort()));
 
     const health = await healthy(child);
