@@ -23,7 +23,7 @@ import {
 import { describeApprovalChain } from '../../domain/routing.js';
 import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
 import { describeStatus } from '../../domain/request-state.js';
-import type { RequestStatus } from '../../domain/types.js';
+import type { Catalog, RequestStatus } from '../../domain/types.js';
 import { alreadyPendingText, buildAlreadyPendingBlocks, buildAlreadyPendingModal, type PendingRequest } from '../blocks/request-receipt.js';
 import { submitRequest, type SubmitResult } from '../../workflows/request/index.js';
 import {
@@ -132,6 +132,17 @@ function prefillSelection(draft: RequestDraft, errors: RequestErrors): { selecti
 export type RequestListenerDeps = WorkflowDeps & Pick<SideEffectDeps, 'ticketing'>;
 
 export function registerRequestListeners(app: App, deps: RequestListenerDeps): void {
+  // The empty form depends on the catalog alone: build and serialise it once per catalog in force (a
+  // reload puts a new catalog object in force, so its entry is built afresh and the old one is collected).
+  const openingViews = new WeakMap<Catalog, string>();
+  function openingView(catalog: Catalog): string {
+    const cached = openingViews.get(catalog);
+    if (cached !== undefined) return cached;
+    const view = JSON.stringify(buildRequestModal(catalog, {}));
+    openingViews.set(catalog, view);
+    return view;
+  }
+
   app.command('/request', async ({ command, ack, client }) => {
     const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
     switch (parsed.kind) {
@@ -162,7 +173,10 @@ export function registerRequestListeners(app: App, deps: RequestListenerDeps): v
         const prefill = parsed.kind === 'prefill' ? prefillSelection(parsed.draft, parsed.errors) : { selection: {} };
         // Ack first: the trigger id lives three seconds and views.open must use it.
         await (prefill.fullText === undefined ? ack() : ack({ response_type: 'ephemeral', text: prefill.fullText }));
-        await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal(deps.catalog(), prefill.selection) });
+        const view = parsed.kind === 'open' ? openingView(deps.catalog()) : JSON.stringify(buildRequestModal(deps.catalog(), prefill.selection));
+        // The view goes as the JSON text Slack receives anyway: the WebClient would otherwise serialise it
+        // again on every call and walk every key of it to build a debug line it formats even when debug is off.
+        await client.apiCall('views.open', { trigger_id: command.trigger_id, view });
         return;
       }
     }
