@@ -10,7 +10,7 @@ import { HOME_MORE_ACTION, buildHomeView, decodeHomePage, homeOffsetsOf } from '
 
 /**
  * `viewers` collects who opened their Home, so later changes refresh only Homes someone looks at
- * (see `refreshHomes` in src/workflows/home.ts for why it is in memory).
+ * (see `refreshHomes` in src/workflows/notify/home.ts for why it is in memory).
  */
 export function registerHomeListeners(app: App, deps: WorkflowDeps, viewers: Set<string>): void {
   app.event('app_home_opened', async ({ event, client }) => {

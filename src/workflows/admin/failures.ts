@@ -172,7 +172,7 @@ export function retryRequest(deps: WorkflowDeps, requestId: number, adminSlackId
     }
     let jobs = store.jobs.retryDead({ requestId }, now);
     if (request.status === 'pending_approval' && !store.requests.stepFor(requestId, request.currentStage)) {
-      // Routing found nobody earlier (see route.ts): try again with today's catalog and admins.
+      // Routing found nobody earlier (see approval/route.ts): try again with today's catalog and admins.
       enqueueRoute(store, requestId, request.currentStage, now);
       jobs += 1;
     }

@@ -2,7 +2,7 @@
  * Approvals nobody acts on. One schedule (`sweepApprovals`) does three things, each once:
  * - a step undecided for `remindAfterMs` sends one reminder DM to each of its approvers;
  * - a step undecided for `escalateAfterMs` is offered to the stage's fallback (catalog `fallback`, else
- *   the admins), which `escalateStepJob` (src/workflows/escalate.ts) carries out;
+ *   the admins), which `escalateStepJob` (src/workflows/approval/escalate.ts) carries out;
  * - a request waiting for `requestTtlMs` is cancelled, with a Jira comment and a DM.
  * Reminders and escalation count only business hours when `timing.businessHours` is set. Each mark
  * (`reminded_at`, `escalated_at`, the request's status) is set by compare-and-set in the transaction that
