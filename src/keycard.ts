@@ -31,6 +31,7 @@ import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { refreshHomes } from './workflows/notify/index.js';
+import { refreshReceipt } from './workflows/request/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
 
 /** How the start-up checks name each provider. */
@@ -159,6 +160,11 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     if (metrics && event.toStatus === 'active' && event.fromStatus !== 'active' && event.requestId !== null) {
       const request = store.requests.get(event.requestId);
       if (request?.kind === 'access') metrics.observeTimeToAccess((event.at - request.createdAt) / 1000);
+    }
+    try {
+      refreshReceipt(store, event);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error), action: event.action, requestId: event.requestId }, 'receipt update not queued');
     }
     try {
       refreshHomes(store, homeViewers, event);

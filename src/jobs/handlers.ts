@@ -6,7 +6,7 @@ import { approverDmJob, escalateStepJob, routeStageJob, updateStepJob } from '..
 import { taskJob, updateTaskJob } from '../workflows/fulfilment/index.js';
 import { deprovisionJob, grantNoticeJob, provisionJob, recheckRemovalJob } from '../workflows/grant/index.js';
 import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, transitionJob } from '../workflows/notify/index.js';
-import { requestReceiptJob } from '../workflows/request/index.js';
+import { requestReceiptJob, updateReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
 import type { JobHandlers } from './worker.js';
@@ -25,6 +25,7 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'slack.task': (job) => taskJob(deps, job),
     'slack.update_task': (job) => updateTaskJob(deps, job),
     'slack.request_receipt': (job) => requestReceiptJob(deps, job),
+    'slack.update_receipt': (job) => updateReceiptJob(deps, job),
     'slack.home': (job) => homeJob(deps, job),
     'approval.route': (job) => routeStageJob(deps, job),
     'approval.escalate': (job) => escalateStepJob(deps, job),

@@ -146,6 +146,12 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
   }
 
+  async updateRequestReceipt(ref: MessageRef, receipt: RequestReceipt): Promise<void> {
+    await this.call('chat.update', () =>
+      this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: requestReceiptText(receipt), blocks: buildRequestReceiptBlocks(receipt) }),
+    );
+  }
+
   async sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef> {
     const res = await this.call('chat.postMessage', () =>
       this.client.chat.postMessage({ channel: userSlackId, text: grantNoticeText(notice), blocks: buildGrantNoticeBlocks(notice) }),

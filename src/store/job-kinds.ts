@@ -31,6 +31,7 @@ export const JOB_PAYLOADS = {
   'slack.task': z.object({ taskId: id }),
   'slack.update_task': z.object({ taskId: id }),
   'slack.request_receipt': requestOnly,
+  'slack.update_receipt': requestOnly,
   'slack.home': z.object({ userId: z.string() }),
   'approval.route': z.object({ requestId: id, stageIndex: id }),
   'approval.escalate': z.object({ stepId: id, before: z.array(z.string()) }),

@@ -66,7 +66,7 @@ export class RequestsRepo {
     return result.changes === 1;
   }
 
-  update(id: number, fields: Partial<Pick<RequestRow, 'jiraKey' | 'idpUserId' | 'currentStage' | 'failureReason' | 'requesterEmail' | 'requesterName' | 'requesterTitle' | 'requesterDepartment' | 'requesterManagerEmail'>>, now: Date): void {
+  update(id: number, fields: Partial<Pick<RequestRow, 'jiraKey' | 'idpUserId' | 'currentStage' | 'failureReason' | 'receiptChannel' | 'receiptTs' | 'requesterEmail' | 'requesterName' | 'requesterTitle' | 'requesterDepartment' | 'requesterManagerEmail'>>, now: Date): void {
     this.db.update(requests).set({ ...fields, updatedAt: now.getTime() }).where(eq(requests.id, id)).run();
   }
 

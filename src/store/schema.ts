@@ -29,6 +29,9 @@ export const requests = sqliteTable(
     jiraKey: text('jira_key'),
     idpUserId: text('idp_user_id'),
     failureReason: text('failure_reason'),
+    /** Where the requester's receipt DM is, so it loses its Cancel button once the request is decided. */
+    receiptChannel: text('receipt_channel'),
+    receiptTs: text('receipt_ts'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

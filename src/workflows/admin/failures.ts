@@ -24,6 +24,7 @@ const KIND_WORDS = {
   'idp.deprovision': 'remove the user from the identity-provider groups',
   'slack.grant_notice': 'send an "access ends soon" DM',
   'slack.request_receipt': 'send the request receipt DM',
+  'slack.update_receipt': 'take the Cancel button off a receipt DM',
   'approval.escalate': 'escalate an approval',
   'jira.fields': 'set the Jira access dates',
   'slack.alert': 'post an alert',

@@ -4,4 +4,4 @@
  */
 export { submitRequest, type SubmitInput, type SubmitResult } from './submit.js';
 export { cancelRequest, closePendingRequest, openStageWords, type CancelResult, type CloseOut } from './cancel.js';
-export { buildRequestReceipt, requestReceiptJob } from './receipt.js';
+export { buildRequestReceipt, refreshReceipt, requestReceiptJob, updateReceiptJob } from './receipt.js';

@@ -96,6 +96,8 @@ export interface Notifier {
   sendGrantNotice(userSlackId: string, notice: GrantNotice): Promise<MessageRef>;
   /** The requester's receipt for a filed request, with Cancel while it is pending. */
   sendRequestReceipt(userSlackId: string, receipt: RequestReceipt): Promise<MessageRef>;
+  /** Re-renders a sent receipt (the Cancel button goes once the request no longer waits). */
+  updateRequestReceipt(ref: MessageRef, receipt: RequestReceipt): Promise<void>;
   sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef>;
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
   /** A direct message in mrkdwn. */
