@@ -18,7 +18,7 @@ import {
 import { blocksText, findElement, isObject, type JsonObject } from '../fakes/block-kit.js';
 import type { StoredMessage } from '../fakes/slack.js';
 import { denyWithReason } from '../support/deny.js';
-import { Harness } from '../support/harness.js';
+import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, type PersonKey } from '../support/people.js';
 
 const { priya, marco, owen, sara, sam, ada, eve } = PEOPLE;
@@ -146,13 +146,7 @@ function bigCatalog(count: number): string {
 
 describe('approvals', () => {
   let h: Harness;
-  afterEach(async () => {
-    try {
-      for (const fake of [h?.slack, h?.jira, h?.okta]) fake?.assertNoUnexpected();
-    } finally {
-      await h?.stop();
-    }
-  });
+  afterEach(() => stopCheckingFakes(h));
 
   it('denies with a reason from the deny modal and tells the requester, Jira and the card', async () => {
     h = await Harness.start();

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { REQUEST_CANCEL_ACTION } from '../../src/slack/blocks/action-ids.js';
 import { REQUEST_RECEIPT_ACTIONS_BLOCK } from '../../src/slack/blocks/request-receipt.js';
 import { blocksText, findElement, isObject } from '../fakes/block-kit.js';
-import { Harness } from '../support/harness.js';
+import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG, figmaManualApp } from '../support/people.js';
 
 const { priya, marco } = PEOPLE;
@@ -22,13 +22,7 @@ function cancelValue(blocks: unknown): unknown {
 
 describe('duplicate requests', () => {
   let h: Harness;
-  afterEach(async () => {
-    try {
-      for (const fake of [h?.slack, h?.jira, h?.okta]) fake?.assertNoUnexpected();
-    } finally {
-      await h?.stop();
-    }
-  });
+  afterEach(() => stopCheckingFakes(h));
 
   it('answers a second one-line request with the waiting one, its Jira link and its Cancel button', async () => {
     h = await Harness.start();

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText } from '../fakes/block-kit.js';
 import type { StoredMessage } from '../fakes/slack.js';
-import { Harness } from '../support/harness.js';
+import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG, type PersonKey } from '../support/people.js';
 
 const { priya, ada } = PEOPLE;
@@ -51,13 +51,7 @@ async function requestFigma(h: Harness): Promise<void> {
 
 describe('fulfilment tasks about your own access', () => {
   let h: Harness;
-  afterEach(async () => {
-    try {
-      for (const fake of [h?.slack, h?.jira, h?.okta]) fake?.assertNoUnexpected();
-    } finally {
-      await h?.stop();
-    }
-  });
+  afterEach(() => stopCheckingFakes(h));
 
   it('refuses the requester, a listed fulfiller, on the task that gives her the access', async () => {
     h = await Harness.start({ catalogYaml: CATALOG });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { APPROVAL_ACTIONS_BLOCK, APPROVE_ACTION, DENY_ACTION } from '../../src/slack/blocks/approval-card.js';
 import { blocksText } from '../fakes/block-kit.js';
 import type { StoredMessage } from '../fakes/slack.js';
-import { Harness } from '../support/harness.js';
+import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, type PersonKey } from '../support/people.js';
 
 const { priya, marco, sara, ada } = PEOPLE;
@@ -65,13 +65,7 @@ function comments(h: Harness): string[] {
 
 describe('separation of duties', () => {
   let h: Harness;
-  afterEach(async () => {
-    try {
-      for (const fake of [h?.slack, h?.jira, h?.okta]) fake?.assertNoUnexpected();
-    } finally {
-      await h?.stop();
-    }
-  });
+  afterEach(() => stopCheckingFakes(h));
 
   it("sends stage 2 to the role's fallback group when the manager also owns the app, and says why", async () => {
     h = await Harness.start({ catalogYaml: catalog({ fallback: 'security' }) });

@@ -292,3 +292,15 @@ export function harnessEnv(fakes: Fakes, databasePath: string, extra: Record<str
     ...extra,
   };
 }
+
+/**
+ * An afterEach body: fails the test if the Slack, Jira or Okta fake received a call nobody expected, and
+ * stops the harness either way.
+ */
+export async function stopCheckingFakes(h: Harness | undefined): Promise<void> {
+  try {
+    for (const fake of [h?.slack, h?.jira, h?.okta]) fake?.assertNoUnexpected();
+  } finally {
+    await h?.stop();
+  }
+}
