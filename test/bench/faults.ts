@@ -18,7 +18,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import type { Fault, HttpFake, RecordedCall } from '../fakes/http-fake.js';
 import { harnessEnv, SECRETS, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
 import { SlackDriver, type DriverResponse } from '../support/slack-driver.js';
+import { freePort } from '../support/ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { owen, ada } = PEOPLE;
@@ -136,14 +136,6 @@ function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Polls `probe` every `everyMs` until it returns something other than undefined, or the deadline passes. */
 async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, deadlineMs: number, everyMs = 250): Promise<T | undefined> {

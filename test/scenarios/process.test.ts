@@ -8,7 +8,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { harnessEnv, SECRETS, startFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG } from '../support/people.js';
 import { SlackDriver } from '../support/slack-driver.js';
+import { freePort } from '../support/ports.js';
 
 const { priya } = PEOPLE;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -36,14 +36,6 @@ interface Keycard {
   stderr: string;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Polls `probe` with a short back-off until it returns something truthy or the deadline passes. */
 async function waitFor<T>(what: string, probe: () => T | undefined | null | false | Promise<T | undefined | null | false>, deadlineMs = DEADLINE_MS): Promise<T> {

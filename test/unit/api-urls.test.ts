@@ -8,15 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { isLoopbackHost } from '../../src/domain/settings.js';
+import { BASE_ENV } from '../support/config-env.js';
 
-const BASE = {
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 'secret',
-  JIRA_HOST: 'https://acme.atlassian.net',
-  JIRA_EMAIL: 'bot@acme.com',
-  JIRA_API_TOKEN: 'token',
-  JIRA_PROJECT_KEY: 'ACCESS',
-};
+const BASE = BASE_ENV;
 
 const keyFile = join(mkdtempSync(join(tmpdir(), 'keycard-urls-')), 'key.json');
 writeFileSync(keyFile, JSON.stringify({ client_email: 'keycard@p.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n' }));

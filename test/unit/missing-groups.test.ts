@@ -5,15 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { parseCatalog } from '../../src/domain/catalog.js';
+import { BASE_ENV } from '../support/config-env.js';
 
-const BASE = {
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 'secret',
-  JIRA_HOST: 'https://acme.atlassian.net',
-  JIRA_EMAIL: 'bot@acme.com',
-  JIRA_API_TOKEN: 'token',
-  JIRA_PROJECT_KEY: 'ACCESS',
-};
+const BASE = BASE_ENV;
 
 describe('KEYCARD_MISSING_GROUPS', () => {
   it.each([

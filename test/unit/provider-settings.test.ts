@@ -2,15 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ENV_VARIABLES, loadConfig } from '../../src/config.js';
 import { PROVIDER_FACTORIES } from '../../src/identity/registry.js';
 import { adapterSettings, PROVIDER_SETTINGS, PROVIDER_VARIABLES, providerRateLimits } from '../../src/identity/settings.js';
+import { BASE_ENV } from '../support/config-env.js';
 
-const BASE = {
-  SLACK_BOT_TOKEN: 'xoxb-1',
-  SLACK_SIGNING_SECRET: 'secret',
-  JIRA_HOST: 'https://acme.atlassian.net',
-  JIRA_EMAIL: 'bot@acme.com',
-  JIRA_API_TOKEN: 'token',
-  JIRA_PROJECT_KEY: 'ACCESS',
-};
+const BASE = BASE_ENV;
 
 describe('provider settings registry', () => {
   it('has settings for every provider with a factory, except manual (which needs none)', () => {
