@@ -6,18 +6,18 @@ import type { Server } from 'node:http';
 import type { TokenCredential } from '@azure/identity';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
-import { loadCatalog, missingProviderSettings, type KeycardConfig } from './config.js';
+import type { KeycardConfig } from './config.js';
 import { systemClock, type Clock } from './domain/clock.js';
-import type { Catalog, ProviderKind } from './domain/types.js';
-import { KeycardError } from './domain/errors.js';
-import { checkCatalogGroups } from './identity/catalog-groups.js';
+import type { Catalog } from './domain/types.js';
 import { buildProviders } from './identity/registry.js';
-import { adapterSettings, providerHealthTargets, providerRateLimits } from './identity/settings.js';
+import { adapterSettings, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
-import { failedHealthChecks, healthFailureMessage } from './jobs/health.js';
 import { createMetrics } from './jobs/metrics.js';
 import { createOpsHandler, OPS_PATHS, startOpsServer } from './jobs/ops-http.js';
+import { auditFollowUps } from './jobs/audit-follow-ups.js';
+import { catalogReloader } from './jobs/catalog-reload.js';
 import { createThrottle } from './jobs/rate-limits.js';
+import { runStartupChecks } from './jobs/startup.js';
 import { checkReadiness } from './jobs/readiness.js';
 import { classifyFailure, serviceOfJob, ServiceCalls } from './jobs/service-calls.js';
 import { startSchedules, type Schedules } from './jobs/schedules.js';
@@ -25,24 +25,14 @@ import { DEFAULT_WORKER_OPTIONS, JobWorker, type WorkerOptions } from './jobs/wo
 import { JiraTicketing } from './jira/jira.js';
 import { createSlackApp } from './slack/app.js';
 import { createSlackWebClient, SlackNotifier } from './slack/notifier.js';
-import { openOwnedDatabase, type DbHandle } from './store/db.js';
+import { openOwnedDatabase } from './store/db.js';
 import { keyringFromSettings } from './store/audit-keys.js';
 import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
-import { refreshHomes } from './workflows/notify/index.js';
-import { refreshReceipt } from './workflows/request/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
 
-/** How the start-up checks name each provider. */
-const PROVIDER_NAMES: Readonly<Record<ProviderKind, string>> = { okta: 'Okta', entra: 'Microsoft Entra ID', google: 'Google Workspace', manual: 'manual' };
-
-/** The start-up checks failed: `src/main.ts` prints the message (every failure, each with its setting) and exits. */
-export class StartupError extends KeycardError {
-  constructor(message: string) {
-    super('startup', message);
-  }
-}
+export { StartupError } from './jobs/startup.js';
 
 export interface KeycardOptions {
   readonly config: KeycardConfig;
@@ -108,36 +98,8 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   // Before anything touches the data (the worker resets jobs left running): exactly one owner per file.
   // With the health checks on, opening the database is one of them, so its failure is listed with the others.
   const openDb = () => openOwnedDatabase(config.databasePath, { heartbeatMs: config.leaseHeartbeatMs });
-  // The bot's identity from the start-up check, handed to Bolt so it does not call auth.test again on its
-  // own: Bolt fires that call when the app is built and awaits it only on the first event, so a failure
-  // before then (Slack unreachable, or a test's fake stopped) would be an unhandled rejection.
-  const botIdentity: { value?: { readonly botUserId: string; readonly botId: string } } = {};
-  let opened: DbHandle | null = null;
-  if (options.healthChecks ?? true) {
-    const checkSlack = async () => {
-      const res = await webClient.auth.test();
-      if (res.user_id && res.bot_id) botIdentity.value = { botUserId: res.user_id, botId: res.bot_id };
-    };
-    const targets = providerHealthTargets(config);
-    const failures = await failedHealthChecks([
-      { name: 'Database', target: { credentials: [], address: { setting: 'DATABASE_PATH', url: config.databasePath } }, run: async () => (opened = await openDb()) },
-      { name: 'Jira', target: { credentials: ['JIRA_EMAIL', 'JIRA_API_TOKEN'], address: { setting: 'JIRA_HOST', url: config.jira.host }, permission: `Browse projects on ${config.jira.projectKey}` }, run: () => ticketing.checkHealth() },
-      { name: 'Slack', target: { credentials: ['SLACK_BOT_TOKEN'], address: { setting: 'SLACK_API_URL', url: config.slack.apiUrl } }, run: checkSlack },
-      ...Object.values(providers).map((p) => {
-        const target = p.kind === 'manual' ? undefined : targets[p.kind];
-        return { name: PROVIDER_NAMES[p.kind], ...(target ? { target } : {}), run: () => p.checkHealth() };
-      }),
-    ]);
-    // Only once the providers answer: a group check against a provider that is down says nothing new.
-    const groups = failures.length === 0 ? await checkCatalogGroups(catalog, providers) : { ok: true as const };
-    if (!groups.ok && config.missingGroups === 'error') failures.push(`${groups.message}\n    (fix the catalog, or set KEYCARD_MISSING_GROUPS=warn to start anyway)`);
-    if (!groups.ok && config.missingGroups === 'warn') logger.warn({ problems: groups.message }, 'catalog groups missing; starting anyway (KEYCARD_MISSING_GROUPS=warn)');
-    if (failures.length > 0) {
-      (opened as DbHandle | null)?.close();
-      throw new StartupError(healthFailureMessage(failures));
-    }
-  }
-  const handle = opened ?? (await openDb());
+  const checked = options.healthChecks ?? true ? await runStartupChecks({ config, jira: config.jira, catalog, providers, ticketing, webClient, openDb, logger }) : { handle: null, botIdentity: null };
+  const handle = checked.handle ?? (await openDb());
   const lease = handle.lease;
   if (lease?.previous) {
     const p = lease.previous;
@@ -156,22 +118,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   const calls = new ServiceCalls(config.ops.failedCalls);
   const metrics = config.ops.metrics ? createMetrics(store, clock) : null;
   if (metrics) calls.onRecord = (service, outcome) => metrics.countCall(service, outcome);
-  store.audit.onAppend = (event) => {
-    if (metrics && event.toStatus === 'active' && event.fromStatus !== 'active' && event.requestId !== null) {
-      const request = store.requests.get(event.requestId);
-      if (request?.kind === 'access') metrics.observeTimeToAccess((event.at - request.createdAt) / 1000);
-    }
-    try {
-      refreshReceipt(store, event);
-    } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error), action: event.action, requestId: event.requestId }, 'receipt update not queued');
-    }
-    try {
-      refreshHomes(store, homeViewers, event);
-    } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error), action: event.action, requestId: event.requestId }, 'App Home refresh not queued');
-    }
-  };
+  store.audit.onAppend = auditFollowUps(store, { metrics, homeViewers, logger });
 
   const notifier = new SlackNotifier(webClient, config.alertChannel, logger);
 
@@ -229,24 +176,12 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       signingSecret: config.slack.signingSecret.reveal(),
       appToken: config.slack.appToken?.reveal() ?? null,
       slackApiUrl: config.slack.apiUrl,
-      ...(botIdentity.value ? { botIdentity: botIdentity.value } : {}),
+      ...(checked.botIdentity ? { botIdentity: checked.botIdentity } : {}),
       opsRoutes: { paths: OPS_PATHS, handler: opsHandler },
       homeViewers,
-      reloadCatalog: async () => {
-        try {
-          const next = loadCatalog(config.catalogPath);
-          const missing = missingProviderSettings(config, next);
-          if (missing.length > 0) return { ok: false, message: missing.join('\n') };
-          // Refused whatever KEYCARD_MISSING_GROUPS says: the catalog in force keeps working meanwhile.
-          const groups = await checkCatalogGroups(next, providers);
-          if (!groups.ok) return { ok: false, message: groups.message };
-          catalog = next;
-          logger.info({ apps: next.apps.length }, 'catalog reloaded');
-          return { ok: true, apps: next.apps.length };
-        } catch (error) {
-          return { ok: false, message: error instanceof Error ? error.message : String(error) };
-        }
-      },
+      reloadCatalog: catalogReloader(config, providers, logger, (next) => {
+        catalog = next;
+      }),
     },
     deps,
   );

@@ -7,6 +7,7 @@
 import { RetryableError, ThrottledError } from '../domain/errors.js';
 import type { Job } from '../store/jobs.repo.js';
 import type { Store } from '../store/store.js';
+import { parseJobPayload } from '../store/job-kinds.js';
 
 export type CallOutcome = 'ok' | 'error' | 'rate_limited';
 
@@ -29,10 +30,12 @@ export function serviceOfJob(store: Store, job: Job): string | null {
   if (family === 'jira' || family === 'audit') return 'jira';
   if (family === 'slack') return 'slack';
   if (family !== 'idp') return null;
-  const payload = job.payload as { grantId?: unknown; requestId?: unknown };
+  const checked = parseJobPayload(job.kind, job.payload);
+  if (!checked.ok) return null;
+  const payload = checked.payload;
   let provider: string | undefined;
-  if (typeof payload.grantId === 'number') provider = store.grants.get(payload.grantId)?.provider;
-  else if (typeof payload.requestId === 'number') provider = store.requests.get(payload.requestId)?.snapshot.provider;
+  if ('grantId' in payload) provider = store.grants.get(payload.grantId)?.provider;
+  else if ('requestId' in payload) provider = store.requests.get(payload.requestId)?.snapshot.provider;
   return provider && provider !== 'manual' ? provider : null;
 }
 

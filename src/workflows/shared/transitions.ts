@@ -7,7 +7,7 @@
  */
 import { KeycardError } from '../../domain/errors.js';
 import { canTransition, canTransitionGrant } from '../../domain/request-state.js';
-import type { Actor, EndReason, GrantStatus, RemovalReason, RequestStatus } from '../../domain/types.js';
+import type { Actor, GrantStatus, RemovalReason, RequestStatus } from '../../domain/types.js';
 import type { GrantMoveField, GrantRow } from '../../store/grants.repo.js';
 import type { NewRequest, RequestRow } from '../../store/requests.repo.js';
 import type { Store } from '../../store/store.js';
