@@ -7,10 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { buildHandlers } from '../../src/jobs/handlers.js';
 import { JobWorker, type JobHandlers } from '../../src/jobs/worker.js';
-import { openDatabase } from '../../src/store/db.js';
 import { JOB_KINDS, parseJobPayload } from '../../src/store/job-kinds.js';
 import { Store } from '../../src/store/store.js';
 import type { SideEffectDeps } from '../../src/workflows/shared/deps.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -18,7 +18,7 @@ describe('job kinds', () => {
   let store: Store;
   let clock: ManualClock;
   beforeEach(() => {
-    store = new Store(openDatabase(':memory:'), { jobMaxAttempts: 3 });
+    store = memoryStore();
     clock = new ManualClock('2026-01-06T14:00:00Z');
   });
   afterEach(() => store.handle.close());

@@ -6,10 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 import { JobWorker, retryDelayMs, DEFAULT_WORKER_OPTIONS, type JobHandlers } from '../../src/jobs/worker.js';
-import { openDatabase } from '../../src/store/db.js';
 import { JOB_KINDS } from '../../src/store/job-kinds.js';
 import type { Job } from '../../src/store/jobs.repo.js';
 import { Store } from '../../src/store/store.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -29,7 +29,7 @@ describe('job queue', () => {
   let clock: ManualClock;
 
   beforeEach(() => {
-    store = new Store(openDatabase(':memory:'), { jobMaxAttempts: 3 });
+    store = memoryStore();
     clock = new ManualClock('2026-01-06T14:00:00Z');
   });
   afterEach(() => store.handle.close());
@@ -165,7 +165,7 @@ describe('job queue', () => {
 describe('audit log', () => {
   let store: Store;
   beforeEach(() => {
-    store = new Store(openDatabase(':memory:'), { jobMaxAttempts: 3 });
+    store = memoryStore();
     for (let i = 0; i < 5; i += 1) {
       store.audit.append({ at: new Date(1_700_000_000_000 + i), actor: { kind: 'user', slackId: 'U1' }, action: `event.${i}`, requestId: 1, data: { i } });
     }

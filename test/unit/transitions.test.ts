@@ -7,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KeycardError } from '../../src/domain/errors.js';
 import { GRANT_TRANSITIONS, TRANSITIONS } from '../../src/domain/request-state.js';
 import type { GrantStatus, RequestStatus } from '../../src/domain/types.js';
-import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import { createRequest, moveGrant, moveRequest } from '../../src/workflows/shared/transitions.js';
+import { memoryStore } from '../support/memory-store.js';
 
 const NOW = new Date('2026-01-06T14:00:00Z');
 const ACTOR = { kind: 'system', reason: 'test' } as const;
@@ -55,7 +55,7 @@ function eventsOf(requestId: number) {
 }
 
 beforeEach(() => {
-  store = new Store(openDatabase(':memory:'), { jobMaxAttempts: 3 });
+  store = memoryStore();
 });
 afterEach(() => store.handle.close());
 
