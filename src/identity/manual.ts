@@ -4,7 +4,7 @@
  * and refuses group changes (the workflows never ask it for them).
  */
 import { PermanentError } from '../domain/errors.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from './types.js';
+import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from './types.js';
 
 export class ManualProvider implements IdentityProvider {
   readonly kind = 'manual' as const;
@@ -29,6 +29,10 @@ export class ManualProvider implements IdentityProvider {
     return [];
   }
 
+  async listGroupMemberProfiles(): Promise<GroupMember[]> {
+    return [];
+  }
+
   /** Manual apps name no directory groups, so none can be missing. */
   async findMissingGroups(): Promise<string[]> {
     return [];
@@ -40,6 +44,10 @@ export class ManualProvider implements IdentityProvider {
 
   async lastSignIn(): Promise<LastSignIn> {
     return { at: null, scope: 'overall', unsupported: 'manual apps have no sign-in record in Keycard' };
+  }
+
+  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
+    return new Map(userIds.map((id) => [id, { at: null, scope: 'overall', unsupported: 'manual apps have no sign-in record in Keycard' }]));
   }
 
   async checkHealth(): Promise<void> {}

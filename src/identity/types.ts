@@ -18,6 +18,14 @@ export interface IdentityUser {
   readonly managerEmail: string | null;
 }
 
+/** An account's state as the provider tells it: only `active` accounts can sign in. */
+export type AccountStatus = 'active' | 'suspended' | 'deactivated';
+
+/** A group member as an access review reads it: the profile and the account's state. */
+export interface GroupMember extends IdentityUser {
+  readonly status: AccountStatus;
+}
+
 export interface IdentityGroup {
   readonly id: string;
   readonly name: string;
@@ -56,6 +64,11 @@ export interface IdentityProvider {
   /** User ids of every member (all pages). An unknown group is a PermanentError. */
   listGroupMembers(groupId: string): Promise<string[]>;
   /**
+   * Every member of the group with profile and account state (all pages), in as few calls as the API
+   * allows (the member listing itself where it carries the profile). An unknown group is a PermanentError.
+   */
+  listGroupMemberProfiles(groupId: string): Promise<GroupMember[]>;
+  /**
    * The ids in `groupIds` that name no group, in the order given. One listing of the directory's groups
    * (paged), never one call per id, so a catalog of any size costs the same few calls.
    */
@@ -64,6 +77,11 @@ export interface IdentityProvider {
   searchGroups(query: string, limit?: number): Promise<IdentityGroup[]>;
   /** Last sign-in overall, or for one app (the provider's app id) where the provider can tell. */
   lastSignIn(userId: string, appId?: string): Promise<LastSignIn>;
+  /**
+   * `lastSignIn` for many users at once, keyed by user id (every id in `userIds` has an answer), in as few
+   * calls as the API allows: one search of the sign-in log for the app rather than one per user.
+   */
+  lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>>;
   /** Fails with a message naming the missing setting or permission. */
   checkHealth(): Promise<void>;
 }

@@ -19,10 +19,10 @@ export class GrantsRepo {
   constructor(private readonly db: Db) {}
 
   /** A new grant: `active` (a manual app, fulfilled by a person) or `provisioning` (groups being added). */
-  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince'>, status: 'active' | 'provisioning' = 'active'): GrantRow {
+  insert(input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince' | 'endingNote'>, status: 'active' | 'provisioning' = 'active'): GrantRow {
     return this.db
       .insert(grants)
-      .values({ ...input, status, endedAt: null, endReason: null, warnedAt: null, endingReason: null, endingSince: null })
+      .values({ ...input, status, endedAt: null, endReason: null, warnedAt: null, endingReason: null, endingSince: null, endingNote: null })
       .returning()
       .get();
   }

@@ -125,6 +125,8 @@ export const grants = sqliteTable(
     endingReason: text('ending_reason'),
     /** When the removal started: group rows gone since then belong to this removal (a retried grant has older ones). */
     endingSince: integer('ending_since'),
+    /** Words that say more than `endingReason`, shown wherever the end is told: `revoked in review Q1 CRM`. */
+    endingNote: text('ending_note'),
   },
   (t) => [
     uniqueIndex('grants_request_uq').on(t.requestId),
@@ -248,4 +250,99 @@ export const ownerLease = sqliteTable('owner_lease', {
   host: text('host').notNull(),
   acquiredAt: integer('acquired_at').notNull(),
   heartbeatAt: integer('heartbeat_at').notNull(),
+});
+
+/**
+ * An access review campaign (src/workflows/review/): the apps in scope, who reviews, the due date and what
+ * happens to items nobody decided (`keep`: kept and flagged; `revoke`). `status`: `building` while the
+ * identity providers are read, `open`, `closed`; `failed` when building failed for good (`failure` says why).
+ */
+export const reviewCampaigns = sqliteTable('review_campaigns', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** Catalog app ids in scope (JSON array). */
+  apps: text('apps', { mode: 'json' }).$type<string[]>().notNull(),
+  /** `owner`, `manager` or `group:<approver group>`. */
+  reviewer: text('reviewer').notNull(),
+  dueAt: integer('due_at').notNull(),
+  /** `keep` (kept and flagged) or `revoke`: what closing does to undecided items. */
+  unreviewed: text('unreviewed').notNull(),
+  status: text('status').notNull(),
+  failure: text('failure'),
+  jiraKey: text('jira_key'),
+  jiraUrl: text('jira_url'),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** When reviewers with open items were last reminded. */
+  remindedAt: integer('reminded_at'),
+  closedAt: integer('closed_at'),
+  closedBy: text('closed_by'),
+});
+
+/**
+ * One person's access to one role of one app, as the identity provider listed it when the campaign was
+ * built (a member of several groups of the role is one item). `decision` is the reviewer's (`keep` or
+ * `revoke`, changeable until enforced); `enforcement` follows a revoke: `pending` (queued), `removing`,
+ * `confirmed` (the provider confirmed every group gone, at `enforcedAt`), `failed` (retried; `enforcementError`).
+ */
+export const reviewItems = sqliteTable(
+  'review_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => reviewCampaigns.id),
+    appId: text('app_id').notNull(),
+    roleId: text('role_id').notNull(),
+    provider: text('provider').notNull(),
+    /** The role's groups this person is a member of (JSON array). */
+    groups: text('groups', { mode: 'json' }).$type<string[]>().notNull(),
+    idpUserId: text('idp_user_id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    title: text('title'),
+    department: text('department'),
+    /** `active`, `suspended` or `deactivated`, as the provider said. */
+    accountStatus: text('account_status').notNull(),
+    /** The person's Slack id when one matches the email; null otherwise. */
+    slackId: text('slack_id'),
+    lastSignInAt: integer('last_sign_in_at'),
+    /** `app`, `overall`, or `none` (the provider could not tell). */
+    lastSignInScope: text('last_sign_in_scope').notNull(),
+    /** The Keycard grant this access came from, and its request (null: not granted through Keycard). */
+    grantId: integer('grant_id'),
+    requestId: integer('request_id'),
+    jiraKey: text('jira_key'),
+    recommendation: text('recommendation').notNull(),
+    recommendationReason: text('recommendation_reason').notNull(),
+    reviewerSlackId: text('reviewer_slack_id'),
+    /** Why the item went to this reviewer rather than the usual one (e.g. the reviewer's own access). */
+    reviewerNote: text('reviewer_note'),
+    decision: text('decision'),
+    /** `no_longer_needed`, `changed_role`, `left_team`, `inactive`, `other`, `unreviewed`. */
+    decisionReason: text('decision_reason'),
+    decisionNote: text('decision_note'),
+    decidedBy: text('decided_by'),
+    decidedAt: integer('decided_at'),
+    /** True when closing kept an undecided item under the `keep` policy. */
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+    enforcement: text('enforcement'),
+    enforcedAt: integer('enforced_at'),
+    enforcementError: text('enforcement_error'),
+    /** Groups confirmed gone so far by a revoke of access not granted through Keycard (JSON map group → outcome). */
+    removed: text('removed', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+  },
+  (t) => [
+    index('review_items_campaign_idx').on(t.campaignId, t.reviewerSlackId),
+    index('review_items_grant_idx').on(t.grantId),
+  ],
+);
+
+/** A file made for someone (a CSV export), uploaded to Slack and Jira by jobs that name it by id. */
+export const exportFiles = sqliteTable('export_files', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  mimeType: text('mime_type').notNull(),
+  content: text('content').notNull(),
+  createdAt: integer('created_at').notNull(),
 });

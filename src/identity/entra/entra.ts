@@ -19,7 +19,7 @@ import {
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 import {
   USER_FIELDS,
   checkMemberGroupsSchema,
@@ -393,6 +393,15 @@ export class EntraProvider implements IdentityProvider {
   }
 
   /** One cheap read per permission Keycard needs, each naming the permission when refused. */
+  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
+    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+  }
+
+  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
+    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
+  }
+
   async checkHealth(): Promise<void> {
     const checks = [
       { path: '/users?$select=id&$top=1', permission: 'User.Read.All' },

@@ -15,7 +15,7 @@ import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@go
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
 export const GOOGLE_SCOPES = [
@@ -407,6 +407,15 @@ export class GoogleProvider implements IdentityProvider {
   }
 
   /** Reads one user and one group page: proves the key, the delegation and the read scopes. */
+  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
+    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+  }
+
+  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
+    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
+  }
+
   async checkHealth(): Promise<void> {
     await this.call('list users (health check: admin.directory.user.readonly)', () => this.directory.users.list({ customer: 'my_customer', maxResults: 1 }));
     await this.call('list groups (health check: admin.directory.group.readonly)', () => this.directory.groups.list({ customer: 'my_customer', maxResults: 1 }));

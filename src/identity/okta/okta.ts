@@ -6,7 +6,7 @@ import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 export interface OktaSettings {
   readonly orgUrl: string;
@@ -255,6 +255,15 @@ export class OktaProvider implements IdentityProvider {
       throw classifyOktaError(what, error, this.now());
     }
     return null;
+  }
+
+  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
+    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+  }
+
+  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
+    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
   }
 
   async checkHealth(): Promise<void> {

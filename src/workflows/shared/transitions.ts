@@ -107,7 +107,7 @@ export function endGrant(store: Store, grant: GrantRow, reason: RemovalReason, a
  * Opens the grant of a request whose groups are about to be added (`provisioning`), with one audit event,
  * so every add can be recorded as held the moment the provider confirms it.
  */
-export function openGrant(store: Store, input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince'>, actor: Actor, now: Date): GrantRow {
+export function openGrant(store: Store, input: Omit<GrantRow, 'id' | 'status' | 'endedAt' | 'endReason' | 'warnedAt' | 'endingReason' | 'endingSince' | 'endingNote'>, actor: Actor, now: Date): GrantRow {
   return store.tx(() => {
     const grant = store.grants.insert(input, 'provisioning');
     store.audit.append({ at: now, actor, action: 'grant.provisioning', requestId: input.requestId, data: { grantId: grant.id, groups: input.groups, grant: { from: null, to: 'provisioning' } } });
