@@ -16,6 +16,10 @@ export interface TimingPolicy {
    * whose answer was lost (a timeout, a crash mid-call) can still land after the removal.
    */
   readonly removalRecheckMs: number;
+  /** How often reviewers with undecided items in an open access review are reminded. */
+  readonly reviewRemindEveryMs: number;
+  /** How long a reviewer's Revoke waits before it is enforced, so a mistaken click can be changed. */
+  readonly reviewRevokeAfterMs: number;
   /** e.g. `Mon-Fri 09:00-17:00`: reminders and escalation count only these hours when set. */
   readonly businessHours: string | null;
   /** IANA time zone of the business hours (default UTC). */

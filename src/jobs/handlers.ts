@@ -9,6 +9,16 @@ import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, transi
 import { requestReceiptJob, updateReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
+import {
+  buildReviewJob,
+  reviewerDmJob,
+  reviewExportJob,
+  reviewJiraIssueJob,
+  reviewOpenedJob,
+  reviewRevokeJob,
+  reviewSettleJob,
+  reviewSummaryJob,
+} from '../workflows/review/index.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -34,5 +44,13 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'idp.recheck_removal': (job) => recheckRemovalJob(deps, job),
     'audit.checkpoint': (job) => auditCheckpointJob(deps, job),
     'audit.verify': (job) => auditVerifyJob(deps, job),
+    'review.jira_issue': (job) => reviewJiraIssueJob(deps, job),
+    'review.build': (job) => buildReviewJob(deps, job),
+    'review.opened': (job) => reviewOpenedJob(deps, job),
+    'review.reviewer_dm': (job) => reviewerDmJob(deps, job),
+    'review.revoke': (job) => reviewRevokeJob(deps, job),
+    'review.settle': (job) => reviewSettleJob(deps, job),
+    'review.summary': (job) => reviewSummaryJob(deps, job),
+    'review.export': (job) => reviewExportJob(deps, job),
   };
 }

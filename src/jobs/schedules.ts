@@ -8,6 +8,7 @@ import type { WorkflowDeps } from '../workflows/shared/deps.js';
 import { enqueueAuditCheckpoint } from '../workflows/evidence/index.js';
 import { sweepApprovals } from '../workflows/approval/index.js';
 import { sweepExpired, sweepWarnings } from '../workflows/grant/index.js';
+import { sweepReviews } from '../workflows/review/index.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
@@ -26,6 +27,9 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
     deps.store.jobs.pruneDone(new Date(deps.clock.now().getTime() - 30 * 24 * 60 * 60_000));
     const { reminded, escalated, expired } = sweepApprovals(deps);
     if (reminded > 0 || escalated > 0 || expired > 0) logger.info({ reminded, escalated, expired }, 'approvals sweep');
+    // Access reviews share this schedule: close those due, remind reviewers with undecided items.
+    const reviews = sweepReviews(deps);
+    if (reviews.closed > 0 || reviews.reminded > 0) logger.info(reviews, 'access reviews sweep');
   };
   // On the clock, a mass expiry is marked a batch at a time with a turn of the event loop in between,
   // so Slack's 3-second acknowledgements never wait behind it.

@@ -6,7 +6,8 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import { reviewInviteBlocks } from './blocks/review.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
 import { buildTaskCardBlocks, taskCardText } from './blocks/task-card.js';
@@ -171,6 +172,12 @@ export class SlackNotifier implements Notifier, SlackDirectory {
 
   async updateTask(ref: MessageRef, card: TaskCard): Promise<void> {
     await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: taskCardText(card), blocks: buildTaskCardBlocks(card) }));
+  }
+
+  async sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef> {
+    const blocks = reviewInviteBlocks(invite);
+    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text: invite.text, blocks }));
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
   }
 
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {

@@ -13,7 +13,7 @@ export type GroupOutcome = 'removed' | 'not_member' | 'no_group' | 'kept' | 'by_
 export type { GrantStatus } from '../domain/types.js';
 
 /** Columns a status move may write with it. */
-export type GrantMoveField = 'endedAt' | 'endReason' | 'startsAt' | 'endsAt' | 'endingReason' | 'endingSince';
+export type GrantMoveField = 'endedAt' | 'endReason' | 'startsAt' | 'endsAt' | 'endingReason' | 'endingSince' | 'endingNote';
 
 export class GrantsRepo {
   constructor(private readonly db: Db) {}

@@ -41,6 +41,14 @@ export const JOB_PAYLOADS = {
   'idp.recheck_removal': z.object({ grantId: id }),
   'audit.checkpoint': z.object({ at: z.number(), count: id, headId: id, headHash: z.string(), keyId: z.string().nullable() }),
   'audit.verify': z.object({ userId: z.string() }),
+  'review.jira_issue': z.object({ campaignId: id }),
+  'review.build': z.object({ campaignId: id }),
+  'review.opened': z.object({ campaignId: id }),
+  'review.reviewer_dm': z.object({ campaignId: id, to: z.string(), reminder: z.boolean() }),
+  'review.revoke': z.object({ itemId: id }),
+  'review.settle': z.object({ grantId: id }),
+  'review.summary': z.object({ campaignId: id }),
+  'review.export': z.object({ campaignId: id, to: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

@@ -8,6 +8,7 @@ import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
+import { ReviewsRepo } from './reviews.repo.js';
 import { TasksRepo } from './tasks.repo.js';
 
 export interface StoreOptions {
@@ -22,6 +23,7 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly audit: AuditRepo;
   readonly tasks: TasksRepo;
+  readonly reviews: ReviewsRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
 
@@ -34,6 +36,7 @@ export class Store {
     this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
     this.audit = new AuditRepo(handle.db, options.auditKeys);
     this.tasks = new TasksRepo(handle.db);
+    this.reviews = new ReviewsRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
   }
 

@@ -34,6 +34,14 @@ const KIND_WORDS = {
   'idp.recheck_removal': 'check that removed memberships stayed removed',
   'audit.checkpoint': 'post an audit checkpoint to Jira',
   'audit.verify': 'verify the audit log',
+  'review.jira_issue': "file an access review's Jira issue",
+  'review.build': 'read the members of an access review from the identity providers',
+  'review.opened': 'tell an admin an access review is ready',
+  'review.reviewer_dm': 'ask a reviewer to review access',
+  'review.revoke': 'remove access revoked in a review',
+  'review.settle': 'confirm a revoke of an access review',
+  'review.summary': "post an access review's summary to Jira",
+  'review.export': "export an access review's evidence",
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

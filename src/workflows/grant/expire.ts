@@ -22,12 +22,14 @@ const STARTING: Readonly<Record<RemovalReason, string>> = {
  * src/workflows/grant/remove.ts); false when it was no longer in the state it is removed from. Expiry,
  * I'm done and revocation start here from `active`; an undone provisioning (`rolled_back`) from
  * `provisioning`. The reason and start are kept on the grant, so whoever finishes the removal ends it
- * the same way. Call inside a transaction.
+ * the same way. `note` says more than the reason wherever the end is told (`revoked in review Q1 CRM`).
+ * Call inside a transaction.
  */
-export function startRemoval(store: Store, grant: GrantRow, reason: RemovalReason, actor: Actor, data: Record<string, unknown>, now: Date): boolean {
+export function startRemoval(store: Store, grant: GrantRow, reason: RemovalReason, actor: Actor, data: Record<string, unknown>, now: Date, note: string | null = null): boolean {
   const from = reason === 'rolled_back' ? 'provisioning' : 'active';
   return store.tx(() => {
-    if (!moveGrant(store, grant.id, { from, to: 'ending', actor, action: STARTING[reason], data, set: { endingReason: reason, endingSince: now.getTime() } }, now)) return false;
+    const set = { endingReason: reason, endingSince: now.getTime(), endingNote: note };
+    if (!moveGrant(store, grant.id, { from, to: 'ending', actor, action: STARTING[reason], data, set }, now)) return false;
     enqueueDeprovision(store, grant.requestId, grant.id, reason, now);
     return true;
   });

@@ -112,7 +112,9 @@ export function finishRemoval(deps: WorkflowDeps, grantId: number, actor: Actor)
     const removed = rows.filter((r) => r.outcome !== 'kept').map((r) => r.groupId);
     const notes = rows.flatMap((r) => (r.outcome === 'kept' || r.outcome === 'not_member' || r.outcome === 'no_group' ? [jiraWords.groupOutcome(r.groupId, r.outcome, r.note)] : []));
     const heldMs = now.getTime() - grant.startsAt;
-    if (!endGrant(store, grant, reason, actor, { groups: outcomes, idpUserId: grant.idpUserId, heldMs }, now)) return false;
+    if (!endGrant(store, grant, reason, actor, { groups: outcomes, idpUserId: grant.idpUserId, heldMs, ...(grant.endingNote ? { note: grant.endingNote } : {}) }, now)) return false;
+    // An access review waits for this removal to confirm its Revoke (src/workflows/review/enforce.ts).
+    if (store.reviews.revokingThroughGrant(grant.id).length > 0) store.jobs.enqueue({ kind: 'review.settle', payload: { grantId: grant.id } }, now);
     if (rows.some((r) => r.outcome === 'removed')) {
       store.jobs.enqueue({ kind: 'idp.recheck_removal', payload: { grantId: grant.id }, requestId: request.id, runAt: new Date(now.getTime() + deps.timing.removalRecheckMs) }, now);
     }
@@ -121,10 +123,10 @@ export function finishRemoval(deps: WorkflowDeps, grantId: number, actor: Actor)
       enqueueJiraComment(store, request.id, [jiraWords.rolledBack(grant.userSlackId, removed, grant.provider, now), ...notes], now);
       return true;
     }
-    enqueueJiraComment(store, request.id, [jiraWords.ended({ reason, userSlackId: grant.userSlackId, groups: removed, provider: grant.provider, at: now, heldMs }), ...notes], now);
+    enqueueJiraComment(store, request.id, [jiraWords.ended({ reason, userSlackId: grant.userSlackId, groups: removed, provider: grant.provider, at: now, heldMs, note: grant.endingNote }), ...notes], now);
     enqueueJiraTransition(store, request.id, 'ended', now);
     if (deps.jiraFields.accessEnd) enqueueJiraFields(store, request.id, { end: now }, now);
-    enqueueDm(store, grant.userSlackId, slackWords.ended(accessLabel(request.snapshot.appName, request.snapshot.roleName), reason, heldMs), now, request.id);
+    enqueueDm(store, grant.userSlackId, slackWords.ended(accessLabel(request.snapshot.appName, request.snapshot.roleName), reason, heldMs, grant.endingNote), now, request.id);
     return true;
   });
 }

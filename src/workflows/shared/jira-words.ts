@@ -66,12 +66,12 @@ export const jiraWords = {
     `Added ${mention(g.userSlackId)} to ${g.provider} ${g.groups.length === 1 ? 'group' : 'groups'} ${g.groups.join(', ')} at ${formatDateTimeUtc(g.at)} (${g.provider} user id ${g.idpUserId}; membership confirmed).`,
     g.endsAt ? `Access ends ${formatDateTimeUtc(g.endsAt)} (${formatDuration(g.durationMs ?? 0)}).` : 'Access is standing (no end date).',
   ],
-  ended: (e: { reason: EndReason; userSlackId: string; groups: readonly string[]; provider: string; at: Date; heldMs: number }) => {
+  ended: (e: { reason: EndReason; userSlackId: string; groups: readonly string[]; provider: string; at: Date; heldMs: number; note?: string | null }) => {
     const held = formatDuration(e.heldMs);
     const removed = e.groups.length > 0 ? `removed ${mention(e.userSlackId)} from ${e.groups.join(', ')} in ${e.provider}` : `no ${e.provider} group removed`;
     return e.reason === 'relinquished'
       ? `Relinquished by the user after ${held}: ${removed} at ${formatDateTimeUtc(e.at)}.`
-      : `Access ended (${e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
+      : `Access ended (${e.note ?? e.reason}) at ${formatDateTimeUtc(e.at)} after ${held}: ${removed}.`;
   },
   revoked: (by: string, reason: string): CommentLine => [`Revoked by ${mention(by)}: `, userText(reason)],
   extensionRequested: (by: string, durationMs: number, extensionId: number, chain: string, reason = ''): CommentLine => {

@@ -89,6 +89,12 @@ export interface TaskCard {
   readonly outcome: null | { readonly status: 'done' | 'failed'; readonly by: string; readonly at: Date };
 }
 
+/** A reviewer's invitation (or reminder) to an access review, with **Open review**. */
+export interface ReviewInvite {
+  readonly campaignId: number;
+  readonly text: string;
+}
+
 export interface Notifier {
   /** Posts a task card to the alert channel; null when no alert channel is configured. */
   sendTask(card: TaskCard): Promise<MessageRef | null>;
@@ -100,6 +106,8 @@ export interface Notifier {
   updateRequestReceipt(ref: MessageRef, receipt: RequestReceipt): Promise<void>;
   sendApprovalCard(approverSlackId: string, card: ApprovalCard): Promise<MessageRef>;
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
+  /** The reviewer's DM for an access review, with an **Open review** button. */
+  sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef>;
   /** A direct message in mrkdwn. */
   sendDm(userSlackId: string, text: string): Promise<MessageRef>;
   /** A message to the alert channel; a no-op (logged) when none is configured. */

@@ -18,10 +18,10 @@ export const slackWords = {
     `:white_check_mark: ${mention(by)} approved ${stageNo} of your request for *${what}*. Next: ${next}.`,
   granted: (what: string, endsAt: Date | null, by?: string) =>
     `:key: You now have *${what}*${endsAt ? ` until ${formatDayTimeUtc(endsAt)}` : ''}${by ? ` (set up by ${mention(by)})` : ''}.`,
-  ended: (what: string, reason: EndReason, heldMs: number) =>
+  ended: (what: string, reason: EndReason, heldMs: number, note: string | null = null) =>
     reason === 'relinquished'
       ? `:wave: Done: you no longer have *${what}* (you had it for ${formatDuration(heldMs)}). Thanks for giving it back.`
-      : `:hourglass: Your access to *${what}* has ended (${reason} after ${formatDuration(heldMs)}). Use \`/request\` if you need it again.`,
+      : `:hourglass: Your access to *${what}* has ended (${note ?? reason} after ${formatDuration(heldMs)}). Use \`/request\` if you need it again.`,
   endedByHand: (what: string, reason: EndReason, heldMs: number) => `:hourglass: Your access to *${what}* has ended (${reason} after ${formatDuration(heldMs)}).`,
   cancelled: (requestId: number, what: string, again: string) => `:x: You cancelled request #${requestId} for *${what}*. Its approvers are no longer asked. ${again}`,
   expiredUndecided: (requestId: number, what: string, ttl: string, again: string) =>

@@ -1,0 +1,222 @@
+/**
+ * Building a campaign: its items are what the identity providers say, not what Keycard remembers. For
+ * every role of every app in scope, the members of the role's groups (each group listed once, with
+ * profiles, all pages), their last sign-in (one batched read per app: per app where the catalog names the
+ * provider's app with `signInApp`, else overall), the Keycard grant behind the access if any, a
+ * recommendation, and the reviewer. A member of several groups of one role is one item.
+ *
+ * Nothing is written until every provider answered: the items, the campaign's move to `open` and the
+ * reviewers' DMs commit together, so a failed or retried build never leaves half a campaign.
+ */
+import { findApp } from '../../domain/catalog.js';
+import { PermanentError } from '../../domain/errors.js';
+import { recommend } from '../../domain/review.js';
+import type { CatalogApp, CatalogRole, ProviderKind } from '../../domain/types.js';
+import type { GroupMember, LastSignIn } from '../../identity/types.js';
+import type { JobOf } from '../../store/jobs.repo.js';
+import type { CampaignRow, NewReviewItem } from '../../store/reviews.repo.js';
+import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
+import { resolveRef } from '../shared/people.js';
+import { enqueueReviewerDms } from './notify.js';
+import { campaignJiraKey } from './start.js';
+
+interface Found {
+  readonly app: CatalogApp;
+  readonly role: CatalogRole;
+  readonly member: GroupMember;
+  readonly groups: string[];
+}
+
+/** Reads every app's members and sign-ins; the calls made are what the campaign costs the providers. */
+async function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]): Promise<{ found: Found[]; signIns: Map<string, LastSignIn> }> {
+  const listings = new Map<string, Promise<GroupMember[]>>();
+  const listed = (provider: ProviderKind, group: string): Promise<GroupMember[]> => {
+    const key = `${provider}:${group}`;
+    let found = listings.get(key);
+    if (!found) {
+      found = providerFor(deps, provider).listGroupMemberProfiles(group);
+      listings.set(key, found);
+    }
+    return found;
+  };
+  const found: Found[] = [];
+  const signIns = new Map<string, LastSignIn>();
+  // Apps one after another (each provider's rate limit is shared); an app's groups concurrently.
+  for (const app of apps) {
+    const byItem = new Map<string, Found>();
+    for (const role of app.roles) {
+      const lists = await Promise.all(role.groups.map(async (group) => ({ group, members: await listed(app.provider, group) })));
+      for (const { group, members } of lists) {
+        for (const member of members) {
+          const key = `${role.id}\u0000${member.id}`;
+          const item = byItem.get(key);
+          if (item) item.groups.push(group);
+          else byItem.set(key, { app, role, member, groups: [group] });
+        }
+      }
+    }
+    const items = [...byItem.values()];
+    found.push(...items);
+    const users = [...new Set(items.map((i) => i.member.id))];
+    if (users.length === 0) continue;
+    const answers = await providerFor(deps, app.provider).lastSignIns(users, app.signInApp);
+    for (const [user, answer] of answers) signIns.set(`${app.id}\u0000${user}`, answer);
+  }
+  return { found, signIns };
+}
+
+/** Resolves people once each: app owners, managers, members' Slack ids. */
+function cachedResolver(deps: SideEffectDeps): (ref: string | null) => Promise<string | null> {
+  const cache = new Map<string, Promise<string | null>>();
+  return (ref) => {
+    if (!ref) return Promise.resolve(null);
+    const key = ref.toLowerCase();
+    let found = cache.get(key);
+    if (!found) {
+      found = resolveRef(deps, ref);
+      cache.set(key, found);
+    }
+    return found;
+  };
+}
+
+export async function buildReviewJob(deps: SideEffectDeps, job: JobOf<'review.build'>): Promise<void> {
+  const { store } = deps;
+  const campaign = store.reviews.campaign(job.payload.campaignId);
+  if (!campaign || campaign.status !== 'building') return;
+  const catalog = deps.catalog();
+  const apps = campaign.apps.map((id) => findApp(catalog, id));
+  const missing = campaign.apps.filter((_, i) => !apps[i]);
+  if (missing.length > 0) {
+    failCampaign(deps, campaign, `the catalog no longer has ${missing.join(', ')}`);
+    return;
+  }
+  let read: Awaited<ReturnType<typeof readProviders>>;
+  try {
+    read = await readProviders(deps, apps as CatalogApp[]);
+  } catch (error) {
+    if (error instanceof PermanentError) failCampaign(deps, campaign, error.message);
+    throw error;
+  }
+  const items = await toItems(deps, campaign, read);
+  store.tx(() => {
+    const now = deps.clock.now();
+    if (!store.reviews.moveCampaign(campaign.id, 'building', 'open')) return;
+    store.reviews.insertItems(campaign.id, items);
+    const outside = items.filter((i) => i.grantId === null).length;
+    store.audit.append({
+      at: now,
+      actor: { kind: 'system', reason: 'access review' },
+      action: 'review.opened',
+      data: { campaignId: campaign.id, items: items.length, outsideKeycard: outside, recommendedRevoke: items.filter((i) => i.recommendation === 'revoke').length },
+    });
+    enqueueReviewerDms(deps, campaign.id, now);
+    store.jobs.enqueue({ kind: 'review.opened', payload: { campaignId: campaign.id }, orderKey: campaignJiraKey(campaign.id) }, now);
+  });
+}
+
+function failCampaign(deps: WorkflowDeps, campaign: CampaignRow, why: string): void {
+  const { store } = deps;
+  store.tx(() => {
+    const now = deps.clock.now();
+    if (!store.reviews.moveCampaign(campaign.id, 'building', 'failed', { failure: why })) return;
+    store.audit.append({ at: now, actor: { kind: 'system', reason: 'access review' }, action: 'review.failed', data: { campaignId: campaign.id, error: why } });
+    store.jobs.enqueue({ kind: 'review.opened', payload: { campaignId: campaign.id }, orderKey: campaignJiraKey(campaign.id) }, now);
+  });
+}
+
+async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaited<ReturnType<typeof readProviders>>): Promise<NewReviewItem[]> {
+  const { store } = deps;
+  const now = deps.clock.now();
+  const resolve = cachedResolver(deps);
+  // Peers: the people of each department seen in this review, and how many of them hold each role.
+  const people = new Map<string, Set<string>>();
+  const holders = new Map<string, Set<string>>();
+  for (const f of read.found) {
+    const dept = f.member.department;
+    if (!dept) continue;
+    const email = f.member.email.toLowerCase();
+    (people.get(dept) ?? people.set(dept, new Set()).get(dept)!).add(email);
+    const key = `${dept}\u0000${f.app.id}\u0000${f.role.id}`;
+    (holders.get(key) ?? holders.set(key, new Set()).get(key)!).add(email);
+  }
+  const items: NewReviewItem[] = [];
+  for (const f of read.found) {
+    const { app, role, member } = f;
+    const grant = store.reviews.liveGrantFor(app.provider, member.id, app.id, role.id);
+    const request = grant ? store.requests.get(grant.requestId) : undefined;
+    const signIn = read.signIns.get(`${app.id}\u0000${member.id}`);
+    const scope = !signIn || signIn.unsupported ? 'none' : signIn.scope;
+    const lastSignInAt = scope === 'none' ? null : (signIn?.at ?? null);
+    const dept = member.department;
+    const rec = recommend(
+      {
+        accountStatus: member.status,
+        lastSignInAt,
+        lastSignInScope: scope,
+        grantedThroughKeycard: grant !== undefined,
+        department: dept,
+        departmentPeople: dept ? (people.get(dept)?.size ?? 0) : 0,
+        departmentHolders: dept ? (holders.get(`${dept}\u0000${app.id}\u0000${role.id}`)?.size ?? 0) : 0,
+      },
+      now,
+    );
+    const slackId = grant?.userSlackId ?? (await resolve(member.email));
+    const { reviewer, note } = await assignReviewer(deps, campaign, app, member, slackId, resolve, items.length);
+    items.push({
+      appId: app.id,
+      roleId: role.id,
+      provider: app.provider,
+      groups: f.groups,
+      idpUserId: member.id,
+      email: member.email,
+      name: member.displayName || member.email,
+      title: member.title,
+      department: dept,
+      accountStatus: member.status,
+      slackId,
+      lastSignInAt: lastSignInAt?.getTime() ?? null,
+      lastSignInScope: scope,
+      grantId: grant?.id ?? null,
+      requestId: grant?.requestId ?? null,
+      jiraKey: request?.jiraKey ?? null,
+      recommendation: rec.recommendation,
+      recommendationReason: rec.reason,
+      reviewerSlackId: reviewer,
+      reviewerNote: note,
+    });
+  }
+  return items;
+}
+
+/**
+ * Who reviews an item: the app owner, the member's manager, or (a group campaign) the group's members in
+ * turn. Nobody reviews their own access: such an item goes to their manager, else to the admins (reviewer
+ * null, with a note saying why). The admins may decide any item but their own.
+ */
+async function assignReviewer(
+  deps: SideEffectDeps,
+  campaign: CampaignRow,
+  app: CatalogApp,
+  member: GroupMember,
+  memberSlackId: string | null,
+  resolve: (ref: string | null) => Promise<string | null>,
+  index: number,
+): Promise<{ reviewer: string | null; note: string | null }> {
+  if (campaign.reviewer.startsWith('group:')) {
+    // The group shares the work: items go round the members in turn, never to the member the item is about.
+    const refs = deps.catalog().approverGroups[campaign.reviewer.slice('group:'.length)] ?? [];
+    const ids = [...new Set((await Promise.all(refs.map((r) => resolve(r)))).filter((id): id is string => id !== null && id !== memberSlackId))];
+    if (ids.length > 0) return { reviewer: ids[index % ids.length] ?? null, note: null };
+    return { reviewer: null, note: `nobody else in ${campaign.reviewer.slice('group:'.length)} can review it: goes to the admins` };
+  }
+  const usual = campaign.reviewer === 'owner' ? await resolve(app.owner) : await resolve(member.managerEmail);
+  if (usual && usual !== memberSlackId) return { reviewer: usual, note: null };
+  const why = usual ? "the reviewer's own access" : campaign.reviewer === 'owner' ? 'the app owner is not in Slack' : 'no manager on record';
+  if (usual) {
+    // Their own access: their manager decides, else the admins.
+    const manager = await resolve(member.managerEmail);
+    if (manager && manager !== memberSlackId) return { reviewer: manager, note: `${why}: goes to their manager` };
+  }
+  return { reviewer: null, note: `${why}: goes to the admins` };
+}

@@ -1,0 +1,12 @@
+/**
+ * Access review campaigns: start, build from the identity providers, decide in Slack, enforce revokes
+ * through the one removal path, close with the policy for undecided items, and the evidence as CSV.
+ */
+export { startReview, checkReviewSpec, campaignLabel, describeReviewer, type StartResult } from './start.js';
+export { buildReviewJob } from './build.js';
+export { decideItems, keepRecommended, itemsFor, whyNotDecide, type Decision, type DecideOutcome } from './decide.js';
+export { reviewRevokeJob, reviewSettleJob, enforcementState, itemLabel } from './enforce.js';
+export { reviewerDmJob, reviewJiraIssueJob, reviewOpenedJob, remindReviewers, reviewersOf } from './notify.js';
+export { closeReview, sweepReviews, summarize, reviewSummaryJob, reviewStatusText, type CloseResult } from './close.js';
+export { reviewExportJob, requestReviewExport, reviewCsv, csvField, REVIEW_CSV_COLUMNS } from './export.js';
+export { reasonText } from './words.js';
