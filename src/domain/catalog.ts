@@ -26,8 +26,10 @@ import type {
 } from './types.js';
 
 const TOP_KEYS = ['version', 'approverGroups', 'apps'] as const;
-const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'fallback', 'fulfillers', 'roles'] as const;
-const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback', 'distinctApprovers'] as const;
+/** The keys an app may have (README documents each). */
+export const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'signInApp', 'fallback', 'fulfillers', 'roles'] as const;
+/** The keys a role may have (README documents each). */
+export const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback', 'distinctApprovers'] as const;
 const PROVIDERS: readonly ProviderKind[] = ['okta', 'entra', 'google', 'manual'];
 
 const SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
@@ -119,6 +121,33 @@ function readFulfillers(r: Reader, map: MapEntries, provider: string | undefined
   return people.map((p) => p.text);
 }
 
+/** What `signInApp` is in each provider's terms, for the message when it is not usable. */
+const SIGN_IN_APP_WORDS: Record<Exclude<ProviderKind, 'manual'>, string> = {
+  okta: 'the Okta app instance id (0oa...)',
+  entra: 'the Entra application (client) id',
+  google: "the SAML app's name in the Admin console or the OAuth client id",
+};
+
+/**
+ * `signInApp`: the provider's own id of the app, so an access review can ask for the last sign-in to this
+ * app rather than to the directory as a whole. A manual app has no sign-in record to ask.
+ */
+function readSignInApp(r: Reader, map: MapEntries, provider: ProviderKind | undefined): string | undefined {
+  const entry = map.entries.get('signInApp');
+  if (entry === undefined) return undefined;
+  if (provider === 'manual') {
+    report(r, entry.keyLine, entry.path, 'signInApp does not apply to apps with provider manual (a manual app has no sign-in record to read); remove it');
+    return undefined;
+  }
+  const text = scalarText(entry.node);
+  if (text === null || text.trim() === '') {
+    const what = provider === undefined ? "the provider's id of the app" : SIGN_IN_APP_WORDS[provider];
+    report(r, entry.line, entry.path, `signInApp must be non-empty text: ${what}; got ${describeNode(entry.node)}`);
+    return undefined;
+  }
+  return text;
+}
+
 function readApproverGroups(r: Reader, entry: Entry): Record<string, readonly string[]> {
   const groups: Record<string, readonly string[]> = {};
   const map = readMap(r, entry, null, 'a map of group names to lists of people');
@@ -174,6 +203,7 @@ function readApp(
   const fallback = readFallback(r, map, approverGroups);
   const roles = readRoles(r, map, provider, approverGroups);
   const fulfillers = readFulfillers(r, map, provider);
+  const signInApp = readSignInApp(r, map, provider);
   if (
     id === undefined ||
     name === undefined ||
@@ -183,7 +213,18 @@ function readApp(
   ) {
     return undefined;
   }
-  return { id, name, description, ...(category === undefined ? {} : { category }), owner, provider, ...fallback, ...(fulfillers ? { fulfillers } : {}), roles };
+  return {
+    id,
+    name,
+    description,
+    ...(category === undefined ? {} : { category }),
+    owner,
+    provider,
+    ...(signInApp === undefined ? {} : { signInApp }),
+    ...fallback,
+    ...(fulfillers ? { fulfillers } : {}),
+    roles,
+  };
 }
 
 function readRoles(

@@ -45,6 +45,11 @@ export interface CatalogApp {
   /** Email or Slack user id of the app owner (the `owner` stage). */
   readonly owner: string;
   readonly provider: ProviderKind;
+  /**
+   * The provider's own id of the app (Okta app instance id, Entra application id, Google SAML app name or
+   * OAuth client id): access reviews read the last sign-in to this app. Never set on a manual app.
+   */
+  readonly signInApp?: string;
   /** The approverGroups entry a stage is offered to when undecided too long (default: the admins). */
   readonly fallback?: string;
   /** Manual apps: who may confirm grants and removals, besides the admins (emails or Slack ids). */

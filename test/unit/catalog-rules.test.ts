@@ -96,8 +96,8 @@ describe('parseCatalog rules', () => {
     ['approver groups are not empty', [replace(3, '  security: []')], 3, 'approverGroups.security', "approver group 'security' is empty; list at least one person"],
     ['apps is required', [remove(4), remove(5), remove(6), remove(7), remove(8), remove(9), remove(10), remove(11), remove(12), remove(13), remove(14), remove(15), remove(16), remove(17)], 1, 'apps', "missing required key 'apps'; list the requestable apps"],
     ['apps is a list', [replace(4, 'apps: salesforce'), remove(5), remove(6), remove(7), remove(8), remove(9), remove(10), remove(11), remove(12), remove(13), remove(14), remove(15), remove(16), remove(17)], 4, 'apps', "apps must be a list; got 'salesforce'"],
-    ['an app is a map', [append('  - github')], 18, 'apps[1]', "expected an app: a map with keys id, name, description, category, owner, provider, fallback, fulfillers, roles; got 'github'"],
-    ['app keys are known', [insertAfter(9, '    team: revops')], 10, 'apps[0].team', 'unknown key \'team\'; allowed: id, name, description, category, owner, provider, fallback, fulfillers, roles'],
+    ['an app is a map', [append('  - github')], 18, 'apps[1]', "expected an app: a map with keys id, name, description, category, owner, provider, signInApp, fallback, fulfillers, roles; got 'github'"],
+    ['app keys are known', [insertAfter(9, '    team: revops')], 10, 'apps[0].team', 'unknown key \'team\'; allowed: id, name, description, category, owner, provider, signInApp, fallback, fulfillers, roles'],
     ['app ids are slugs', [replace(5, '  - id: Sales Force')], 5, 'apps[0].id', "'Sales Force' is not a valid app id; use 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit"],
     ['app ids are at most 40 characters', [replace(5, `  - id: ${'a'.repeat(41)}`)], 5, 'apps[0].id', `'${'a'.repeat(41)}' is not a valid app id; use 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit`],
     ['app ids are unique', [append(...SECOND_APP.map((line) => line.replace('github', 'salesforce')))], 18, 'apps[1].id', "duplicate app id 'salesforce' in the catalog (first used on line 5)"],
@@ -143,10 +143,15 @@ describe('parseCatalog rules', () => {
     ['an app fallback names a defined group', [insertAfter(9, '    fallback: secuirty')], 10, 'apps[0].fallback', "unknown approver group 'secuirty' (did you mean 'security'?); defined: security"],
     ['a role fallback names a defined group', [insertAfter(17, '        fallback: it-admins')], 18, 'apps[0].roles[0].fallback', 'unknown approver group \'it-admins\'; defined: security'],
     ['fulfillers belong to manual apps', [insertAfter(9, '    fulfillers: [it@acme.com]')], 10, 'apps[0].fulfillers', 'fulfillers only apply to apps with provider manual (this app uses okta)'],
+    ['signInApp is text', [insertAfter(9, '    signInApp: [0oa1salesforce]')], 10, 'apps[0].signInApp', 'signInApp must be non-empty text: the Okta app instance id (0oa...); got a list'],
+    ['signInApp is not empty', [insertAfter(9, '    signInApp: ""')], 10, 'apps[0].signInApp', "signInApp must be non-empty text: the Okta app instance id (0oa...); got ''"],
+    ['signInApp has a value', [insertAfter(9, '    signInApp:')], 10, 'apps[0].signInApp', 'signInApp must be non-empty text: the Okta app instance id (0oa...); got nothing'],
+    ['signInApp names the Entra application id', [replace(9, '    provider: entra'), insertAfter(9, '    signInApp: "  "')], 10, 'apps[0].signInApp', "signInApp must be non-empty text: the Entra application (client) id; got '  '"],
+    ['signInApp is refused for manual apps', [replace(9, '    provider: manual'), insertAfter(9, '    signInApp: figma')], 10, 'apps[0].signInApp', 'signInApp does not apply to apps with provider manual (a manual app has no sign-in record to read); remove it'],
     ['distinctApprovers is true or false', [insertAfter(17, "        distinctApprovers: 'no'")], 18, 'apps[0].roles[0].distinctApprovers', "distinctApprovers must be true or false; got 'no'"],
     ['distinctApprovers is not a list', [insertAfter(17, '        distinctApprovers: [false]')], 18, 'apps[0].roles[0].distinctApprovers', 'distinctApprovers must be true or false; got a list'],
     ['distinctApprovers is spelled out', [insertAfter(17, '        distinctApprover: false')], 18, 'apps[0].roles[0].distinctApprover', `unknown key 'distinctApprover' (did you mean 'distinctApprovers'?); allowed: ${ROLE_KEYS}`],
-    ['distinctApprovers is a role key, not an app key', [insertAfter(9, '    distinctApprovers: false')], 10, 'apps[0].distinctApprovers', "unknown key 'distinctApprovers'; allowed: id, name, description, category, owner, provider, fallback, fulfillers, roles"],
+    ['distinctApprovers is a role key, not an app key', [insertAfter(9, '    distinctApprovers: false')], 10, 'apps[0].distinctApprovers', "unknown key 'distinctApprovers'; allowed: id, name, description, category, owner, provider, signInApp, fallback, fulfillers, roles"],
     ['a fallback is one group name', [insertAfter(17, '        fallback: [security]')], 18, 'apps[0].roles[0].fallback', 'fallback must name an approverGroups entry; got a list'],
     ['a fallback needs approverGroups', [replace(2, 'approverGroups: {}'), remove(3), replace(15, '        approval: [manager]'), insertAfter(9, '    fallback: security')], 9, 'apps[0].fallback', "unknown approver group 'security'; approverGroups defines none"],
   ])('%s', (_rule, edits, line, field, message) => {
@@ -235,6 +240,24 @@ describe('parseCatalog rules', () => {
     expect(result.ok && result.catalog.apps.map((app) => app.roles.map((role) => role.distinctApprovers))).toEqual([[false], [true]]);
     const plain = parseCatalog(BASE.join('\n'), 'catalog.yaml');
     expect(plain.ok && plain.catalog.apps[0]?.roles[0]?.distinctApprovers).toBeUndefined();
+  });
+
+  it.each([
+    ['okta', '0oa1salesforce', '0oa1salesforce'],
+    ['entra', '6a1f0c3e-2b4d-4e5f-8a9b-0c1d2e3f4a5b', '6a1f0c3e-2b4d-4e5f-8a9b-0c1d2e3f4a5b'],
+    ['google', '1234567890', '1234567890'],
+    ['google', "'Sales Cloud'", 'Sales Cloud'],
+  ])('reads signInApp on a %s app as text, exactly as written (%s)', (provider, written, expected) => {
+    const lines = [...BASE.slice(0, 8), `    provider: ${provider}`, `    signInApp: ${written}`, ...BASE.slice(9)];
+    const result = parseCatalog(lines.join('\n'), 'catalog.yaml');
+
+    expect(result.ok && result.catalog.apps[0]?.signInApp).toBe(expected);
+  });
+
+  it('leaves signInApp out when the catalog does', () => {
+    const result = parseCatalog(BASE.join('\n'), 'catalog.yaml');
+
+    expect(result.ok && 'signInApp' in (result.catalog.apps[0] ?? {})).toBe(false);
   });
 
   it('allows a manual app to leave groups empty', () => {

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findApp, findRole, formatCatalogIssues, isTimeBound, parseCatalog } from '../../src/domain/catalog.js';
+import { APP_KEYS, findApp, findRole, formatCatalogIssues, isTimeBound, parseCatalog, ROLE_KEYS } from '../../src/domain/catalog.js';
 import type { Catalog, CatalogIssue, CatalogRole } from '../../src/domain/types.js';
 
 const H = 3_600_000;
@@ -260,5 +261,14 @@ describe('findApp, findRole and isTimeBound', () => {
     const role: CatalogRole = { id: 'r', name: 'R', description: '', groups: [], approval: { kind: 'auto' }, durationsMs: [] };
 
     expect(isTimeBound(role)).toBe(false);
+  });
+});
+
+describe('the README documents the catalog', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### 6. The catalog'), readme.indexOf('### 7. '));
+
+  it.each([...APP_KEYS, ...ROLE_KEYS])('names the key %s in the catalog section', (key) => {
+    expect(section).toMatch(new RegExp(`\\b${key}:`));
   });
 });
