@@ -113,10 +113,10 @@ export async function reviewExportJob(deps: SideEffectDeps, job: JobOf<'review.e
   const now = deps.clock.now();
   const csv = reviewCsv(deps, campaign, items, names);
   store.tx(() => {
-    const file = saveExportFile(store, reviewFileName(campaign, now), 'text/csv', csv, now);
-    enqueueFileDm(store, job.payload.to, file.id, `Access review #${campaign.id} ${campaign.name}: evidence`, `Evidence of access review #${campaign.id} *${campaign.name}*: ${items.length} items.`, now);
-    enqueueAttachFile(store, campaignLabel(campaign.id), file.id, now);
-    store.audit.append({ at: now, actor: { kind: 'system', reason: 'access review' }, action: 'review.exported', data: { campaignId: campaign.id, items: items.length, to: job.payload.to, fileId: file.id } });
+    const fileId = saveExportFile(store, reviewFileName(campaign, now), 'text/csv', csv, now);
+    enqueueFileDm(store, job.payload.to, fileId, `Access review #${campaign.id} ${campaign.name}: evidence`, `Evidence of access review #${campaign.id} *${campaign.name}*: ${items.length} items.`, now);
+    enqueueAttachFile(store, campaignLabel(campaign.id), fileId, now);
+    store.audit.append({ at: now, actor: { kind: 'system', reason: 'access review' }, action: 'review.exported', data: { campaignId: campaign.id, items: items.length, to: job.payload.to, fileId } });
   });
 }
 
