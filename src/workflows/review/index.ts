@@ -10,3 +10,22 @@ export { reviewerDmJob, reviewJiraIssueJob, reviewOpenedJob, remindReviewers, re
 export { closeReview, sweepReviews, summarize, reviewSummaryJob, reviewStatusText, type CloseResult } from './close.js';
 export { reviewExportJob, requestReviewExport, reviewCsv, csvField, REVIEW_CSV_COLUMNS } from './export.js';
 export { reasonText } from './words.js';
+export {
+  reviewView,
+  reviewsToDo,
+  whyNotDecideItem,
+  reviewItemLabel,
+  parseItemFilter,
+  reviewStartChoices,
+  checkReviewStartForm,
+  addReviewStartProblem,
+  REVIEW_PAGE_SIZE,
+  REVIEW_START_FIELDS,
+  type ReviewView,
+  type ReviewItemView,
+  type ReviewItemState,
+  type ReviewToDo,
+  type ReviewStartChoices,
+  type ReviewStartForm,
+  type ReviewStartField,
+} from './view.js';
