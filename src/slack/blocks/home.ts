@@ -1,10 +1,12 @@
 /**
- * Keycard's App Home: My access, My requests, Waiting for my approval, the admins' status, and a welcome
- * for someone with nothing yet. Pure functions from `HomeData` to the view.
+ * Keycard's App Home: Access reviews (when someone has items to review), My access, My requests, Waiting
+ * for my approval, the admins' status, and a welcome for someone with nothing yet. Pure functions from
+ * `HomeData` to the view.
  *
  * Block budget (Slack allows 100 in a Home): a full page of each section costs a header, a pager and its
  * items: 2 + 2 x 10 (access), 2 + 10 (requests), 2 + 2 x 10 (approvals); plus 2 dividers, 3 for the admin
- * status and 1 footer: 62.
+ * status and 1 footer: 62. Access reviews add a header, at most HOME_REVIEWS_SHOWN (5) lines, a line for
+ * the rest and a divider: 8, so 70 at most.
  * More items never add blocks, only pages ("Show more").
  */
 import type { Button, HomeView, KnownBlock } from '@slack/types';
@@ -30,6 +32,7 @@ import {
 } from '../../workflows/notify/index.js';
 import { GRANT_EXTEND_ACTION, GRANT_RELINQUISH_ACTION, HOME_MORE_ACTION, REQUEST_CANCEL_ACTION } from './action-ids.js';
 import { APPROVE_ACTION, DENY_ACTION } from './approval-card.js';
+import { REVIEW_OPEN_ACTION, formatDueDay } from './review.js';
 
 export { HOME_MORE_ACTION };
 export const HOME_CALLBACK_ID = 'keycard_home';
@@ -45,6 +48,11 @@ export function homeRequestBlockId(requestId: number): string {
 export function homeApprovalBlockId(stepId: number): string {
   return `home_approval_${stepId}`;
 }
+export function homeReviewBlockId(campaignId: number): string {
+  return `home_review_${campaignId}`;
+}
+/** Open reviews listed in the Home; the rest are counted (each reviewer also has its DM). */
+export const HOME_REVIEWS_SHOWN = 5;
 export function homePagerBlockId(section: HomeSection): string {
   return `home_pager_${section}`;
 }
@@ -221,6 +229,24 @@ function sectionBlocks<T>(
   return [...blocks, ...pagerBlocks(section, page)];
 }
 
+/** `Q1 CRM: 12 of 40 left to decide, due Mon 1 Dec` with **Open review**, soonest due first. */
+function reviewBlocks(home: HomeData): KnownBlock[] {
+  const reviews = home.reviews ?? [];
+  if (reviews.length === 0) return [];
+  const blocks: KnownBlock[] = [header(`Access reviews (${reviews.length})`)];
+  for (const review of reviews.slice(0, HOME_REVIEWS_SHOWN)) {
+    const left = review.left === 0 ? `all ${review.total} decided` : `${review.left} of ${review.total} left to decide`;
+    blocks.push({
+      type: 'section',
+      block_id: homeReviewBlockId(review.campaignId),
+      text: { type: 'mrkdwn', text: `:mag: *${escapeMrkdwn(clip(review.name, 200))}*: ${left}, due ${formatDueDay(review.dueAt)}` },
+      accessory: button(REVIEW_OPEN_ACTION, 'Open review', String(review.campaignId), review.left > 0 ? 'primary' : undefined),
+    });
+  }
+  if (reviews.length > HOME_REVIEWS_SHOWN) blocks.push(mrkdwnContext(`And ${reviews.length - HOME_REVIEWS_SHOWN} more: each has its *Open review* in your DMs.`));
+  return [...blocks, { type: 'divider' }];
+}
+
 function adminBlocks(home: HomeData): KnownBlock[] {
   if (!home.admin) return [];
   const { pendingRequests, activeElevatedGrants, deadJobs } = home.admin;
@@ -262,10 +288,11 @@ function welcomeBlocks(home: HomeData): KnownBlock[] {
 
 /** The Home view for `home`; within Slack's 100 blocks whatever the amounts (see the budget above). */
 export function buildHomeView(home: HomeData): HomeView {
-  const nothing = home.grants.total === 0 && home.requests.total === 0 && home.approvals.total === 0;
+  const nothing = home.grants.total === 0 && home.requests.total === 0 && home.approvals.total === 0 && (home.reviews ?? []).length === 0;
   const blocks: KnownBlock[] = nothing
     ? [...welcomeBlocks(home), ...adminBlocks(home)]
     : [
+        ...reviewBlocks(home),
         ...sectionBlocks('grants', 'My access', home.grants, 'No access through Keycard right now. Type `/request` to ask for some.', (g) => grantBlocks(g, home.now)),
         { type: 'divider' },
         ...sectionBlocks('requests', 'My requests', home.requests, 'No requests waiting for approval.', requestBlocks),

@@ -9,6 +9,7 @@ import type { JobOf } from '../../store/jobs.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { Store } from '../../store/store.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
+import { reviewsToDo } from '../review/index.js';
 import { stageCount, stageWords } from '../shared/wording.js';
 import { HOME_PAGE_SIZE, type HomeApproval, type HomeData, type HomeGrant, type HomeOffsets, type HomePage, type HomeRequest } from '../shared/home-data.js';
 
@@ -99,6 +100,7 @@ export function gatherHome(deps: WorkflowDeps, userId: string, offsets: Partial<
     requests,
     approvals,
     admin,
+    reviews: reviewsToDo(deps, userId),
     example: exampleCommand(deps),
   };
 }
@@ -116,7 +118,8 @@ function stringsIn(value: unknown): string[] {
 /**
  * Who an audited change concerns: the request's requester, the approvers of its current step and of the
  * step the event names (so a decided or cancelled step leaves their "Waiting for my approval"), approvers
- * the event lists, and the holder of the grant it names.
+ * the event lists, the holder of the grant it names, and for a review decision the person who decided and
+ * the item's reviewer (their "Access reviews" counts), and a review's reviewers when it opens or closes.
  */
 export function homeAudience(store: Store, event: AuditEvent): Set<string> {
   const users = new Set<string>();
@@ -133,6 +136,15 @@ export function homeAudience(store: Store, event: AuditEvent): Set<string> {
   if (typeof data['grantId'] === 'number') {
     const holder = store.grants.get(data['grantId'])?.userSlackId;
     if (holder) users.add(holder);
+  }
+  if (event.action === 'review.decided') {
+    if (event.actor.startsWith('user:')) users.add(event.actor.slice('user:'.length));
+    const reviewer = typeof data['itemId'] === 'number' ? store.reviews.item(data['itemId'])?.reviewerSlackId : undefined;
+    if (reviewer) users.add(reviewer);
+  }
+  if ((event.action === 'review.opened' || event.action === 'review.closed') && typeof data['campaignId'] === 'number') {
+    // The review appears in (or leaves) its reviewers' Homes.
+    for (const item of store.reviews.items(data['campaignId'])) if (item.reviewerSlackId) users.add(item.reviewerSlackId);
   }
   return users;
 }

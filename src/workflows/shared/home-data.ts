@@ -56,6 +56,16 @@ export interface HomeAdminStatus {
   readonly deadJobs: number;
 }
 
+/** An open access review with items for this person (src/workflows/review/view.ts). */
+export interface HomeReview {
+  readonly campaignId: number;
+  readonly name: string;
+  /** Their items still undecided, and all their items in it. */
+  readonly left: number;
+  readonly total: number;
+  readonly dueAt: Date;
+}
+
 /** Everything one person's Home shows; `buildHomeView` (src/slack/blocks/home.ts) renders it. */
 export interface HomeData {
   readonly userId: string;
@@ -66,6 +76,8 @@ export interface HomeData {
   readonly approvals: HomePage<HomeApproval>;
   /** Present for admins only. */
   readonly admin: HomeAdminStatus | null;
+  /** Open access reviews with items for them, soonest due first (absent: none). */
+  readonly reviews?: readonly HomeReview[];
   /** A `/request` line that works with the catalog in force, for the empty state. */
   readonly example: string | null;
 }
