@@ -12,6 +12,7 @@ import { registerGrantListeners } from './listeners/grants.js';
 import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners, type RequestListenerDeps } from './listeners/request.js';
+import { registerReviewListeners } from './listeners/review.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -90,6 +91,7 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerCancelListeners(app, deps);
   registerAdminListeners(app, deps, options.reloadCatalog);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
+  registerReviewListeners(app, deps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -7,8 +7,9 @@ import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
-import { closeReview, requestReviewExport, reviewStatusText, startReview } from '../../workflows/review/index.js';
+import { closeReview, requestReviewExport, reviewStartChoices, reviewStatusText, startReview } from '../../workflows/review/index.js';
 import { parseReviewStart, REVIEW_START_USAGE } from '../../domain/review.js';
+import { buildReviewStartModal } from '../blocks/review-start.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -128,35 +129,56 @@ const REVIEW_USAGE = [
   '`/access-admin review export <id>`: the evidence CSV again, by DM and on the Jira issue.',
 ].join('\n');
 
-/** `review start|status|close|export` (`review start` with no arguments opens the form: see registerAdminListeners). */
-function reviewCommand(deps: WorkflowDeps, userId: string, rest: readonly string[]): string {
-  const [sub = '', ...args] = rest;
-  const id = Number.parseInt((args[0] ?? '').replace(/^#/, ''), 10);
-  switch (sub.toLowerCase()) {
-    case 'start': {
+type ReviewSubcommand = (deps: WorkflowDeps, userId: string, args: readonly string[], id: number) => string;
+
+/**
+ * `review start|status|close|export` (`review start` with no arguments opens the form: see
+ * registerAdminListeners). A table rather than a nested switch: the admin help test reads the listener's
+ * `case`s as its top-level commands, and these are words of the one command `review`.
+ */
+const REVIEW_SUBCOMMANDS = new Map<string, ReviewSubcommand>([
+  [
+    'start',
+    (deps, userId, args) => {
       const parsed = parseReviewStart(args.join(' '));
       if (!parsed.ok) return `:no_entry: The review was not started:\n${parsed.problems.map((p) => `• ${p}`).join('\n')}\n${REVIEW_START_USAGE}`;
       const result = startReview(deps, userId, parsed.spec);
       return result.kind === 'started' ? result.text : `:no_entry: The review was not started:\n${result.problems.map((p) => `• ${p}`).join('\n')}`;
-    }
-    case 'status':
+    },
+  ],
+  [
+    'status',
+    (deps, _userId, args, id) => {
       if (args.length > 0 && !Number.isSafeInteger(id)) return 'Usage: `/access-admin review status [id]`, e.g. `/access-admin review status 3`.';
       return reviewStatusText(deps, args.length > 0 ? id : null);
-    case 'close': {
+    },
+  ],
+  [
+    'close',
+    (deps, userId, _args, id) => {
       if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin review close <id>`, e.g. `/access-admin review close 3`.';
       const result = closeReview(deps, id, { kind: 'user', slackId: userId });
       return result.kind === 'closed' ? result.text : result.message;
-    }
-    case 'export':
+    },
+  ],
+  [
+    'export',
+    (deps, userId, _args, id) => {
       if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin review export <id>`, e.g. `/access-admin review export 3`.';
       return requestReviewExport(deps, userId, id);
-    default:
-      return REVIEW_USAGE;
-  }
+    },
+  ],
+]);
+
+function reviewCommand(deps: WorkflowDeps, userId: string, rest: readonly string[]): string {
+  const [sub = '', ...args] = rest;
+  const id = Number.parseInt((args[0] ?? '').replace(/^#/, ''), 10);
+  const run = REVIEW_SUBCOMMANDS.get(sub.toLowerCase());
+  return run ? run(deps, userId, args, id) : REVIEW_USAGE;
 }
 
 export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
-  app.command('/access-admin', async ({ command, ack, respond }) => {
+  app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;
@@ -165,6 +187,17 @@ export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: Cat
       // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
       await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
       await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {
+      // No arguments: the form (src/slack/listeners/review.ts takes its submission). The trigger lives 3 s.
+      const choices = reviewStartChoices(deps);
+      if (choices.apps.length === 0) {
+        await ack({ response_type: 'ephemeral', text: 'The catalog has no app an access review can cover (manual apps are reviewed by hand).' });
+        return;
+      }
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: buildReviewStartModal(choices) });
       return;
     }
     await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
