@@ -4,6 +4,7 @@
 import type { AuditKeyring } from './audit-keys.js';
 import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
+import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
@@ -22,6 +23,8 @@ export class Store {
   readonly jobs: JobsRepo;
   readonly audit: AuditRepo;
   readonly tasks: TasksRepo;
+  /** Export files (CSV reports) that jobs deliver to Slack or attach to Jira. */
+  readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
 
@@ -34,6 +37,7 @@ export class Store {
     this.jobs = new JobsRepo(handle.db, options.jobMaxAttempts);
     this.audit = new AuditRepo(handle.db, options.auditKeys);
     this.tasks = new TasksRepo(handle.db);
+    this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
   }
 
