@@ -34,6 +34,10 @@ const KIND_WORDS = {
   'idp.recheck_removal': 'check that removed memberships stayed removed',
   'audit.checkpoint': 'post an audit checkpoint to Jira',
   'audit.verify': 'verify the audit log',
+  'jira.labelled_issue': 'create a Jira issue',
+  'jira.labelled_comment': 'comment on a Jira issue',
+  'jira.attach_file': 'attach a file to a Jira issue',
+  'slack.upload_file': 'send a file in a Slack DM',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
