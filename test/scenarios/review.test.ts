@@ -227,4 +227,61 @@ describe('access review campaigns', () => {
     expect(h.store.reviews.campaign(1)?.status).toBe('closed');
     expect(closeReview(h.keycard.deps, 1, { kind: 'user', slackId: ada.slackId })).toEqual({ kind: 'refused', message: 'Review #1 is closed: only an open review can be closed.' });
   });
+
+  it('keeps a group another active Keycard grant of the person still needs, and says which', async () => {
+    const shared = `  - id: reports
+    name: Reports
+    description: Sales reports
+    owner: owen@acme.com
+    provider: okta
+    roles:
+      - id: reader
+        name: Reader
+        description: Read reports
+        groups: [00g1viewer]
+        approval: auto
+`;
+    h = await Harness.start({ providers: ['entra'], catalogYaml: `${CATALOG}${shared}` });
+    await seedAccess(h);
+    await startReview(h, '"Reports" apps=reports reviewer=owner due=14d');
+    const priyaReports = h.store.reviews.items(1).find((i) => i.email === priya.email)!;
+    expect(priyaReports.grantId).toBeNull(); // her Keycard grant is Salesforce Viewer, not Reports Reader
+
+    decideItems(h.keycard.deps, owen.slackId, [priyaReports.id], { decision: 'revoke', reason: 'no_longer_needed', note: null });
+    await h.settle(5 * 60_000);
+    await h.drain();
+    expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(true);
+    expect(h.store.reviews.item(priyaReports.id)).toMatchObject({ enforcement: 'confirmed', removed: { '00g1viewer': 'kept' } });
+    const kept = h.store.audit.all().find((e) => e.action === 'review.group_gone' && e.data['itemId'] === priyaReports.id);
+    expect(kept?.data).toMatchObject({ outcome: 'kept', note: 'still needed by request #1' });
+    expect(h.store.grants.forRequest(1)?.status).toBe('active');
+  });
+
+  it('routes items to each member\'s manager, or shares them in turn in an approver group, never to the person themself', async () => {
+    h = await started();
+    await seedAccess(h);
+    h.okta.addMember('00g1viewer', marco.oktaId);
+    await startReview(h, '"By manager" apps=salesforce reviewer=manager due=14d');
+    const byManager = new Map(h.store.reviews.items(1).map((i) => [i.email, i.reviewerSlackId]));
+    expect(byManager.get(priya.email)).toBe(marco.slackId);
+    expect(byManager.get(eve.email)).toBe(owen.slackId);
+    expect(byManager.get(marco.email)).toBeNull(); // Marco has no manager on record: the admins decide
+    expect(h.store.reviews.items(1).find((i) => i.email === marco.email)?.reviewerNote).toBe('no manager on record: goes to the admins');
+
+    h.okta.addMember('00g1viewer', sara.oktaId);
+    await startReview(h, '"By group" apps=salesforce reviewer=group:security due=14d');
+    const byGroup = h.store.reviews.items(2);
+    const reviewers = byGroup.map((i) => i.reviewerSlackId);
+    expect(new Set(reviewers)).toEqual(new Set([sara.slackId, sam.slackId]));
+    expect(byGroup.find((i) => i.email === sara.email)?.reviewerSlackId).toBe(sam.slackId);
+    expect(byGroup.find((i) => i.email === sam.email)?.reviewerSlackId).toBe(sara.slackId);
+  });
+
+  it('recommends revoking a suspended account\'s access, even one granted through Keycard', async () => {
+    h = await started();
+    await seedAccess(h);
+    h.okta.setUserStatus(priya.oktaId, 'SUSPENDED');
+    await startReview(h);
+    expect(item(h, priya.email)).toMatchObject({ accountStatus: 'suspended', recommendation: 'revoke', recommendationReason: 'the account is suspended', requestId: 1 });
+  });
 });
