@@ -5,7 +5,7 @@
 import { Version3Client } from 'jira.js';
 import { PermanentError, RetryableError } from '../domain/errors.js';
 import { adfToText, bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
-import type { CreatedIssue, IssueDescription, Ticketing } from './types.js';
+import type { CreatedIssue, IssueAttachment, IssueDescription, Ticketing } from './types.js';
 
 export interface JiraSettings {
   readonly host: string;
@@ -80,7 +80,7 @@ export class JiraTicketing implements Ticketing {
   }
 
   async createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue> {
-    const created = await this.call('create the issue', () =>
+    const created = await this.call(`create the issue labelled ${input.label}`, () =>
       this.client.issues.createIssue({
         fields: {
           project: { key: this.settings.projectKey },
@@ -95,7 +95,7 @@ export class JiraTicketing implements Ticketing {
   }
 
   async findIssueByLabel(label: string): Promise<CreatedIssue | null> {
-    const found = await this.call('search for the issue', () =>
+    const found = await this.call(`search for the issue labelled ${label}`, () =>
       this.client.issueSearch.searchForIssuesUsingJqlEnhancedSearch({
         jql: `project = ${this.settings.projectKey} AND labels = "${label}"`,
         fields: ['key'],
@@ -135,6 +135,18 @@ export class JiraTicketing implements Ticketing {
       throw classifyJiraError(`move ${key} to ${name}`, error);
     }
     return true;
+  }
+
+  /** jira.js sends it as multipart/form-data with the `X-Atlassian-Token: no-check` header Jira demands. */
+  async attachFile(key: string, name: string, content: string, mimeType?: string): Promise<void> {
+    await this.call(`attach ${name} to ${key}`, () =>
+      this.client.issueAttachments.addAttachment({ issueIdOrKey: key, attachment: { filename: name, file: content, ...(mimeType ? { mimeType } : {}) } }),
+    );
+  }
+
+  async listAttachments(key: string): Promise<IssueAttachment[]> {
+    const issue = await this.call(`read the attachments of ${key}`, () => this.client.issues.getIssue({ issueIdOrKey: key, fields: ['attachment'] }));
+    return (issue.fields.attachment ?? []).map((a) => ({ filename: a.filename ?? '', size: a.size ?? 0 }));
   }
 
   async setFields(key: string, fields: Record<string, string | null>): Promise<void> {

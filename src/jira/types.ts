@@ -19,6 +19,13 @@ export interface CreatedIssue {
   readonly url: string;
 }
 
+/** A file attached to an issue, as Jira lists it. */
+export interface IssueAttachment {
+  readonly filename: string;
+  /** In bytes. */
+  readonly size: number;
+}
+
 export interface Ticketing {
   /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
   createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue>;
@@ -29,6 +36,10 @@ export interface Ticketing {
   listComments(key: string): Promise<string[]>;
   /** Applies the named transition; false (and no change) when the issue's workflow has none by that name. */
   transition(key: string, name: string): Promise<boolean>;
+  /** Attaches a text file (sent as UTF-8); the MIME type is guessed from the name when not given. */
+  attachFile(key: string, name: string, content: string, mimeType?: string): Promise<void>;
+  /** The files attached to the issue, so a retry can tell whether an earlier attempt attached its file. */
+  listAttachments(key: string): Promise<IssueAttachment[]>;
   /** Sets fields by id (custom date-time fields take ISO 8601 strings; null clears). */
   setFields(key: string, fields: Record<string, string | null>): Promise<void>;
   issueUrl(key: string): string;

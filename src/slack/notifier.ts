@@ -32,6 +32,13 @@ const PERMANENT_SLACK_ERRORS = new Set([
   'user_disabled',
   'missing_scope',
   'not_allowed_token_type',
+  // files.getUploadURLExternal and files.completeUploadExternal
+  'missing_argument',
+  'invalid_channel',
+  'posting_to_channel_denied',
+  'file_uploads_disabled',
+  'file_upload_size_restricted',
+  'storage_limit_reached',
 ]);
 
 /** Turns a Web API failure into the job queue's retryable or permanent error. */
@@ -183,6 +190,21 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text, mrkdwn: true }));
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  /**
+   * files.uploadV2 (files.upload is retired): files.getUploadURLExternal, the bytes POSTed to the URL it
+   * returns, then files.completeUploadExternal shares the file in the person's DM with the comment. The
+   * DM's channel id comes from conversations.open: completeUploadExternal takes a channel, not a user.
+   * A retry starts over; a file uploaded but never completed is not shared, and Slack discards it.
+   */
+  async uploadFile(userSlackId: string, file: { readonly name: string; readonly title: string; readonly content: string; readonly comment: string }): Promise<void> {
+    const opened = await this.call('conversations.open', () => this.client.conversations.open({ users: userSlackId }));
+    const channel = opened.channel?.id;
+    if (!channel) throw new RetryableError(`Slack conversations.open gave no DM channel for ${userSlackId}`);
+    await this.call('files.uploadV2', () =>
+      this.client.files.uploadV2({ channel_id: channel, filename: file.name, title: file.title, content: file.content, initial_comment: file.comment }),
+    );
   }
 
   async publishHome(userSlackId: string, home: HomeData): Promise<void> {

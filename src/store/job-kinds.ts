@@ -18,6 +18,19 @@ const requestOnly = z.object({ requestId: id });
  */
 const commentLine = z.union([z.string(), z.array(z.union([z.string(), z.object({ user: z.string() })]))]);
 
+/**
+ * A Jira label that addresses an issue of its own (not a request's): Jira refuses spaces in a label, and a
+ * quote or backslash would break the JQL that finds the issue again.
+ */
+const issueLabel = z.string().regex(/^[^\s"\\]{1,255}$/, 'a Jira label: 1 to 255 characters, no spaces, quotes or backslashes');
+
+/** The shape of an IssueDescription (src/jira/types.ts): the Jira adapter turns it into ADF. */
+const issueDescription = z.object({
+  intro: z.string(),
+  facts: z.array(z.object({ label: z.string(), value: z.string() })),
+  sections: z.array(z.object({ heading: z.string(), text: z.string() })),
+});
+
 export const JOB_PAYLOADS = {
   'jira.create': requestOnly,
   'jira.comment': z.object({ requestId: id, lines: z.array(commentLine) }),
@@ -49,6 +62,11 @@ export const JOB_PAYLOADS = {
   'review.settle': z.object({ grantId: id }),
   'review.summary': z.object({ campaignId: id }),
   'review.export': z.object({ campaignId: id, to: z.string() }),
+  // Jira issues addressed by a label of their own (a review campaign, an evidence export), not by a request.
+  'jira.labelled_issue': z.object({ label: issueLabel, summary: z.string().min(1), description: issueDescription }),
+  'jira.labelled_comment': z.object({ label: issueLabel, lines: z.array(commentLine) }),
+  'jira.attach_file': z.object({ label: issueLabel, fileId: id }),
+  'slack.upload_file': z.object({ to: z.string(), fileId: id, title: z.string(), comment: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

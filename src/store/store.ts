@@ -4,6 +4,7 @@
 import type { AuditKeyring } from './audit-keys.js';
 import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
+import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
@@ -24,6 +25,8 @@ export class Store {
   readonly audit: AuditRepo;
   readonly tasks: TasksRepo;
   readonly reviews: ReviewsRepo;
+  /** Export files (CSV reports) that jobs deliver to Slack or attach to Jira. */
+  readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
 
@@ -37,6 +40,7 @@ export class Store {
     this.audit = new AuditRepo(handle.db, options.auditKeys);
     this.tasks = new TasksRepo(handle.db);
     this.reviews = new ReviewsRepo(handle.db);
+    this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
   }
 

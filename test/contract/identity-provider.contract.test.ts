@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IdentityMatchError, PermanentError, RetryableError } from '../../src/domain/errors.js';
 import type { ProviderKind } from '../../src/domain/types.js';
 import { PROVIDER_FACTORIES } from '../../src/identity/registry.js';
+import type { GroupMember } from '../../src/identity/types.js';
 import { entraFixture } from './fixtures/entra.js';
 import { googleFixture } from './fixtures/google.js';
 import { oktaFixture } from './fixtures/okta.js';
@@ -161,6 +162,119 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
     const groups = await world.provider.searchGroups('keycard-contract');
 
     expect(groups).toContainEqual({ id: world.groupId, name: 'keycard-contract-admins' });
+  });
+
+  describe('the member and sign-in listings a review reads', () => {
+    function asMember(user: ContractWorld['alice']): GroupMember {
+      return {
+        id: user.id,
+        email: user.email,
+        displayName: user.displayName,
+        title: user.title,
+        department: user.department,
+        managerEmail: fixture.listingHasManagers ? user.managerEmail : null,
+        status: 'active',
+      };
+    }
+
+    function byId(members: readonly GroupMember[]): GroupMember[] {
+      return [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
+
+    it('lists each member with profile, manager (where the listing has it) and state', async () => {
+      world.addMember(world.alice.id);
+      world.addMember(world.bob.id);
+
+      const members = await world.provider.listGroupMemberProfiles(world.groupId);
+
+      expect(byId(members)).toEqual(byId([asMember(world.alice), asMember(world.bob)]));
+    });
+
+    it(`lists ${fixture.bulkMembers} members over several pages in ${fixture.bulkListingCalls} calls`, async () => {
+      const expected = world.addMembers(fixture.bulkMembers);
+      const before = world.directoryCalls();
+
+      const members = await world.provider.listGroupMemberProfiles(world.groupId);
+
+      expect(members).toHaveLength(fixture.bulkMembers);
+      expect(byId(members)).toEqual(byId(expected));
+      expect(world.directoryCalls() - before).toBe(fixture.bulkListingCalls);
+    });
+
+    it.each(fixture.accountStates)("says a member's account is %s", async (state) => {
+      world.addMember(world.alice.id);
+      world.setAccountState(world.alice.id, state);
+
+      const [alice] = await world.provider.listGroupMemberProfiles(world.groupId);
+
+      expect(alice?.status).toBe(state);
+    });
+
+    it.skipIf(!fixture.addsNonUserMembers)('skips members that are not users (nested groups, devices...)', async () => {
+      world.addMember(world.bob.id);
+      world.addNonUserMember?.();
+
+      const members = await world.provider.listGroupMemberProfiles(world.groupId);
+
+      expect(members.map((m) => m.id)).toEqual([world.bob.id]);
+    });
+
+    it('refuses to list an unknown group with a permanent error', async () => {
+      await expect(world.provider.listGroupMemberProfiles('no-such-group')).rejects.toBeInstanceOf(PermanentError);
+    });
+
+    it.each([429, 500] as const)('turns %i on the listing into a retryable error, then lists on the next try', async (status) => {
+      world.addMember(world.bob.id);
+      world.failNextRead(status, 7);
+
+      const error = await world.provider.listGroupMemberProfiles(world.groupId).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(RetryableError);
+      if (status === 429) expect((error as RetryableError).retryAfterMs).toBeGreaterThanOrEqual(6_000);
+      expect((await world.provider.listGroupMemberProfiles(world.groupId)).map((m) => m.id)).toEqual([world.bob.id]);
+    });
+
+    it('answers every user for the last sign-in overall, saying so for an id nobody has', async () => {
+      const answers = await world.provider.lastSignIns([world.alice.id, world.bob.id, 'no-such-user']);
+
+      expect([...answers.keys()]).toEqual([world.alice.id, world.bob.id, 'no-such-user']);
+      expect(answers.get(world.alice.id)).toEqual({ at: world.alice.lastSignIn, scope: 'overall' });
+      expect(answers.get(world.bob.id)).toEqual({ at: null, scope: 'overall' });
+      expect(answers.get('no-such-user')).toEqual({ at: null, scope: 'overall', unsupported: expect.stringContaining('no-such-user') });
+    });
+
+    it('answers the newest sign-in to the app for each user, null for a user who never signed in to it', async () => {
+      world.addAppSignIn(world.alice.id, new Date('2025-12-30T09:00:00Z'));
+      world.addAppSignIn(world.alice.id, new Date('2026-01-04T09:00:00Z'));
+      world.addAppSignIn(world.alice.id, new Date('2026-01-02T09:00:00Z'));
+
+      const answers = await world.provider.lastSignIns([world.alice.id, world.bob.id], fixture.signInApp);
+
+      expect(answers).toEqual(
+        new Map([
+          [world.alice.id, { at: new Date('2026-01-04T09:00:00Z'), scope: 'app' }],
+          [world.bob.id, { at: null, scope: 'app' }],
+        ]),
+      );
+    });
+
+    it('answers one user exactly as lastSignIn does, overall and for the app', async () => {
+      world.addAppSignIn(world.alice.id, new Date('2026-01-03T09:00:00Z'));
+
+      const overall = await world.provider.lastSignIns([world.alice.id]);
+      const app = await world.provider.lastSignIns([world.alice.id], fixture.signInApp);
+
+      expect(overall.get(world.alice.id)).toEqual(await world.provider.lastSignIn(world.alice.id));
+      expect(app.get(world.alice.id)).toEqual(await world.provider.lastSignIn(world.alice.id, fixture.signInApp));
+    });
+
+    it('answers no users with no calls', async () => {
+      const before = world.directoryCalls();
+
+      expect(await world.provider.lastSignIns([])).toEqual(new Map());
+      expect(await world.provider.lastSignIns([], fixture.signInApp)).toEqual(new Map());
+      expect(world.directoryCalls()).toBe(before);
+    });
   });
 
   it('passes its health check', async () => {

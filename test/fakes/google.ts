@@ -10,7 +10,10 @@
  *   "Member already exists."; an unknown group is 404 "Resource Not Found: groupKey".
  * - members.delete of a non-member is 404 "Resource Not Found: memberKey"; of an unknown group 404
  *   "Resource Not Found: groupKey" (the caller cannot tell them apart by status alone).
- * - Collections page with `maxResults` + `pageToken`/`nextPageToken`.
+ * - Collections page with `maxResults` + `pageToken`/`nextPageToken`; a `maxResults` outside the method's
+ *   range is 400 invalid (users.list 500, members.list and groups.list 200, activities.list 1000).
+ * - members.list names each member's `type` (USER, GROUP, CUSTOMER) and, for users, `status` (ACTIVE or
+ *   SUSPENDED) but no profile; `addNonUserMember` puts a group, the whole customer or an outside account in.
  * - groups.list `query` supports `name:prefix*`, `name:'quoted prefix*'`, `name='exact'` and `email:prefix*`.
  * - An address (primary email or alias) belongs to one user: `addUser` refuses a second owner.
  * - `lastLoginTime` of a user who never signed in is 1970-01-01T00:00:00.000Z.
@@ -70,6 +73,11 @@ interface StoredGroup extends GoogleGroupInput {
   members: Array<{ userId: string; role: string }>;
 }
 
+const USERS_PAGE_MAX = 500;
+const MEMBERS_PAGE_MAX = 200;
+const GROUPS_PAGE_MAX = 200;
+const ACTIVITIES_PAGE_MAX = 1000;
+
 const EPOCH = '1970-01-01T00:00:00.000Z';
 const DIR = '/admin/directory/v1';
 
@@ -82,17 +90,32 @@ function notFound(what: 'userKey' | 'groupKey' | 'memberKey'): FakeResponse {
   return googleError(404, 'notFound', `Resource Not Found: ${what}`);
 }
 
-function page<T>(items: T[], query: URLSearchParams, fallback: number): { items: T[]; next?: string } {
-  const max = Math.min(Number(query.get('maxResults') ?? fallback) || fallback, 200);
+/** One page, or the 400 Google answers to a `maxResults` outside `[1, limit]`. */
+function page<T>(items: T[], query: URLSearchParams, fallback: number, limit: number): { items: T[]; next?: string } | FakeResponse {
+  const max = Number(query.get('maxResults') ?? fallback) || fallback;
+  if (max < 1 || max > limit) return googleError(400, 'invalid', `Invalid value '${max}'. Values must be within the range: [1, ${limit}]`);
   const start = Number(query.get('pageToken') ?? 0) || 0;
   const slice = items.slice(start, start + max);
   return start + max < items.length ? { items: slice, next: String(start + max) } : { items: slice };
+}
+
+function isAnswer<T>(value: { items: T[]; next?: string } | FakeResponse): value is FakeResponse {
+  return 'status' in value;
+}
+
+/** A member that is not a user of the directory. */
+export interface GoogleNonUserMemberInput {
+  id: string;
+  email: string;
+  /** GROUP (a nested group), CUSTOMER (everyone in the domain) or USER (an account outside the domain). */
+  type: 'GROUP' | 'CUSTOMER' | 'USER';
 }
 
 export class GoogleFake extends HttpFake {
   private readonly users = new Map<string, GoogleUserInput>();
   private readonly groups = new Map<string, StoredGroup>();
   private readonly activities: GoogleActivityInput[] = [];
+  private readonly nonUsers = new Map<string, GoogleNonUserMemberInput>();
   private readonly tokens = new Set<string>();
   private issued = 0;
   private window: SlidingMinute | null = null;
@@ -122,6 +145,21 @@ export class GoogleFake extends HttpFake {
     if (!group) throw new Error(`GoogleFake: no group ${groupKey}`);
     if (!this.users.has(userId)) throw new Error(`GoogleFake: no user ${userId}`);
     if (!group.members.some((m) => m.userId === userId)) group.members.push({ userId, role: 'MEMBER' });
+  }
+
+  /** Suspends, archives or restores a user, as an admin does in the Admin console. */
+  setUserState(userId: string, state: { suspended?: boolean; archived?: boolean }): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`GoogleFake: no user ${userId}`);
+    this.users.set(userId, { ...user, ...state });
+  }
+
+  /** Puts a nested group, the whole customer or an outside account in a group, as an admin can. */
+  addNonUserMember(groupKey: string, input: GoogleNonUserMemberInput): void {
+    const group = this.findGroup(groupKey);
+    if (!group) throw new Error(`GoogleFake: no group ${groupKey}`);
+    this.nonUsers.set(input.id, input);
+    group.members.push({ userId: input.id, role: 'MEMBER' });
   }
 
   /** Limits member inserts and deletes to `perMinute` in any sliding minute; beyond it, 403 userRateLimitExceeded. */
@@ -173,7 +211,9 @@ export class GoogleFake extends HttpFake {
 
   private memberResource(g: StoredGroup, m: { userId: string; role: string }): Record<string, unknown> {
     const u = this.users.get(m.userId);
-    return { kind: 'admin#directory#member', id: m.userId, email: u?.primaryEmail, role: m.role, type: 'USER', status: 'ACTIVE' };
+    const other = this.nonUsers.get(m.userId);
+    if (!u && other) return { kind: 'admin#directory#member', id: other.id, email: other.email, role: m.role, type: other.type, ...(other.type === 'USER' ? { status: 'ACTIVE' } : {}) };
+    return { kind: 'admin#directory#member', id: m.userId, email: u?.primaryEmail, role: m.role, type: 'USER', status: u?.suspended ? 'SUSPENDED' : 'ACTIVE' };
   }
 
   /** Counts a member write; the quota answer when the window is full, else null. */
@@ -209,7 +249,9 @@ export class GoogleFake extends HttpFake {
 
     this.authed('GET', `${DIR}/users`, (ctx) => {
       if (!ctx.call.query.get('customer') && !ctx.call.query.get('domain')) return googleError(400, 'badRequest', 'Bad Request');
-      const { items, next } = page([...this.users.values()], ctx.call.query, 100);
+      const listed = page([...this.users.values()], ctx.call.query, 100, USERS_PAGE_MAX);
+      if (isAnswer(listed)) return listed;
+      const { items, next } = listed;
       return { status: 200, body: { kind: 'admin#directory#users', users: items.map((u) => this.userResource(u)), ...(next ? { nextPageToken: next } : {}) } };
     });
 
@@ -231,7 +273,9 @@ export class GoogleFake extends HttpFake {
         const value = raw.replace(/\*$/, '').toLowerCase();
         groups = groups.filter((g) => (m[2] === ':' ? g[field].toLowerCase().startsWith(value) : g[field].toLowerCase() === value));
       }
-      const { items, next } = page(groups, ctx.call.query, 200);
+      const listed = page(groups, ctx.call.query, 200, GROUPS_PAGE_MAX);
+      if (isAnswer(listed)) return listed;
+      const { items, next } = listed;
       return { status: 200, body: { kind: 'admin#directory#groups', groups: items.map((g) => this.groupResource(g)), ...(next ? { nextPageToken: next } : {}) } };
     });
 
@@ -243,7 +287,9 @@ export class GoogleFake extends HttpFake {
     this.authed('GET', `${DIR}/groups/:groupKey/members`, (ctx) => {
       const group = this.findGroup(ctx.params.groupKey ?? '');
       if (!group) return notFound('groupKey');
-      const { items, next } = page(group.members, ctx.call.query, 200);
+      const listed = page(group.members, ctx.call.query, 200, MEMBERS_PAGE_MAX);
+      if (isAnswer(listed)) return listed;
+      const { items, next } = listed;
       return { status: 200, body: { kind: 'admin#directory#members', members: items.map((m) => this.memberResource(group, m)), ...(next ? { nextPageToken: next } : {}) } };
     });
 
@@ -302,7 +348,9 @@ export class GoogleFake extends HttpFake {
         .filter((a) => a.applicationName === ctx.params.app && (!user || a.userId === user.id) && (!eventName || a.eventName === eventName))
         .filter((a) => filters.every(([name, value]) => a.parameters[name ?? ''] === value))
         .sort((a, b) => b.time.localeCompare(a.time));
-      const { items: slice, next } = page(items, q, 1000);
+      const listed = page(items, q, 1000, ACTIVITIES_PAGE_MAX);
+      if (isAnswer(listed)) return listed;
+      const { items: slice, next } = listed;
       return {
         status: 200,
         body: {

@@ -17,12 +17,20 @@
  *   back only when `$select`ed.
  * - `$select=signInActivity` needs a P1 licence and AuditLog.Read.All: `setSignInActivityAvailable(false)`
  *   answers 403 `Authentication_RequestFromNonPremiumTenantOrB2CTenant`, as a tenant without the licence does.
- * - `GET /auditLogs/signIns` takes a `$filter` of `and`ed `userId eq '..'`, `appId eq '..'` and
- *   `status/errorCode eq N` clauses and answers newest first; like `signInActivity` it needs P1 and
- *   AuditLog.Read.All (403 otherwise).
+ * - `GET /users` takes a `$filter` of at most 15 `or`ed `eq` clauses on mail, userPrincipalName or id, or one
+ *   `id in ('..', ...)` of at most 15 ids (Graph's limit outside advanced queries: 400 "Too many child
+ *   clauses ... Max allowed: 15"); an id that is not a GUID is 400 "Invalid object identifier". Listing users
+ *   with `signInActivity` needs the licence and permission as for one user, and serves at most 120 a page.
+ * - `GET /auditLogs/signIns` takes a `$filter` of `and`ed `userId eq '..'`, `appId eq '..'`,
+ *   `status/errorCode eq N` and `createdDateTime ge <date>` clauses and answers newest first, 1000 a page at
+ *   most; like `signInActivity` it needs P1 and AuditLog.Read.All (403 otherwise). With `now` given, entries
+ *   older than the 30 days a P1 tenant keeps are gone.
+ * - Groups may hold non-user members (`addNonUserMember`: groups, devices, service principals); the
+ *   member listing returns them with their own `@odata.type`.
  * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
  *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
- * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`.
+ * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`; a `$top` over
+ *   Graph's maximum (999 for directory objects, 1000 for sign-ins) is 400 `Request_BadRequest`.
  * - The token endpoint serves MSAL's OpenID discovery (`/{tenant}/v2.0/.well-known/openid-configuration`,
  *   the issuer on the fake's own origin, as MSAL checks) and the client-credentials grant: a scope without
  *   `/.default` is refused (AADSTS1002012), and with `audience` set a scope for another resource is refused
@@ -74,6 +82,16 @@ export interface GraphFakeOptions {
   clientSecret?: string;
   /** Largest page the fake serves whatever `$top` asks (Graph caps members at 999). */
   maxPageSize?: number;
+  /** The clock (ms since epoch) the sign-in logs' 30-day retention runs on; without it nothing expires. */
+  now?: () => number;
+}
+
+/** A member of a group that is not a user. */
+export interface GraphNonUserInput {
+  id: string;
+  /** `#microsoft.graph.group`, `#microsoft.graph.device`, `#microsoft.graph.servicePrincipal`, `#microsoft.graph.orgContact`. */
+  odataType: string;
+  displayName: string;
 }
 
 export interface GraphRateLimit {
@@ -92,6 +110,16 @@ interface StoredUser extends Required<Omit<GraphUserInput, 'managerId' | 'lastSi
 
 type StoredSignIn = Required<GraphSignInInput> & { id: string };
 
+/** Directory objects (users, groups, members) per page at most; sign-ins per page at most. */
+const DIRECTORY_PAGE_MAX = 999;
+const SIGN_IN_PAGE_MAX = 1000;
+/** Users per page when `signInActivity` is selected. */
+const SIGN_IN_ACTIVITY_PAGE_MAX = 120;
+/** `or`ed clauses (or `in` values) one `$filter` may hold outside advanced queries. */
+const FILTER_CHILD_CLAUSES_MAX = 15;
+const SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 interface StoredGroup {
   id: string;
   displayName: string;
@@ -103,6 +131,7 @@ const ALREADY_MEMBER = "One or more added object references already exist for th
 export class GraphFake extends HttpFake {
   private readonly users = new Map<string, StoredUser>();
   private readonly groups = new Map<string, StoredGroup>();
+  private readonly nonUsers = new Map<string, GraphNonUserInput>();
   private readonly tokens = new Set<string>();
   private readonly signIns: StoredSignIn[] = [];
   private readonly revoked = new Set<GraphPermission>();
@@ -146,6 +175,20 @@ export class GraphFake extends HttpFake {
 
   addGroup(input: GraphGroupInput): void {
     this.groups.set(input.id, { id: input.id, displayName: input.displayName, members: [] });
+  }
+
+  /** Blocks (false) or unblocks an account's sign-in, as an admin does in the Entra portal. */
+  setAccountEnabled(userId: string, enabled: boolean): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`GraphFake: no user ${userId}`);
+    user.accountEnabled = enabled;
+  }
+
+  /** Puts a group, device or service principal in a group, as an admin can. */
+  addNonUserMember(groupId: string, input: GraphNonUserInput): void {
+    const group = this.requireGroup(groupId);
+    this.nonUsers.set(input.id, input);
+    if (!group.members.includes(input.id)) group.members.push(input.id);
   }
 
   /** Records an entry in the sign-in logs, as Entra does when a user signs in to an app. */
@@ -246,8 +289,10 @@ export class GraphFake extends HttpFake {
   }
 
   /** One page by `$skiptoken` (an offset here; opaque to clients), with an absolute nextLink. */
-  private page(call: RecordedCall, items: Array<Record<string, unknown>>, context: string): FakeResponse {
-    const top = Math.min(Number.parseInt(call.query.get('$top') ?? '', 10) || 100, this.maxPageSize);
+  private page(call: RecordedCall, items: Array<Record<string, unknown>>, context: string, max = DIRECTORY_PAGE_MAX, serves = max): FakeResponse {
+    const asked = Number.parseInt(call.query.get('$top') ?? '', 10) || 100;
+    if (asked < 1 || asked > max) return this.error(400, 'Request_BadRequest', `Invalid page size specified: '${asked}'. Must be between 1 and ${max} inclusive.`);
+    const top = Math.min(asked, serves, this.maxPageSize);
     const skip = Number.parseInt(call.query.get('$skiptoken') ?? '0', 10) || 0;
     const body: Record<string, unknown> = { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#${context}`, value: items.slice(skip, skip + top) };
     if (skip + top < items.length) {
@@ -259,10 +304,30 @@ export class GraphFake extends HttpFake {
     return { status: 200, body };
   }
 
-  /** `mail eq 'x' or userPrincipalName eq 'x'` (any number of `or`ed eq clauses on those two). */
-  private filterUsers(filter: string): StoredUser[] | null {
+  /**
+   * `mail eq 'x' or userPrincipalName eq 'x'` (up to 15 `or`ed eq clauses on mail, userPrincipalName or id),
+   * or `id in ('a', 'b')` (up to 15 ids). A FakeResponse is the 400 Graph answers.
+   */
+  private filterUsers(filter: string): StoredUser[] | FakeResponse {
+    const unsupported = this.error(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
+    const tooMany = (n: number): FakeResponse =>
+      this.error(400, 'Request_UnsupportedQuery', `Too many child clauses specified in search filter expression containing 'OR' operators: ${n}. Max allowed: ${FILTER_CHILD_CLAUSES_MAX}.`);
+    const badId = (id: string): FakeResponse => this.error(400, 'Request_BadRequest', `Invalid object identifier '${id}'.`);
+    const within = /^id\s+in\s+\((.*)\)$/i.exec(filter.trim());
+    if (within) {
+      const values = (within[1] ?? '').split(',').map((v) => /^\s*'((?:[^']|'')*)'\s*$/.exec(v)?.[1]?.replace(/''/g, "'"));
+      if (values.some((v) => v === undefined)) return unsupported;
+      if (values.length > FILTER_CHILD_CLAUSES_MAX) return tooMany(values.length);
+      const bad = values.find((v) => !GUID.test(v ?? ''));
+      if (bad !== undefined) return badId(bad);
+      const wanted = new Set(values.map((v) => (v ?? '').toLowerCase()));
+      return [...this.users.values()].filter((u) => wanted.has(u.id.toLowerCase()));
+    }
     const clauses = filter.split(/\s+or\s+/i).map((part) => /^(mail|userPrincipalName|id)\s+eq\s+'((?:[^']|'')*)'$/i.exec(part.trim()));
-    if (clauses.some((c) => !c)) return null;
+    if (clauses.some((c) => !c)) return unsupported;
+    if (clauses.length > FILTER_CHILD_CLAUSES_MAX) return tooMany(clauses.length);
+    const badClause = clauses.find((c) => (c?.[1] ?? '').toLowerCase() === 'id' && !GUID.test(c?.[2] ?? ''));
+    if (badClause) return badId(badClause[2] ?? '');
     return [...this.users.values()].filter((u) =>
       clauses.some((c) => {
         const property = (c?.[1] ?? '').toLowerCase();
@@ -281,16 +346,24 @@ export class GraphFake extends HttpFake {
     return this.revoked.has('AuditLog.Read.All') ? this.denied() : null;
   }
 
-  /** `userId eq 'x' and appId eq 'y' and status/errorCode eq 0`, any subset of those, `and`ed. */
+  /**
+   * `userId eq 'x' and appId eq 'y' and status/errorCode eq 0 and createdDateTime ge 2026-01-01T00:00:00Z`,
+   * any subset of those, `and`ed.
+   */
   private listSignIns(call: RecordedCall): FakeResponse {
     const refused = this.auditLogRefused();
     if (refused) return refused;
     const filter = call.query.get('$filter');
-    const tests: Array<(s: StoredSignIn) => boolean> = [];
+    const now = this.options.now?.();
+    const tests: Array<(s: StoredSignIn) => boolean> = [(s) => now === undefined || Date.parse(s.createdDateTime) >= now - SIGN_IN_RETENTION_MS];
     for (const part of filter === null ? [] : filter.trim().split(/\s+and\s+/i)) {
       const text = /^(userId|appId)\s+eq\s+'((?:[^']|'')*)'$/i.exec(part.trim());
       const code = /^status\/errorCode\s+eq\s+(\d+)$/i.exec(part.trim());
-      if (text) {
+      const since = /^createdDateTime\s+ge\s+(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)$/i.exec(part.trim());
+      if (since) {
+        const from = Date.parse(since[1] ?? '');
+        tests.push((s) => Date.parse(s.createdDateTime) >= from);
+      } else if (text) {
         const property = (text[1] ?? '').toLowerCase() === 'userid' ? 'userId' : 'appId';
         const value = (text[2] ?? '').replace(/''/g, "'").toLowerCase();
         tests.push((s) => s[property].toLowerCase() === value);
@@ -323,7 +396,7 @@ export class GraphFake extends HttpFake {
           status: { errorCode: s.errorCode, failureReason: s.errorCode === 0 ? 'Other.' : 'Invalid username or password.', additionalDetails: null },
         };
       });
-    return this.page(call, found, 'auditLogs/signIns');
+    return this.page(call, found, 'auditLogs/signIns', SIGN_IN_PAGE_MAX);
   }
 
   /** Counts a membership write; the 429 Graph sends when the window is full, else null. */
@@ -434,9 +507,14 @@ export class GraphFake extends HttpFake {
       if (this.revoked.has('User.Read.All')) return this.denied();
       const filter = call.query.get('$filter');
       const users = filter === null ? [...this.users.values()] : this.filterUsers(filter);
-      if (!users) return this.error(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
+      if (!Array.isArray(users)) return users;
       const select = this.select(call);
-      return this.page(call, users.map((u) => this.userJson(u, select)), 'users');
+      if (select?.includes('signInActivity')) {
+        const refused = this.auditLogRefused();
+        if (refused) return refused;
+      }
+      const serves = select?.includes('signInActivity') ? SIGN_IN_ACTIVITY_PAGE_MAX : DIRECTORY_PAGE_MAX;
+      return this.page(call, users.map((u) => this.userJson(u, select)), 'users', DIRECTORY_PAGE_MAX, serves);
     });
 
     this.on('GET', '/users/:id', ({ call, params }) => {
@@ -496,7 +574,9 @@ export class GraphFake extends HttpFake {
       const select = this.select(call);
       const members = group.members.flatMap((id) => {
         const user = this.users.get(id);
-        return user ? [this.userJson(user, select, true)] : [];
+        if (user) return [this.userJson(user, select, true)];
+        const other = this.nonUsers.get(id);
+        return other ? [{ '@odata.type': other.odataType, id: other.id, ...pick({ displayName: other.displayName }, select) }] : [];
       });
       return this.page(call, members, 'directoryObjects');
     });

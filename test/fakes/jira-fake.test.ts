@@ -342,6 +342,72 @@ describe('JiraFake with jira.js Version3Client', () => {
     });
   });
 
+  describe('attachments', () => {
+    const csv = 'login,name,last sign-in\nada@acme.test,Ada Lovelace,2025-01-14\nzoë@acme.test,Zoë Ørsted,never\n';
+
+    it('attaches files sent as multipart by issueAttachments.addAttachment and lists them on the issue', async () => {
+      const key = await createRequestIssue();
+
+      const answer = await jira.issueAttachments.addAttachment({
+        issueIdOrKey: key,
+        attachment: [
+          { filename: 'révision accès "Q1".csv', file: csv, mimeType: 'text/csv' },
+          { filename: 'notes.txt', file: 'plain' },
+        ],
+      });
+      const read = await jira.issues.getIssue({ issueIdOrKey: key, fields: ['attachment'] });
+
+      expect(answer.map((a) => [a.filename, a.size, a.mimeType])).toEqual([
+        ['révision accès "Q1".csv', Buffer.byteLength(csv), 'text/csv'],
+        ['notes.txt', 5, 'text/plain'],
+      ]);
+      expect(fake.attachments(key)).toEqual([
+        expect.objectContaining({ filename: 'révision accès "Q1".csv', mimeType: 'text/csv', content: csv, size: Buffer.byteLength(csv) }),
+        expect.objectContaining({ filename: 'notes.txt', content: 'plain' }),
+      ]);
+      expect(read.fields.attachment.map((a) => a.filename)).toEqual(['révision accès "Q1".csv', 'notes.txt']);
+    });
+
+    it('refuses an attachment without X-Atlassian-Token: no-check (403 XSRF check failed), as Jira does', async () => {
+      const key = await createRequestIssue();
+      const form = new FormData();
+      form.append('file', new Blob(['a,b\n']), 'x.csv');
+
+      const response = await fetch(`${fake.url}/rest/api/3/issue/${key}/attachments`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}` },
+        body: form,
+      });
+
+      expect(response.status).toBe(403);
+      expect(await response.text()).toBe('XSRF check failed');
+      expect(fake.attachments(key)).toEqual([]);
+    });
+
+    it('refuses a body that is not multipart (415), one without a `file` part (400), and an unknown issue (404)', async () => {
+      const key = await createRequestIssue();
+      const post = (path: string, body: string | FormData, headers: Record<string, string> = {}) =>
+        fetch(`${fake.url}${path}`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${Buffer.from(`${email}:${apiToken}`).toString('base64')}`, 'x-atlassian-token': 'no-check', ...headers },
+          body,
+        });
+      const wrongName = new FormData();
+      wrongName.append('attachment', new Blob(['a']), 'x.csv');
+      const good = new FormData();
+      good.append('file', new Blob(['a']), 'x.csv');
+
+      const answers = [
+        await post(`/rest/api/3/issue/${key}/attachments`, 'a,b', { 'content-type': 'text/csv' }),
+        await post(`/rest/api/3/issue/${key}/attachments`, wrongName),
+        await post('/rest/api/3/issue/ACC-99/attachments', good),
+      ];
+
+      expect(answers.map((a) => a.status)).toEqual([415, 400, 404]);
+      expect(fake.attachments(key)).toEqual([]);
+    });
+  });
+
   describe('metadata', () => {
     it('answers myself, project and field', async () => {
       const me = await jira.myself.getCurrentUser();

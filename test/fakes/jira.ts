@@ -12,7 +12,11 @@
  * - `/rest/api/3/search/jql` returns only `{ id }` per issue unless `fields` are asked for, and pages
  *   with `nextPageToken` (absent on the last page) and `isLast`, with no `total`.
  *
- * Not modelled: permissions, screens per issue type, issue links, attachments, changelog, watchers.
+ * Attachments (`POST /rest/api/3/issue/{key}/attachments`) are multipart/form-data with `file` parts and
+ * need `X-Atlassian-Token: no-check`, or Jira answers 403 "XSRF check failed"; the issue lists them in its
+ * `attachment` field. Content is kept as text (the fakes read request bodies as UTF-8).
+ *
+ * Not modelled: permissions, screens per issue type, issue links, attachment size limits, changelog, watchers.
  */
 import { HttpFake, type FakeResponse, type RouteContext } from './http-fake.js';
 
@@ -143,6 +147,61 @@ function adfProblem(value: unknown): AdfProblem | undefined {
 const NOT_ADF = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
 
 // ---------------------------------------------------------------------------------------------
+// multipart/form-data
+
+/** One part of a multipart/form-data body; `data` is the part's bytes read as UTF-8. */
+export interface MultipartPart {
+  readonly name: string;
+  readonly filename: string | undefined;
+  readonly contentType: string | undefined;
+  readonly data: string;
+}
+
+/** A quoted header parameter as browsers, undici and axios write it (`"`, CR and LF percent-escaped). */
+function dispositionParam(header: string, key: string): string | undefined {
+  const extended = new RegExp(`;\\s*${key}\\*=(?:UTF-8)?''([^;]*)`, 'i').exec(header);
+  if (extended) return decodeURIComponent(extended[1] ?? '');
+  const quoted = new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(header);
+  if (quoted) return (quoted[1] ?? '').replace(/\\(.)/g, '$1').replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n');
+  const bare = new RegExp(`;\\s*${key}=([^;\\s]+)`, 'i').exec(header);
+  return bare ? bare[1] : undefined;
+}
+
+/**
+ * Parses a multipart/form-data body (RFC 7578). Undefined when the content type is not multipart with a
+ * boundary or the body is malformed (both fakes answer that as the service does: a refusal).
+ */
+export function parseMultipart(raw: string, contentType: string | undefined): MultipartPart[] | undefined {
+  const match = /^multipart\/form-data\s*;.*?boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType ?? '');
+  const boundary = match?.[1] ?? match?.[2];
+  if (!boundary) return undefined;
+  const sections = raw.split(`--${boundary}`);
+  if (sections.length < 2 || !sections[sections.length - 1]?.startsWith('--')) return undefined;
+  const parts: MultipartPart[] = [];
+  for (const section of sections.slice(1, -1)) {
+    if (!section.startsWith('\r\n') || !section.endsWith('\r\n')) return undefined;
+    const body = section.slice(2, -2);
+    const headerEnd = body.indexOf('\r\n\r\n');
+    if (headerEnd < 0) return undefined;
+    const headers = new Map(
+      body
+        .slice(0, headerEnd)
+        .split('\r\n')
+        .map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()] as const),
+    );
+    const disposition = headers.get('content-disposition') ?? '';
+    if (!/^form-data\b/i.test(disposition)) return undefined;
+    parts.push({
+      name: dispositionParam(disposition, 'name') ?? '',
+      filename: dispositionParam(disposition, 'filename'),
+      contentType: headers.get('content-type'),
+      data: body.slice(headerEnd + 4),
+    });
+  }
+  return parts;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public types
 
 export type JiraCustomFieldType = 'string' | 'doc' | 'number' | 'date' | 'datetime' | 'option' | 'user' | 'array' | 'any';
@@ -185,6 +244,17 @@ export interface JiraCommentRecord {
   readonly created: string;
 }
 
+/** A file attached to an issue, for assertions. */
+export interface JiraAttachmentRecord {
+  readonly id: string;
+  readonly filename: string;
+  readonly mimeType: string;
+  /** In bytes (of the UTF-8 content). */
+  readonly size: number;
+  readonly content: string;
+  readonly created: string;
+}
+
 /** A snapshot of a stored issue, for assertions. */
 export interface JiraIssueRecord {
   readonly id: string;
@@ -222,6 +292,14 @@ interface StoredComment {
   updated: number;
 }
 
+interface StoredAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  content: string;
+  created: number;
+}
+
 interface StoredIssue {
   id: string;
   key: string;
@@ -235,6 +313,7 @@ interface StoredIssue {
   created: number;
   updated: number;
   comments: StoredComment[];
+  attachments: StoredAttachment[];
 }
 
 interface StoredProject {
@@ -356,6 +435,7 @@ export class JiraFake extends HttpFake {
   private readonly displayName: string;
   private nextIssueId = 10001;
   private nextCommentId = 10100;
+  private nextAttachmentId = 10500;
 
   constructor(private readonly options: JiraFakeOptions) {
     super('Jira');
@@ -442,6 +522,18 @@ export class JiraFake extends HttpFake {
     return this.requireIssue(key).status;
   }
 
+  /** Files attached to the issue, oldest first. */
+  attachments(key: string): JiraAttachmentRecord[] {
+    return this.requireIssue(key).attachments.map((a) => ({
+      id: a.id,
+      filename: a.filename,
+      mimeType: a.mimeType,
+      size: Buffer.byteLength(a.content, 'utf8'),
+      content: a.content,
+      created: jiraTime(a.created),
+    }));
+  }
+
   /** The first issue (in creation order) that carries this label. */
   issueByLabel(label: string): JiraIssueRecord | undefined {
     const issue = [...this.store.values()].find((i) => i.labels.includes(label));
@@ -493,6 +585,7 @@ export class JiraFake extends HttpFake {
       created: at,
       updated: at,
       comments: [],
+      attachments: [],
     };
     this.store.set(issue.key, issue);
     return issue;
@@ -561,6 +654,19 @@ export class JiraFake extends HttpFake {
     };
   }
 
+  private attachmentJson(attachment: StoredAttachment): Record<string, unknown> {
+    return {
+      self: `${this.url}/rest/api/3/attachment/${attachment.id}`,
+      id: attachment.id,
+      filename: attachment.filename,
+      author: this.userJson(),
+      created: jiraTime(attachment.created),
+      size: Buffer.byteLength(attachment.content, 'utf8'),
+      mimeType: attachment.mimeType,
+      content: `${this.url}/rest/api/3/attachment/content/${attachment.id}`,
+    };
+  }
+
   private allFields(issue: StoredIssue): Record<string, unknown> {
     const fields: Record<string, unknown> = {
       summary: issue.summary,
@@ -575,6 +681,7 @@ export class JiraFake extends HttpFake {
       duedate: null,
       created: jiraTime(issue.created),
       updated: jiraTime(issue.updated),
+      attachment: issue.attachments.map((a) => this.attachmentJson(a)),
       comment: {
         comments: issue.comments.map((c) => this.commentJson(issue, c)),
         self: `${this.url}/rest/api/3/issue/${issue.id}/comment`,
@@ -955,6 +1062,31 @@ export class JiraFake extends HttpFake {
           comments: ordered.slice(startAt, startAt + maxResults).map((c) => this.commentJson(issue, c)),
         },
       };
+    });
+
+    this.on('POST', '/rest/api/3/issue/:key/attachments', ({ params, call }) => {
+      // Jira's XSRF guard refuses a multipart POST without this header before looking at anything else.
+      if (call.headers['x-atlassian-token'] !== 'no-check') return { status: 403, body: 'XSRF check failed' };
+      const issue = this.find(params['key'] ?? '');
+      if (!issue) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+      const parts = parseMultipart(call.rawBody, call.headers['content-type']);
+      if (!parts) return { status: 415, body: 'Unsupported Media Type' };
+      const files = parts.filter((p) => p.name === 'file' && p.filename !== undefined && p.filename !== '');
+      if (files.length === 0) return jiraError(400, ['The request did not contain a file to attach (a multipart part named `file`).']);
+      const at = this.now();
+      const added = files.map((part) => {
+        const attachment: StoredAttachment = {
+          id: String(this.nextAttachmentId++),
+          filename: part.filename ?? '',
+          mimeType: part.contentType?.split(';')[0]?.trim() || 'application/octet-stream',
+          content: part.data,
+          created: at,
+        };
+        issue.attachments.push(attachment);
+        return attachment;
+      });
+      issue.updated = at;
+      return { status: 200, body: added.map((a) => this.attachmentJson(a)) };
     });
 
     this.on('GET', '/rest/api/3/issue/:key/transitions', ({ params }) => {

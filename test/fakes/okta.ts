@@ -14,9 +14,12 @@
  *   unique, but several users may share `profile.email`.
  * - `GET /api/v1/users` omits DEPROVISIONED users unless `search` or `filter` is used; `q` is a
  *   startsWith match on firstName/lastName/email, defaults to 10 results and does not page.
+ * - `GET /api/v1/users` serves at most 200 users a page whatever `limit` asks (Okta's maximum there).
  * - `GET /api/v1/logs` (System Log) takes a SCIM `filter` of `and`ed `eq` clauses on eventType, actor.id,
  *   target.id (any target) and outcome.result, `since`/`until` (since defaults to 7 days before until, which
- *   defaults to now), `sortOrder` (default ASCENDING by `published`) and `limit` (default 100).
+ *   defaults to now), `sortOrder` (default ASCENDING by `published`) and `limit` (default 100, at most 1000).
+ *   Without `until` an ASCENDING search is a polling query, as in Okta: every page, even an empty one, has
+ *   a `next` link, so a client that pages to the end without `until` never ends.
  * - Membership writes are rate limited (sliding one-minute window, see `setRateLimit`) with Okta's
  *   429 E0000047 and `X-Rate-Limit-Limit/-Remaining/-Reset` + `Date` headers, which the SDK's
  *   built-in retry reads.
@@ -121,6 +124,8 @@ function oktaError(status: number, errorCode: string, errorSummary: string, head
   };
 }
 
+/** The largest page `GET /api/v1/users` serves. */
+const USERS_PAGE_MAX = 200;
 const LOG_FILTER_PROPERTIES = ['eventType', 'actor.id', 'target.id', 'outcome.result'];
 const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -365,8 +370,9 @@ export class OktaFake extends HttpFake {
     call: RecordedCall,
     defaultLimit: number,
     render: (item: T) => Record<string, unknown>,
+    maxLimit = Number.POSITIVE_INFINITY,
   ): FakeResponse {
-    const limit = Math.max(1, Number.parseInt(call.query.get('limit') ?? '', 10) || defaultLimit);
+    const limit = Math.min(Math.max(1, Number.parseInt(call.query.get('limit') ?? '', 10) || defaultLimit), maxLimit);
     const after = call.query.get('after');
     const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const rest = after ? sorted.filter((i) => i.id > after) : sorted;
@@ -434,12 +440,12 @@ export class OktaFake extends HttpFake {
     if (search !== null) {
       const alternatives = parseAlternatives(search, SEARCH_PROPERTIES);
       if (!alternatives) return oktaError(400, 'E0000031', 'Invalid search criteria.');
-      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, false))), call, 200, (u) => this.userJson(u));
+      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, false))), call, 200, (u) => this.userJson(u), USERS_PAGE_MAX);
     }
     if (filter !== null) {
       const alternatives = parseAlternatives(filter, FILTER_PROPERTIES);
       if (!alternatives || alternatives.flat().some((c) => c.operator !== 'eq')) return oktaError(400, 'E0000031', 'Invalid search criteria.');
-      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, true))), call, 200, (u) => this.userJson(u));
+      return this.page(all.filter((u) => alternatives.some((clauses) => matches(u, clauses, true))), call, 200, (u) => this.userJson(u), USERS_PAGE_MAX);
     }
     const visible = all.filter((u) => u.status !== 'DEPROVISIONED');
     if (q !== null) {
@@ -450,7 +456,7 @@ export class OktaFake extends HttpFake {
       );
       return { status: 200, body: found.slice(0, limit).map((u) => this.userJson(u)) };
     }
-    return this.page(visible, call, 200, (u) => this.userJson(u));
+    return this.page(visible, call, 200, (u) => this.userJson(u), USERS_PAGE_MAX);
   }
 
   private logEventJson(event: StoredLogEvent): Record<string, unknown> {
@@ -508,9 +514,10 @@ export class OktaFake extends HttpFake {
     const selfUrl = new URL(call.path, this.url);
     call.query.forEach((v, k) => selfUrl.searchParams.set(k, v));
     const links = [`<${selfUrl.href}>; rel="self"`];
-    if (offset + limit < found.length) {
+    const polling = untilRaw === null && sortOrder === 'ASCENDING';
+    if (polling || offset + limit < found.length) {
       const nextUrl = new URL(selfUrl.href);
-      nextUrl.searchParams.set('after', String(offset + limit));
+      nextUrl.searchParams.set('after', String(Math.min(offset + limit, found.length)));
       links.push(`<${nextUrl.href}>; rel="next"`);
     }
     return { status: 200, headers: { link: links.join(', ') }, body: page.map((e) => this.logEventJson(e)) };

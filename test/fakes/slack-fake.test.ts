@@ -196,6 +196,67 @@ describe('SlackFake Web API', () => {
   });
 });
 
+describe('SlackFake file uploads', () => {
+  const csv = 'login,name\nada@example.com,Ada Lovelace\nzoë@example.com,Zoë Ørsted\n';
+
+  it('takes a files.uploadV2 upload (URL, bytes, completion) and shares it in the DM with its comment', async () => {
+    const opened = await client.conversations.open({ users: 'U1' });
+
+    const result = await client.files.uploadV2({ channel_id: opened.channel?.id ?? '', filename: 'révision-accès.csv', title: 'Access review', content: csv, initial_comment: 'Your *review* export' });
+
+    expect(result.ok).toBe(true);
+    expect(fake.filesSentTo('U1')).toEqual([{ name: 'révision-accès.csv', title: 'Access review', content: csv, comment: 'Your *review* export' }]);
+    expect(fake.dms('U1').map((m) => m.text)).toEqual(['Your *review* export']);
+    expect(fake.uploads()).toEqual([expect.objectContaining({ filename: 'révision-accès.csv', length: Buffer.byteLength(csv), channel: 'DU1', completed: true })]);
+    expect(fake.filesSentTo('U2')).toEqual([]);
+  });
+
+  it('refuses an upload without a filename or a length, as files.getUploadURLExternal does', async () => {
+    expect(await slackError(client.files.getUploadURLExternal({ filename: '', length: 10 }))).toMatchObject({ error: 'invalid_arguments' });
+    expect(await slackError(client.apiCall('files.getUploadURLExternal', { filename: 'a.csv' }))).toMatchObject({ error: 'invalid_arguments' });
+    expect(await slackError(client.files.getUploadURLExternal({ filename: 'a.csv', length: 0 }))).toMatchObject({ error: 'missing_argument' });
+    expect(fake.uploads()).toEqual([]);
+  });
+
+  it('refuses bytes of another length than announced (in bytes, not characters), and an upload URL used twice', async () => {
+    const { upload_url: url = '', file_id: id = '' } = await client.files.getUploadURLExternal({ filename: 'a.txt', length: 6 });
+
+    const short = await fetch(url, { method: 'POST', body: 'abc' });
+    const characters = await fetch(url, { method: 'POST', body: 'abcde' });
+    const good = await fetch(url, { method: 'POST', body: 'abcdé' });
+    const again = await fetch(url, { method: 'POST', body: 'abcdé' });
+    await client.files.completeUploadExternal({ files: [{ id }], channel_id: 'DU1' });
+
+    expect([short.status, characters.status, good.status, again.status]).toEqual([400, 400, 200, 404]);
+    expect(await good.text()).toBe('OK - 6');
+    expect(fake.filesSentTo('U1')).toEqual([{ name: 'a.txt', title: 'a.txt', content: 'abcdé', comment: '' }]);
+  });
+
+  it('completes only uploaded files, once, in a channel that exists', async () => {
+    const started = await client.files.getUploadURLExternal({ filename: 'a.csv', length: 3 });
+    const id = started.file_id ?? '';
+
+    const early = await slackError(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'DU1' }));
+    await fetch(started.upload_url ?? '', { method: 'POST', body: 'a,b' });
+    const unknownChannel = await slackError(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'C404' }));
+    const userId = await slackError(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'U1' }));
+    await client.files.completeUploadExternal({ files: [{ id, title: 'A' }], channel_id: 'DU1', initial_comment: 'here' });
+    const twice = await slackError(client.files.completeUploadExternal({ files: [{ id }], channel_id: 'DU1' }));
+
+    expect([early.error, unknownChannel.error, userId.error, twice.error]).toEqual(['file_not_found', 'invalid_channel', 'invalid_channel', 'file_not_found']);
+    expect(fake.filesSentTo('U1')).toEqual([{ name: 'a.csv', title: 'A', content: 'a,b', comment: 'here' }]);
+  });
+
+  it('answers an injected 429 on the upload URL, which the client reports as rate limited', async () => {
+    fake.inject({ method: 'POST', path: /^\/upload\//, status: 429, headers: { 'retry-after': '9' }, body: 'rate limited' });
+
+    const error = await client.files.uploadV2({ channel_id: 'DU1', filename: 'a.csv', title: 'A', content: 'a,b' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 9 });
+    expect(fake.filesSentTo('U1')).toEqual([]);
+  });
+});
+
 describe('SlackFake views', () => {
   it('opens a modal with a fresh trigger_id and refuses it a second time', async () => {
     const trigger = fake.issueTrigger('U1');

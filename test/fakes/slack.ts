@@ -10,14 +10,22 @@
  *   (`invalid_blocks` with `response_metadata.messages` for messages, `invalid_arguments` for views),
  *   trigger_ids that are unknown, used or older than 3 seconds, stale view hashes;
  * - a method it does not implement answers `unknown_method` and is recorded in `unexpected`, so
- *   `assertNoUnexpected()` fails the test.
+ *   `assertNoUnexpected()` fails the test;
+ * - file uploads as files.uploadV2 makes them: files.getUploadURLExternal (filename and a byte length
+ *   required) hands out a one-time `upload_url` on this fake; the bytes POSTed there (raw or multipart) must
+ *   be as long as announced; files.completeUploadExternal shares uploaded files in a channel (unknown:
+ *   `invalid_channel`) with `initial_comment` as the message, and refuses ids that were never uploaded or
+ *   already shared (`file_not_found`). Bodies are read as UTF-8, so content is kept as text.
  *
  * Error names come from the method pages on docs.slack.dev (mirrored in slack-ruby/slack-api-ref):
  * chat.postMessage, chat.update, chat.postEphemeral, conversations.open, users.info,
- * users.lookupByEmail, views.open/update/push/publish.
+ * users.lookupByEmail, views.open/update/push/publish, files.getUploadURLExternal,
+ * files.completeUploadExternal. What the upload URL answers to a wrong length is not documented: 400 here.
  */
 import { createHash } from 'node:crypto';
 import { HttpFake, type FakeResponse, type RecordedCall } from './http-fake.js';
+// The multipart parser lives with the Jira fake (its attachments are multipart too).
+import { parseMultipart } from './jira.js';
 import {
   BLOCK_KIT_LIMITS,
   elementsOf,
@@ -54,6 +62,33 @@ export interface MessageVersion {
   readonly at: number;
 }
 
+/** A file shared in a channel with files.completeUploadExternal. */
+export interface SharedFile {
+  readonly id: string;
+  /** The file name given to files.getUploadURLExternal. */
+  readonly name: string;
+  readonly title: string;
+  /** The uploaded bytes, read as UTF-8. */
+  readonly content: string;
+  /** The `initial_comment` of the message that shared it ('' when none). */
+  readonly comment: string;
+}
+
+/** Every upload started with files.getUploadURLExternal, in order, whatever became of it. */
+export interface UploadRecord {
+  readonly id: string;
+  readonly filename: string;
+  /** The byte length announced to files.getUploadURLExternal. */
+  readonly length: number;
+  /** The bytes POSTed to the upload URL (read as UTF-8); undefined until then. */
+  content: string | undefined;
+  /** Where files.completeUploadExternal shared it; undefined until then (or when completed privately). */
+  channel: string | undefined;
+  completed: boolean;
+  title: string;
+  comment: string;
+}
+
 export interface StoredMessage {
   readonly channel: string;
   readonly ts: string;
@@ -64,6 +99,8 @@ export interface StoredMessage {
   blocks: JsonObject[] | undefined;
   metadata: unknown;
   deleted: boolean;
+  /** Files the message shares (files.completeUploadExternal); absent on other messages. */
+  files?: readonly SharedFile[];
   /** Earlier versions, oldest first; the current one is `text`/`blocks`. */
   readonly history: MessageVersion[];
 }
@@ -156,7 +193,7 @@ const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 /** A modal stack holds at most 3 views (views.push: push_limit_reached). */
 const VIEW_STACK_LIMIT = 3;
-const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'view', 'attachments', 'metadata', 'files']);
 
 function json(body: JsonObject): FakeResponse {
   return { status: 200, body };
@@ -228,6 +265,9 @@ export class SlackFake extends HttpFake {
   private readonly triggers = new Map<string, Trigger>();
   private readonly responseUrls = new Map<string, ResponseUrlRecord>();
   private readonly limits = new Map<string, { perMinute: number; hits: number[] }>();
+  private readonly uploadList: UploadRecord[] = [];
+  /** Upload URL tickets not used yet, to the upload they belong to. */
+  private readonly uploadTickets = new Map<string, UploadRecord>();
   private tsCounter = 0;
   private idCounter = 0;
 
@@ -241,6 +281,7 @@ export class SlackFake extends HttpFake {
     this.appId = options.appId ?? 'A0KEYCARD';
     this.route('POST', '/api/:method', ({ call, params }) => this.handleApi(params['method'] ?? '', call));
     this.route('POST', '/response/:id', ({ call, params }) => this.handleResponseUrl(params['id'] ?? '', call));
+    this.route('POST', '/upload/v1/:ticket', ({ call, params }) => this.handleUpload(params['ticket'] ?? '', call));
   }
 
   // ---------------------------------------------------------------- arrange
@@ -339,6 +380,16 @@ export class SlackFake extends HttpFake {
   home(userId: string): SlackView | undefined {
     const id = this.homes.get(userId);
     return id === undefined ? undefined : this.views.get(id)?.view;
+  }
+
+  /** Files shared in the user's DM with the bot, oldest first. */
+  filesSentTo(userId: string): Array<Pick<SharedFile, 'name' | 'title' | 'content' | 'comment'>> {
+    return this.dms(userId).flatMap((m) => (m.files ?? []).map(({ name, title, content, comment }) => ({ name, title, content, comment })));
+  }
+
+  /** Every upload started, in order, including those never uploaded or never shared. */
+  uploads(): UploadRecord[] {
+    return this.uploadList.map((u) => ({ ...u }));
   }
 
   callCount(method: string): number {
@@ -500,6 +551,10 @@ export class SlackFake extends HttpFake {
         return this.viewsUpdate(method, args);
       case 'views.publish':
         return this.viewsPublish(method, args);
+      case 'files.getUploadURLExternal':
+        return this.getUploadUrl(method, args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(method, args);
       default:
         this.unexpected.push(call);
         return this.fail(method, 'unknown_method');
@@ -712,6 +767,71 @@ export class SlackFake extends HttpFake {
       source: 'chat.postEphemeral',
     });
     return json({ ok: true, message_ts: ts });
+  }
+
+  private getUploadUrl(method: string, args: Args): FakeResponse {
+    const filename = asString(args['filename']) ?? '';
+    if (filename === '') return this.fail(method, 'invalid_arguments', ['[ERROR] missing required field: filename']);
+    const rawLength = asString(args['length']);
+    if (rawLength === undefined || !/^\d+$/.test(rawLength)) return this.fail(method, 'invalid_arguments', ['[ERROR] missing required field: length']);
+    const length = Number(rawLength);
+    if (length === 0) return this.fail(method, 'missing_argument');
+    const id = `F${String(this.nextId()).padStart(9, '0')}`;
+    const ticket = `${id}-${shortHash(`upload${id}`)}`;
+    const upload: UploadRecord = { id, filename, length, content: undefined, channel: undefined, completed: false, title: filename, comment: '' };
+    this.uploadList.push(upload);
+    this.uploadTickets.set(ticket, upload);
+    return json({ ok: true, upload_url: `${this.url}/upload/v1/${ticket}`, file_id: id });
+  }
+
+  /** The upload URL takes the bytes once, raw or as the one file part of a multipart form. */
+  private handleUpload(ticket: string, call: RecordedCall): FakeResponse {
+    const upload = this.uploadTickets.get(ticket);
+    if (!upload) return { status: 404, body: 'invalid upload URL' };
+    const contentType = call.headers['content-type'];
+    let content = call.rawBody;
+    if (contentType?.startsWith('multipart/form-data')) {
+      const parts = parseMultipart(call.rawBody, contentType);
+      const files = parts?.filter((p) => p.filename !== undefined) ?? [];
+      if (files.length !== 1) return { status: 400, body: 'expected one file part' };
+      content = files[0]?.data ?? '';
+    }
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes !== upload.length) return { status: 400, body: `received ${bytes} bytes, expected ${upload.length}` };
+    this.uploadTickets.delete(ticket);
+    upload.content = content;
+    return { status: 200, body: `OK - ${bytes}` };
+  }
+
+  private completeUpload(method: string, args: Args): FakeResponse {
+    const entries = args['files'];
+    if (!Array.isArray(entries) || entries.length === 0 || !entries.every((e) => isObject(e) && typeof e['id'] === 'string')) {
+      return this.fail(method, 'invalid_arguments', ['[ERROR] missing required field: files']);
+    }
+    const uploads = entries.map((entry) => ({ entry, upload: this.uploadList.find((u) => u.id === entry['id']) }));
+    if (uploads.some(({ upload }) => !upload || upload.content === undefined || upload.completed)) return this.fail(method, 'file_not_found');
+    const channelArg = asString(args['channel_id']);
+    let channel: string | undefined;
+    if (channelArg !== undefined && channelArg !== '') {
+      const resolved = this.resolveChannel(channelArg, false);
+      if ('error' in resolved) return this.fail(method, resolved.error === 'channel_not_found' ? 'invalid_channel' : resolved.error);
+      channel = resolved.id;
+    }
+    const comment = asString(args['initial_comment']) ?? '';
+    const shared: SharedFile[] = [];
+    for (const { entry, upload } of uploads) {
+      if (!upload) continue;
+      upload.completed = true;
+      upload.channel = channel;
+      upload.title = asString(entry['title']) ?? upload.filename;
+      upload.comment = comment;
+      shared.push({ id: upload.id, name: upload.filename, title: upload.title, content: upload.content ?? '', comment });
+    }
+    if (channel !== undefined) {
+      const message = this.store(channel, comment, undefined);
+      message.files = shared;
+    }
+    return json({ ok: true, files: shared.map((f) => ({ id: f.id, name: f.name, title: f.title, size: Buffer.byteLength(f.content, 'utf8') })) });
   }
 
   private newHash(): string {

@@ -10,6 +10,7 @@ import { JobWorker, type JobHandlers } from '../../src/jobs/worker.js';
 import { JOB_KINDS, parseJobPayload } from '../../src/store/job-kinds.js';
 import { Store } from '../../src/store/store.js';
 import type { SideEffectDeps } from '../../src/workflows/shared/deps.js';
+import { enqueueAttachFile, enqueueFileDm, enqueueLabelledComment, enqueueLabelledIssue, saveExportFile } from '../../src/workflows/shared/effects.js';
 import { memoryStore } from '../support/memory-store.js';
 
 const silent = pino({ level: 'silent' });
@@ -33,10 +34,37 @@ describe('job kinds', () => {
     ['jira.comment', { requestId: 1, lines: 'one line' }, 'lines'],
     ['idp.deprovision', { grantId: 4, reason: 'expiredd' }, 'reason'],
     ['slack.dm', { to: 'U1' }, 'text'],
+    ['jira.labelled_issue', { label: 'access review', summary: 'S', description: { intro: 'i', facts: [], sections: [] } }, 'label'],
+    ['jira.labelled_issue', { label: 'review-1', summary: 'S', description: { intro: 'i', sections: [] } }, 'description.facts'],
+    ['jira.labelled_comment', { label: 'review-1', lines: [{ user: 'x' }] }, 'lines.0'],
+    ['jira.attach_file', { label: 'review-1', fileId: '3' }, 'fileId'],
+    ['slack.upload_file', { to: 'U1', fileId: 3, title: 'T' }, 'comment'],
   ])('names the bad field of a %s payload', (kind, payload, field) => {
     const parsed = parseJobPayload(kind, payload);
 
     expect(parsed).toEqual({ ok: false, error: expect.stringContaining(field) });
+  });
+
+  it('stores what the labelled-issue and export-file helpers queue as payloads their kinds accept, ordered by label', () => {
+    const now = clock.now();
+
+    store.tx(() => {
+      const fileId = saveExportFile(store, 'review.csv', 'text/csv', 'a,b\n', now);
+      enqueueLabelledIssue(store, 'keycard-review-1', 'Review', { intro: 'i', facts: [{ label: 'Due', value: 'Friday' }], sections: [{ heading: 'h', text: 't' }] }, now);
+      enqueueLabelledComment(store, 'keycard-review-1', ['started', ['by ', { user: 'Ada' }]], now);
+      enqueueAttachFile(store, 'keycard-review-1', fileId, now);
+      enqueueFileDm(store, 'U1', fileId, 'Review', 'Here it is.', now);
+    });
+    const jobs = store.jobs.list();
+
+    expect(jobs.map((j) => [j.kind, parseJobPayload(j.kind, j.payload).ok, j.orderKey, j.requestId])).toEqual([
+      ['jira.labelled_issue', true, 'jira:label:keycard-review-1', null],
+      ['jira.labelled_comment', true, 'jira:label:keycard-review-1', null],
+      ['jira.attach_file', true, 'jira:label:keycard-review-1', null],
+      ['slack.upload_file', true, 'dm-file:U1', null],
+    ]);
+    expect(store.files.get(1)).toMatchObject({ id: 1, name: 'review.csv', mimeType: 'text/csv', content: 'a,b\n', createdAt: now.getTime() });
+    expect(store.files.get(2)).toBeUndefined();
   });
 
   it('makes a job whose stored payload does not match its kind dead at once, with the reason, and never runs its handler', async () => {

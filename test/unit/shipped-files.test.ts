@@ -30,7 +30,7 @@ describe('shipped files', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     // Over 100 apps the app picker is an external_select, whose options Slack fetches from this URL in HTTP mode.
     expect(manifest.settings.interactivity.message_menu_options_url).toBe(manifest.settings.interactivity.request_url);
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'users:read', 'users:read.email']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'files:write', 'im:write', 'users:read', 'users:read.email']);
   });
 
   it.each(ENV_VARIABLES)('%s is documented in .env.example and the README', (name) => {

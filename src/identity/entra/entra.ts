@@ -19,12 +19,13 @@ import {
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 import {
   USER_FIELDS,
   checkMemberGroupsSchema,
   graphGroupSchema,
   graphManagerSchema,
+  graphMemberProfileSchema,
   graphMemberSchema,
   graphSignInSchema,
   graphUserSchema,
@@ -43,9 +44,31 @@ const REQUEST_TIMEOUT_MS = 20_000;
 /** Groups per page when listing them all (Graph's largest page for directory objects). */
 export const GRAPH_GROUP_PAGE = 999;
 export const SIGN_IN_UNSUPPORTED = 'needs Entra ID P1 and AuditLog.Read.All';
+/** Members per page of a group's member listing (Graph's largest page for directory objects). */
+export const GRAPH_MEMBER_PAGE = 999;
+/**
+ * Values one `$filter=id in (...)` may hold: Graph allows 15 `or`ed clauses outside advanced queries (400
+ * "Too many child clauses ... Max allowed: 15"), and advanced queries (ConsistencyLevel: eventual) read an
+ * index that lags behind the directory.
+ */
+export const GRAPH_IN_MAX = 15;
+/** Sign-in log entries per page (the documented maximum and default). */
+export const GRAPH_SIGN_IN_PAGE = 1000;
+/** How long the sign-in logs go back with Entra ID P1. */
+const SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+/** Object ids are GUIDs: Graph answers 400 for a whole `id in (...)` when one is not. */
+const OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The newest entry of `/auditLogs/signIns`: only its time is read. */
-const signInLogPageSchema = z.object({ value: z.array(z.object({ createdDateTime: z.string().nullish() })) });
+/** Entries of `/auditLogs/signIns`: only who and when are read. */
+const signInLogPageSchema = z.object({
+  value: z.array(z.object({ createdDateTime: z.string().nullish(), userId: z.string().nullish() })),
+  '@odata.nextLink': z.string().optional(),
+});
+
+/** A disabled account (`accountEnabled: false`) is blocked from signing in but keeps its groups: `suspended`. */
+export function toAccountStatus(user: GraphUser): AccountStatus {
+  return user.accountEnabled === false ? 'suspended' : 'active';
+}
 
 export interface EntraSettings {
   readonly tenantId: string;
@@ -392,16 +415,95 @@ export class EntraProvider implements IdentityProvider {
     return { at: raw ? new Date(raw) : null, scope: 'app' };
   }
 
-  /** One cheap read per permission Keycard needs, each naming the permission when refused. */
-  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  /**
+   * Direct members (as Keycard adds them; nested groups are not expanded) from
+   * `/groups/{id}/members?$select=<user fields>&$top=999`: ceil(members / 999) calls. The listing is not
+   * cast to `microsoft.graph.user`: Graph counts a cast with other query parameters as an advanced query
+   * (ConsistencyLevel: eventual, an index that may lag), so non-user members (groups, devices, service
+   * principals) come back and are skipped here by their `@odata.type`.
+   *
+   * `managerEmail` is always null in this listing. `manager` cannot be expanded on a member listing (a
+   * directoryObject collection; an advanced query takes no `$expand`), and `$expand` caps pages at 100
+   * anyway; reading managers through `/users?$filter=id in (...)&$expand=manager` would add ceil(members /
+   * 15) calls (80 for 1,200 members) to a listing of 2. Reviews read the manager where they need it
+   * (`findUserByEmail`).
+   */
   async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
-    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+    const members = await this.getAll(
+      `list the members of group ${groupId} with profiles`,
+      `/groups/${segment(groupId)}/members?$select=${USER_FIELDS.join(',')}&$top=${GRAPH_MEMBER_PAGE}`,
+      graphMemberProfileSchema,
+    );
+    return members
+      .filter((m) => !m['@odata.type'] || m['@odata.type'] === '#microsoft.graph.user')
+      .map((user) => ({ ...toIdentityUser(user, null), status: toAccountStatus(user) }));
   }
 
-  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
-    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
+  /**
+   * Overall: `signInActivity`, read 15 users a call with `/users?$filter=id in (...)&$select=id,signInActivity`
+   * (1,200 users: 80 calls); an id no user has (or that is not a GUID, never sent) is answered `unsupported`.
+   * For one app (its application id): one search of the sign-in logs for the app's successful sign-ins of
+   * the last 30 days (all P1 keeps), newest first in pages of 1000, keeping each user's first entry and
+   * stopping once every user has one: at most ceil(entries / 1000) calls. A single user is asked about alone
+   * (one call, as `lastSignIn`); per-app answers do not check that the user exists. Without Entra ID P1 or
+   * AuditLog.Read.All Graph answers 403, and every user gets `unsupported` (SIGN_IN_UNSUPPORTED), as from
+   * `lastSignIn`.
+   */
+  async lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    return appId ? this.appSignIns(ids, appId) : this.overallSignIns(ids);
   }
 
+  private async overallSignIns(ids: readonly string[]): Promise<Map<string, LastSignIn>> {
+    const answers = new Map<string, LastSignIn>();
+    const asked = ids.filter((id) => OBJECT_ID.test(id));
+    const schema = pageSchema(graphSignInSchema);
+    for (let i = 0; i < asked.length; i += GRAPH_IN_MAX) {
+      const chunk = asked.slice(i, i + GRAPH_IN_MAX);
+      const filter = `id in (${chunk.map(literal).join(',')})`.replace(/ /g, '%20');
+      let page: z.infer<typeof schema>;
+      try {
+        page = schema.parse(await this.client.api(`/users?${query({ $filter: filter, $select: 'id,signInActivity', $top: String(GRAPH_IN_MAX) })}`).get());
+      } catch (error) {
+        if (statusOf(error) === 403) return new Map(ids.map((id) => [id, { at: null, scope: 'overall', unsupported: SIGN_IN_UNSUPPORTED }]));
+        throw classifyGraphError(`read the last sign-in of ${chunk.length} users`, error, this.now());
+      }
+      for (const user of page.value) {
+        const activity = user.signInActivity;
+        const raw = activity?.lastSuccessfulSignInDateTime || activity?.lastSignInDateTime;
+        answers.set(user.id.toLowerCase(), { at: raw ? new Date(raw) : null, scope: 'overall' });
+      }
+    }
+    return new Map(ids.map((id) => [id, answers.get(id.toLowerCase()) ?? { at: null, scope: 'overall', unsupported: `no Entra ID user ${id}` }]));
+  }
+
+  private async appSignIns(ids: readonly string[], appId: string): Promise<Map<string, LastSignIn>> {
+    const [only] = ids;
+    if (ids.length === 1 && only) return new Map([[only, await this.lastAppSignIn(only, appId)]]);
+    const since = new Date(this.now() - SIGN_IN_RETENTION_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const filter = `appId eq ${literal(appId)} and status/errorCode eq 0 and createdDateTime ge ${since}`.replace(/ /g, '%20');
+    const wanted = new Set(ids.map((id) => id.toLowerCase()));
+    const newest = new Map<string, Date>();
+    let next: string | undefined = `/auditLogs/signIns?${query({ $filter: filter, $top: String(GRAPH_SIGN_IN_PAGE) })}`;
+    while (next && newest.size < wanted.size) {
+      let page: z.infer<typeof signInLogPageSchema>;
+      try {
+        page = signInLogPageSchema.parse(await this.client.api(next).get());
+      } catch (error) {
+        if (statusOf(error) === 403) return new Map(ids.map((id) => [id, { at: null, scope: 'app', unsupported: SIGN_IN_UNSUPPORTED }]));
+        throw classifyGraphError(`read the sign-ins of ${ids.length} users to app ${appId}`, error, this.now());
+      }
+      for (const entry of page.value) {
+        const user = entry.userId?.toLowerCase();
+        if (user && entry.createdDateTime && wanted.has(user) && !newest.has(user)) newest.set(user, new Date(entry.createdDateTime));
+      }
+      next = page['@odata.nextLink'] ? this.relative(page['@odata.nextLink']) : undefined;
+    }
+    return new Map(ids.map((id) => [id, { at: newest.get(id.toLowerCase()) ?? null, scope: 'app' }]));
+  }
+
+  /** One cheap read per permission Keycard needs, each naming the permission when refused. */
   async checkHealth(): Promise<void> {
     const checks = [
       { path: '/users?$select=id&$top=1', permission: 'User.Read.All' },

@@ -41,6 +41,9 @@ export const graphGroupSchema = z.object({ id: z.string(), displayName: z.string
 
 export const graphMemberSchema = z.object({ id: z.string(), '@odata.type': z.string().optional() });
 
+/** A group member listed with USER_FIELDS: a user, or another directory object (only its type is read). */
+export const graphMemberProfileSchema = graphUserSchema.extend({ '@odata.type': z.string().optional() });
+
 /** A collection page: `value` plus `@odata.nextLink` when more remain. */
 export function pageSchema<T extends z.ZodTypeAny>(item: T) {
   return z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() });

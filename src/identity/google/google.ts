@@ -15,7 +15,7 @@ import { admin, auth, type admin_directory_v1, type admin_reports_v1 } from '@go
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
 export const GOOGLE_SCOPES = [
@@ -31,6 +31,14 @@ export const DEFAULT_GOOGLE_API_ROOT = 'https://admin.googleapis.com';
 const NEVER = '1970-01-01T00:00:00.000Z';
 /** Groups per page when listing them all (groups.list allows at most 200). */
 export const GOOGLE_GROUP_PAGE = 200;
+/** Members per page of members.list (its maximum). */
+export const GOOGLE_MEMBER_PAGE = 200;
+/** Users per page of users.list (its maximum). */
+export const GOOGLE_USER_PAGE = 500;
+/** Activities per page of the Reports API's activities.list (its maximum). */
+export const GOOGLE_REPORT_PAGE = 1000;
+/** Up to this many users are always looked up one by one (users.get) rather than by listing the domain. */
+export const GOOGLE_DIRECT_LOOKUPS = 10;
 const QUOTA_REASONS = new Set(['userRateLimitExceeded', 'rateLimitExceeded', 'quotaExceeded']);
 
 export interface GoogleCredentials {
@@ -89,16 +97,20 @@ const googleUserSchema = z.object({
 export type GoogleUser = z.infer<typeof googleUserSchema>;
 
 const membersPageSchema = z.object({
-  members: z.array(z.object({ id: z.string().nullish(), type: z.string().nullish() })).nullish(),
+  members: z.array(z.object({ id: z.string().nullish(), email: z.string().nullish(), type: z.string().nullish(), status: z.string().nullish() })).nullish(),
   nextPageToken: z.string().nullish(),
 });
+const usersPageSchema = z.object({ users: z.array(googleUserSchema).nullish(), nextPageToken: z.string().nullish() });
 const groupsPageSchema = z.object({
   groups: z
     .array(z.object({ id: z.string(), name: z.string().nullish(), email: z.string().nullish(), aliases: z.array(z.string()).nullish() }))
     .nullish(),
   nextPageToken: z.string().nullish(),
 });
-const activitiesSchema = z.object({ items: z.array(z.object({ id: z.object({ time: z.string().nullish() }).nullish() })).nullish() });
+const activitiesSchema = z.object({
+  items: z.array(z.object({ id: z.object({ time: z.string().nullish() }).nullish(), actor: z.object({ profileId: z.string().nullish() }).nullish() })).nullish(),
+  nextPageToken: z.string().nullish(),
+});
 
 /** Google's user to Keycard's: the primary organization's title and department, the `manager` relation. */
 export function toIdentityUser(user: GoogleUser): IdentityUser {
@@ -115,6 +127,18 @@ export function toIdentityUser(user: GoogleUser): IdentityUser {
     department: org?.department || null,
     managerEmail: manager?.value ?? null,
   };
+}
+
+/** An archived user (Archived User licence) is `deactivated`; a suspended one `suspended`. */
+export function toAccountStatus(user: GoogleUser): AccountStatus {
+  if (user.archived) return 'deactivated';
+  return user.suspended ? 'suspended' : 'active';
+}
+
+/** `lastLoginTime`, where the epoch means never. */
+function lastLogin(user: GoogleUser): Date | null {
+  const raw = user.lastLoginTime;
+  return raw && raw !== NEVER && Date.parse(raw) > 0 ? new Date(raw) : null;
 }
 
 function headerOf(headers: unknown, name: string): string | null {
@@ -391,8 +415,7 @@ export class GoogleProvider implements IdentityProvider {
    */
   async lastSignIn(userId: string, appId?: string): Promise<LastSignIn> {
     const user = await this.requireUser(userId);
-    const raw = user.lastLoginTime;
-    const overall = raw && raw !== NEVER && Date.parse(raw) > 0 ? new Date(raw) : null;
+    const overall = lastLogin(user);
     if (!appId) return { at: overall, scope: 'overall' };
     const q = reportQuery(appId);
     try {
@@ -406,16 +429,126 @@ export class GoogleProvider implements IdentityProvider {
     }
   }
 
-  /** Reads one user and one group page: proves the key, the delegation and the read scopes. */
-  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  /**
+   * The Directory users with these ids, read the cheaper way. members.list names members but carries no
+   * title, department, manager or state, so each needs its user: users.get costs one call per user (U),
+   * users.list of the whole domain one call per 500 users (P pages), and neither count is known up front
+   * (the domain's size is not). So the domain is listed page by page while more users remain to be found
+   * than pages were read (and more than GOOGLE_DIRECT_LOOKUPS), and the rest are then read one by one:
+   * at most 2 x min(U, P) + GOOGLE_DIRECT_LOOKUPS calls, never worse than twice the better choice made
+   * with hindsight. Measured against the fake: 450 members of a 1,200-user domain, 3 users.list calls and
+   * no users.get; 5 members, 5 users.get. An id no Directory user has is left out.
+   */
+  private async usersByIds(ids: readonly string[], what: string): Promise<Map<string, GoogleUser>> {
+    const remaining = new Set(ids);
+    const found = new Map<string, GoogleUser>();
+    let pages = 0;
+    let pageToken: string | undefined;
+    while (remaining.size > Math.max(pages, GOOGLE_DIRECT_LOOKUPS)) {
+      const token = pageToken;
+      const res = await this.call(what, () =>
+        this.directory.users.list({ customer: 'my_customer', maxResults: GOOGLE_USER_PAGE, projection: 'basic', viewType: 'admin_view', pageToken: token }),
+      );
+      pages += 1;
+      const page = usersPageSchema.parse(res.data);
+      for (const user of page.users ?? []) {
+        if (remaining.delete(user.id)) found.set(user.id, user);
+      }
+      pageToken = page.nextPageToken ?? undefined;
+      // The whole domain was read: whoever is still missing is not a user of it.
+      if (!pageToken) return found;
+    }
+    for (const id of remaining) {
+      const user = await this.getUser(id);
+      if (user) found.set(id, user);
+    }
+    return found;
+  }
+
+  /**
+   * Direct members (nested groups and other non-user members skipped), every page of members.list (200 a
+   * page), joined with their Directory users (see `usersByIds` for the cost). `managerEmail` is the user's
+   * `manager` relation, as `findUserByEmail` reads it: no extra call. A member who is no user of the domain
+   * (an outside account) keeps what members.list says: its email, and `suspended` when its status is.
+   */
   async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
-    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+    const what = `list the members of group ${groupId} with profiles`;
+    const members: Array<{ id: string; email: string | null; status: string | null }> = [];
+    let pageToken: string | undefined;
+    do {
+      const token = pageToken;
+      const res = await this.call(what, () => this.directory.members.list({ groupKey: groupId, maxResults: GOOGLE_MEMBER_PAGE, pageToken: token }));
+      const page = membersPageSchema.parse(res.data);
+      for (const m of page.members ?? []) if (m.id && (m.type ?? 'USER') === 'USER') members.push({ id: m.id, email: m.email ?? null, status: m.status ?? null });
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken);
+    const users = await this.usersByIds(members.map((m) => m.id), `read the profiles of the members of group ${groupId}`);
+    return members.map((m): GroupMember => {
+      const user = users.get(m.id);
+      if (user) return { ...toIdentityUser(user), status: toAccountStatus(user) };
+      const email = m.email ?? m.id;
+      return { id: m.id, email, displayName: email, title: null, department: null, managerEmail: null, status: m.status === 'SUSPENDED' ? 'suspended' : 'active' };
+    });
   }
 
-  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
-    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
+  /**
+   * Overall: `lastLoginTime` of each user (read as `usersByIds` does); an id no user has is answered
+   * `unsupported`. For one app: one paged Reports search of the app's events across all users (as
+   * `lastSignIn` filters them: SAML `login_success` by application name, OAuth `authorize` by client id),
+   * newest first, 1000 a page, keeping each user's first event and stopping once every user has one: at
+   * most ceil(events / 1000) calls. A single user is asked about alone, exactly as `lastSignIn`. When
+   * Reports refuses (scope not delegated), every user gets the overall answer saying why, as from
+   * `lastSignIn`. Per-app answers do not check that the user exists.
+   */
+  async lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    const [only] = ids;
+    if (appId && ids.length === 1 && only) return new Map([[only, await this.lastSignIn(only, appId)]]);
+    if (!appId) return this.overallSignIns(ids);
+    const q = reportQuery(appId);
+    const wanted = new Set(ids);
+    const newest = new Map<string, Date>();
+    let pageToken: string | undefined;
+    try {
+      do {
+        const token = pageToken;
+        const res = await this.reports.activities.list({
+          userKey: 'all',
+          applicationName: q.applicationName,
+          eventName: q.eventName,
+          filters: q.filters,
+          maxResults: GOOGLE_REPORT_PAGE,
+          pageToken: token,
+        });
+        const page = activitiesSchema.parse(res.data);
+        for (const item of page.items ?? []) {
+          const user = item.actor?.profileId;
+          const time = item.id?.time;
+          if (user && time && wanted.has(user) && !newest.has(user)) newest.set(user, new Date(time));
+        }
+        pageToken = page.nextPageToken ?? undefined;
+      } while (pageToken && newest.size < wanted.size);
+    } catch (error) {
+      const classified = classifyGoogleError(`read ${q.applicationName} activity of ${ids.length} users`, error, this.now());
+      if (classified instanceof RetryableError) throw classified;
+      const overall = await this.overallSignIns(ids);
+      return new Map(ids.map((id) => [id, { at: overall.get(id)?.at ?? null, scope: 'overall', unsupported: classified.message }]));
+    }
+    return new Map(ids.map((id) => [id, { at: newest.get(id) ?? null, scope: 'app' }]));
   }
 
+  private async overallSignIns(ids: readonly string[]): Promise<Map<string, LastSignIn>> {
+    const users = await this.usersByIds(ids, `read the last sign-in of ${ids.length} users`);
+    return new Map(
+      ids.map((id): [string, LastSignIn] => {
+        const user = users.get(id);
+        return [id, user ? { at: lastLogin(user), scope: 'overall' } : { at: null, scope: 'overall', unsupported: `no Google Workspace user ${id}` }];
+      }),
+    );
+  }
+
+  /** Reads one user and one group page: proves the key, the delegation and the read scopes. */
   async checkHealth(): Promise<void> {
     await this.call('list users (health check: admin.directory.user.readonly)', () => this.directory.users.list({ customer: 'my_customer', maxResults: 1 }));
     await this.call('list groups (health check: admin.directory.group.readonly)', () => this.directory.groups.list({ customer: 'my_customer', maxResults: 1 }));

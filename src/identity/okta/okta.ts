@@ -6,7 +6,7 @@ import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
 
 export interface OktaSettings {
   readonly orgUrl: string;
@@ -48,8 +48,37 @@ export function toIdentityUser(user: OktaUser, managerEmail: string | null): Ide
  */
 const OKTA_ACTIVE_STATUSES: ReadonlySet<string> = new Set(['ACTIVE', 'LOCKED_OUT', 'RECOVERY', 'PASSWORD_EXPIRED']);
 
+/**
+ * An Okta status in a review's terms. ACTIVE, and the live accounts of OKTA_ACTIVE_STATUSES (LOCKED_OUT,
+ * RECOVERY, PASSWORD_EXPIRED: the employee gets back in by unlocking or resetting, and the access is still
+ * theirs), are `active`. STAGED and PROVISIONED were never activated (nobody can sign in to them until they
+ * are) and SUSPENDED was turned off: all three keep their groups and can be turned back on, so `suspended`.
+ * DEPROVISIONED is `deactivated`. A status Okta adds later is `suspended`: not claimed live, not claimed gone.
+ */
+export function toAccountStatus(status: string | undefined): AccountStatus {
+  if (status !== undefined && OKTA_ACTIVE_STATUSES.has(status)) return 'active';
+  return status === 'DEPROVISIONED' ? 'deactivated' : 'suspended';
+}
+
 /** Groups per page when listing them all. */
 export const OKTA_GROUP_PAGE = 1000;
+
+/**
+ * Members per page of `GET /api/v1/groups/{id}/users`, as `listGroupMembers` asks. The SDK's note says the
+ * default page is "a very high number" and recommends 200; 1000 is well inside what Okta serves and costs a
+ * fifth of the calls (2,500 members: 3 calls).
+ */
+export const OKTA_MEMBER_PAGE = 1000;
+
+/**
+ * Values per `filter` of `or`ed `eq` clauses (`id eq "00u..." or ...`). Okta documents no clause limit, only
+ * that an overly long query fails; 50 ids keep the URL near 2 KB. `filter` rather than `search`: it reads
+ * current data (search is eventually consistent) and includes DEPROVISIONED users.
+ */
+export const OKTA_IDS_PER_FILTER = 50;
+
+/** System Log events per page (its documented maximum). */
+export const OKTA_LOG_PAGE = 1000;
 
 /** How far back the System Log goes (Okta keeps 90 days of events). */
 const SYSTEM_LOG_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
@@ -141,6 +170,35 @@ export class OktaProvider implements IdentityProvider {
       for await (const user of users) if (user) found.push(oktaUserSchema.parse(user));
     } catch (error) {
       throw classifyOktaError(what, error, this.now());
+    }
+    return found;
+  }
+
+  /** Every item of an SDK collection (all pages), failures classified. */
+  private async collect<T>(what: string, list: () => Promise<AsyncIterable<T | null | undefined>>): Promise<T[]> {
+    const items: T[] = [];
+    try {
+      for await (const item of await list()) if (item) items.push(item);
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
+    }
+    return items;
+  }
+
+  /**
+   * The users whose id, or login, is one of `values`, in any status: one `filter` per OKTA_IDS_PER_FILTER
+   * values (a login is matched as written: `filter` compares values with case).
+   */
+  private async usersMatching(values: readonly string[], what: string, byLogin: boolean): Promise<OktaUser[]> {
+    const found: OktaUser[] = [];
+    const perCall = byLogin ? Math.floor(OKTA_IDS_PER_FILTER / 2) : OKTA_IDS_PER_FILTER;
+    for (let i = 0; i < values.length; i += perCall) {
+      const clauses = values.slice(i, i + perCall).flatMap((v) => {
+        const value = quoted(v);
+        return byLogin ? [`id eq "${value}"`, `profile.login eq "${value}"`] : [`id eq "${value}"`];
+      });
+      const users = await this.collect(what, () => this.client.userApi.listUsers({ filter: clauses.join(' or '), limit: 200 }));
+      found.push(...users.map((u) => oktaUserSchema.parse(u)));
     }
     return found;
   }
@@ -257,13 +315,77 @@ export class OktaProvider implements IdentityProvider {
     return null;
   }
 
-  // Placeholders until the review listing lands on this branch (issue 10); nothing calls them yet.
+  /**
+   * `GET /api/v1/groups/{id}/users` returns whole user objects, so the listing is the profile: ceil(members /
+   * 1000) calls. Okta groups hold only users. The manager is resolved as `findUserByEmail` does it
+   * (`managerId` as an Okta id or login, else `manager` when it is an email), but from the listing itself when
+   * the manager is a member, and otherwise with one `filter` per 25 distinct managers rather than one call
+   * per member. A `managerId` that is only a login shortname, which `GET /users/{idOrLogin}` would also
+   * take, is not matched here.
+   */
   async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
-    throw new PermanentError(`listing the members of ${groupId} with profiles is not available yet`);
+    const what = `list the members of group ${groupId} with profiles`;
+    const raw = await this.collect(what, () => this.client.groupApi.listGroupUsers({ groupId, limit: OKTA_MEMBER_PAGE }));
+    const users = raw.map((u) => oktaUserSchema.parse(u));
+    const known = new Map<string, OktaUser>();
+    const remember = (user: OktaUser): void => {
+      known.set(user.id, user);
+      known.set(user.profile.login.toLowerCase(), user);
+    };
+    users.forEach(remember);
+    const missing = [...new Set(users.flatMap((u) => (u.profile.managerId ? [u.profile.managerId] : [])))].filter((m) => !known.has(m) && !known.has(m.toLowerCase()));
+    if (missing.length > 0) (await this.usersMatching(missing, `look up the managers of group ${groupId}`, true)).forEach(remember);
+    return users.map((user) => {
+      const { managerId, manager } = user.profile;
+      const found = managerId ? (known.get(managerId) ?? known.get(managerId.toLowerCase())) : undefined;
+      const managerEmail = found ? (found.profile.email ?? found.profile.login) : manager && manager.includes('@') ? manager : null;
+      return { ...toIdentityUser(user, managerEmail), status: toAccountStatus(user.status) };
+    });
   }
 
-  async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
-    throw new PermanentError(`reading the sign-ins of ${userIds.length} users at once is not available yet`);
+  /**
+   * Overall: `lastLogin`, read with one `filter` per 50 ids (1,200 users: 24 calls); an id Okta does not know
+   * is answered `unsupported`. For one app: one search of the System Log for the app's successful
+   * `user.authentication.sso` events over its 90 days, newest first in pages of 1000, keeping each user's
+   * first (newest) event and stopping once every user has one: at most ceil(events / 1000) calls, whatever
+   * the number of users. A single user is asked about alone (one call, as `lastSignIn`). Per-app answers do
+   * not check that the user exists.
+   */
+  async lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    if (appId) return this.appSignIns(ids, appId);
+    const users = new Map((await this.usersMatching(ids, `read the last sign-in of ${ids.length} users`, false)).map((u) => [u.id, u]));
+    return new Map(
+      ids.map((id): [string, LastSignIn] => {
+        const user = users.get(id);
+        return [id, user ? { at: toDate(user.lastLogin), scope: 'overall' } : { at: null, scope: 'overall', unsupported: `no Okta user ${id}` }];
+      }),
+    );
+  }
+
+  private async appSignIns(ids: readonly string[], appId: string): Promise<Map<string, LastSignIn>> {
+    const [only] = ids;
+    if (ids.length === 1 && only) return new Map([[only, { at: await this.lastAppSignIn(only, appId), scope: 'app' }]]);
+    const what = `read the System Log for sign-ins of ${ids.length} users to app ${appId}`;
+    const filter = `eventType eq "user.authentication.sso" and outcome.result eq "SUCCESS" and target.id eq "${quoted(appId)}"`;
+    // `until` makes this a bounded query: without it Okta treats the search as polling and always sends a
+    // next link, so the pages would never end.
+    const until = new Date(this.now());
+    const since = new Date(until.getTime() - SYSTEM_LOG_RETENTION_MS);
+    const wanted = new Set(ids);
+    const newest = new Map<string, Date | null>();
+    try {
+      const events = await this.client.systemLogApi.listLogEvents({ filter, since: since.toISOString(), until: until.toISOString(), sortOrder: 'DESCENDING', limit: OKTA_LOG_PAGE });
+      for await (const event of events) {
+        const actor = event?.actor?.id;
+        if (actor && wanted.has(actor) && !newest.has(actor)) newest.set(actor, toDate(event.published));
+        if (newest.size === wanted.size) break;
+      }
+    } catch (error) {
+      throw classifyOktaError(what, error, this.now());
+    }
+    return new Map(ids.map((id) => [id, { at: newest.get(id) ?? null, scope: 'app' }]));
   }
 
   async checkHealth(): Promise<void> {

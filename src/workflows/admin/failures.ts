@@ -42,6 +42,10 @@ const KIND_WORDS = {
   'review.settle': 'confirm a revoke of an access review',
   'review.summary': "post an access review's summary to Jira",
   'review.export': "export an access review's evidence",
+  'jira.labelled_issue': 'create a Jira issue',
+  'jira.labelled_comment': 'comment on a Jira issue',
+  'jira.attach_file': 'attach a file to a Jira issue',
+  'slack.upload_file': 'send a file in a Slack DM',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

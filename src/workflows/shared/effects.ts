@@ -5,6 +5,7 @@
 import type { Store } from '../../store/store.js';
 
 import type { RemovalReason } from '../../domain/types.js';
+import type { IssueDescription } from '../../jira/types.js';
 import type { CommentLine } from '../../store/job-kinds.js';
 import type { JobPayload } from '../../store/jobs.repo.js';
 
@@ -26,6 +27,17 @@ export function flowKey(requestId: number): string {
 }
 function dmKey(userSlackId: string): string {
   return `dm:${userSlackId}`;
+}
+/** Every Jira write about one labelled issue runs in order, so the issue exists before its comments and files. */
+function labelKey(label: string): string {
+  return `jira:label:${label}`;
+}
+/**
+ * Files DM'd to one person go in order, but on a key of their own: a file that fails for good must not
+ * hold back the person's request receipts and notices (only plain messages release their key when dead).
+ */
+function fileDmKey(userSlackId: string): string {
+  return `dm-file:${userSlackId}`;
 }
 
 export function enqueueJiraComment(store: Store, requestId: number, lines: readonly CommentLine[], now: Date): void {
@@ -84,4 +96,42 @@ export function enqueueJiraFields(store: Store, requestId: number, fields: { sta
     },
     now,
   );
+}
+
+/**
+ * Creates the Jira issue labelled `label` (summary and description as given) unless one with that label
+ * exists already. Not tied to a request: review campaigns, evidence exports and reports address their issue
+ * by its label. Comments and files for the label queued after this wait for it.
+ */
+export function enqueueLabelledIssue(store: Store, label: string, summary: string, description: IssueDescription, now: Date): void {
+  const payload = {
+    label,
+    summary,
+    description: {
+      intro: description.intro,
+      facts: description.facts.map((fact) => ({ label: fact.label, value: fact.value })),
+      sections: description.sections.map((section) => ({ heading: section.heading, text: section.text })),
+    },
+  };
+  store.jobs.enqueue({ kind: 'jira.labelled_issue', payload, orderKey: labelKey(label) }, now);
+}
+
+/** A comment on the issue labelled `label`; retried until that issue exists. */
+export function enqueueLabelledComment(store: Store, label: string, lines: readonly CommentLine[], now: Date): void {
+  store.jobs.enqueue({ kind: 'jira.labelled_comment', payload: { label, lines: [...lines] }, orderKey: labelKey(label) }, now);
+}
+
+/** Attaches a saved export file (see `saveExportFile`) to the issue labelled `label`. */
+export function enqueueAttachFile(store: Store, label: string, fileId: number, now: Date): void {
+  store.jobs.enqueue({ kind: 'jira.attach_file', payload: { label, fileId }, orderKey: labelKey(label) }, now);
+}
+
+/** DMs a saved export file to a person, introduced by `comment` (mrkdwn). */
+export function enqueueFileDm(store: Store, to: string, fileId: number, title: string, comment: string, now: Date): void {
+  store.jobs.enqueue({ kind: 'slack.upload_file', payload: { to, fileId, title, comment }, orderKey: fileDmKey(to) }, now);
+}
+
+/** Keeps a file for the jobs that deliver it; returns its id. `name` carries the extension (`review-3.csv`). */
+export function saveExportFile(store: Store, name: string, mime: string, content: string, now: Date): number {
+  return store.files.save({ name, mimeType: mime, content }, now).id;
 }

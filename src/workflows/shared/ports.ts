@@ -110,6 +110,11 @@ export interface Notifier {
   sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef>;
   /** A direct message in mrkdwn. */
   sendDm(userSlackId: string, text: string): Promise<MessageRef>;
+  /**
+   * DMs a text file (sent as UTF-8) to the person, with `comment` as the message that introduces it;
+   * `name` is the file name (its extension tells Slack the type), `title` what Slack shows.
+   */
+  uploadFile(userSlackId: string, file: { readonly name: string; readonly title: string; readonly content: string; readonly comment: string }): Promise<void>;
   /** A message to the alert channel; a no-op (logged) when none is configured. */
   sendAlert(text: string): Promise<void>;
   /** Publishes (replaces) the person's App Home. */
