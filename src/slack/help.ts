@@ -41,7 +41,7 @@ export function adminHelpText(): string {
     '• `/access-admin removed <request id> <group id> <reason>`: record that a group of an access being removed was removed by hand (when Keycard cannot remove it); the access ends once nothing is held.',
     '• `/access-admin audit verify`: check the audit log\'s hash chain.',
     '• `/access-admin review start`: start an access review (a form), or in one line: `review start "Q1 CRM" apps=crm,vault reviewer=owner|manager|group:<name> due=14d unreviewed=keep|revoke`.',
-    '• `/access-admin review status [id]`: the reviews, or one review\'s progress per reviewer and per app.',
+    '• `/access-admin review status`: the reviews; `/access-admin review status <id>`: one review\'s progress per reviewer and per app.',
     '• `/access-admin review close <id>`: close a review now: undecided items are kept and flagged or revoked, as the review says; the summary goes to its Jira issue.',
     '• `/access-admin review export <id>`: the review\'s evidence CSV, by DM and on its Jira issue.',
     '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
