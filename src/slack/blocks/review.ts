@@ -39,6 +39,13 @@ export const REVOKE_NOTE_ACTION = 'review_revoke_note_input';
 export function reviewItemBlockId(itemId: number): string {
   return `review_item_${itemId}`;
 }
+/** The item's description and its state line. */
+export function reviewItemAboutBlockId(itemId: number): string {
+  return `review_about_${itemId}`;
+}
+export function reviewItemStateBlockId(itemId: number): string {
+  return `review_state_${itemId}`;
+}
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
@@ -150,8 +157,8 @@ function itemBlocks(item: ReviewItemView, view: ReviewView, viewer: string): Kno
   ];
   const note = item.reviewerNote ? ` · _${escapeMrkdwn(item.reviewerNote)}_` : '';
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n'), 3000) } },
-    context(`${reviewStateText(item.state, viewer, view.now)}${note}`),
+    { type: 'section', block_id: reviewItemAboutBlockId(item.id), text: { type: 'mrkdwn', text: clip(lines.join('\n'), 3000) } },
+    context(`${reviewStateText(item.state, viewer, view.now)}${note}`, reviewItemStateBlockId(item.id)),
   ];
   if (view.status !== 'open') return blocks;
   const value = String(item.id);
@@ -201,6 +208,7 @@ function controls(view: ReviewView): ActionsBlock {
 function summary(view: ReviewView): string {
   const name = `*${escapeMrkdwn(view.name)}* (review #${view.campaignId})`;
   if (view.status === 'building') return `${name} is being built from the identity providers. Try again in a few minutes.`;
+  if (view.status === 'failed') return `${name} could not be built, so it has nothing to decide; the admin who started it was told why.`;
   if (view.status !== 'open') return `${name} is ${view.status}: decisions are closed.`;
   if (view.total === 0) return `${name}: you have nothing to review in it.`;
   const left = view.undecided === 0 ? `all ${view.total} decided` : `${view.undecided} of ${view.total} left to decide`;
