@@ -31,10 +31,10 @@ import { REVIEW_START_ACTIONS, REVIEW_START_BLOCKS, REVIEW_START_CALLBACK_ID } f
 import { homeReviewBlockId } from '../../src/slack/blocks/home.js';
 import type { NewReviewItem } from '../../src/store/reviews.repo.js';
 import { REVIEW_PAGE_SIZE } from '../../src/workflows/review/index.js';
-import { blocksText, elementsOf, findElement, optionsOf, validateView } from '../fakes/block-kit.js';
+import { blocksText, elementsOf, findElement, isObject, optionsOf, validateView } from '../fakes/block-kit.js';
 import type { SlackView } from '../fakes/slack.js';
 import { Harness, stopCheckingFakes } from '../support/harness.js';
-import { PEOPLE, type Person, type PersonKey } from '../support/people.js';
+import { PEOPLE, TEST_CATALOG, type Person, type PersonKey } from '../support/people.js';
 
 const { priya, eve, owen, ada, sara, marco } = PEOPLE;
 const DAY = 24 * 3600_000;
@@ -460,6 +460,22 @@ describe('access reviews in Slack', () => {
       ]);
       // The answer by DM, then (the build ran as the test settled) the one saying it is open.
       expect(h.slack.dms(ada.slackId)[0]?.text).toContain(':mag: Review #1 *Q1 CRM* started: reading the members of salesforce, github from the identity providers.');
+    });
+
+    it('searches the apps instead of listing them past 100, and starts a review of a searched app', async () => {
+      const extra = Array.from({ length: 110 }, (_, i) => `  - id: app-${i}\n    name: App ${i}\n    description: Generated\n    owner: owen@acme.com\n    provider: okta\n    roles:\n      - id: viewer\n        name: Viewer\n        description: Read-only\n        groups: [00g1viewer]\n        approval: auto\n`);
+      h = await Harness.start({ catalogYaml: `${TEST_CATALOG}${extra.join('')}` });
+      const form = await openForm(h);
+
+      const found = await h.driver.suggest(ada.slackId, { viewId: form.id, blockId: REVIEW_START_BLOCKS.apps, actionId: REVIEW_START_ACTIONS.apps, value: 'app-10' });
+      const answer = await h.driver.submitView(ada.slackId, form.id, values({ apps: ['app-105'] }));
+      await h.settle();
+
+      expect(findElement(form.blocks, REVIEW_START_BLOCKS.apps, REVIEW_START_ACTIONS.apps)?.element['type']).toBe('multi_external_select');
+      expect(optionsOf(isObject(found.json) ? found.json : {}).map((o) => o['value'])).toEqual(['app-10', ...Array.from({ length: 10 }, (_, i) => `app-10${i}`)]);
+      expect(answer.body).toBe('');
+      expect(h.store.reviews.campaigns().map((c) => c.apps)).toEqual([['app-105']]);
+      expect(h.slack.rejections).toEqual([]);
     });
 
     it('refuses a submission from someone who is not an admin', async () => {
