@@ -417,6 +417,11 @@ export class GoogleProvider implements IdentityProvider {
     const user = await this.requireUser(userId);
     const overall = lastLogin(user);
     if (!appId) return { at: overall, scope: 'overall' };
+    return this.userAppSignIn(userId, overall, appId);
+  }
+
+  /** One user's newest Reports event for the app; the overall answer, saying why, when Reports refuses. */
+  private async userAppSignIn(userId: string, overall: Date | null, appId: string): Promise<LastSignIn> {
     const q = reportQuery(appId);
     try {
       const res = await this.reports.activities.list({ userKey: userId, applicationName: q.applicationName, eventName: q.eventName, filters: q.filters, maxResults: 1 });
@@ -503,9 +508,13 @@ export class GoogleProvider implements IdentityProvider {
   async lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>> {
     const ids = [...new Set(userIds)];
     if (ids.length === 0) return new Map();
-    const [only] = ids;
-    if (appId && ids.length === 1 && only) return new Map([[only, await this.lastSignIn(only, appId)]]);
     if (!appId) return this.overallSignIns(ids);
+    const [only] = ids;
+    if (ids.length === 1 && only) {
+      // As `lastSignIn` (users.get, then one Reports call for the user), but an unknown user is an answer.
+      const user = await this.getUser(only);
+      return new Map([[only, user ? await this.userAppSignIn(only, lastLogin(user), appId) : { at: null, scope: 'app' }]]);
+    }
     const q = reportQuery(appId);
     const wanted = new Set(ids);
     const newest = new Map<string, Date>();
