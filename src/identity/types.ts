@@ -64,8 +64,11 @@ export interface IdentityProvider {
   /** User ids of every member (all pages). An unknown group is a PermanentError. */
   listGroupMembers(groupId: string): Promise<string[]>;
   /**
-   * Every member of the group with profile and account state (all pages), in as few calls as the API
-   * allows (the member listing itself where it carries the profile). An unknown group is a PermanentError.
+   * Every direct member of the group that is a user, with profile and account state (all pages), in as few
+   * calls as the API allows (the member listing itself where it carries the profile); nested groups,
+   * devices and service principals are skipped. `managerEmail` is filled in where the provider can tell
+   * without a call per member, else null (Entra ID's listing: reviews read the manager elsewhere). Each
+   * adapter documents its state mapping and call count. An unknown group is a PermanentError.
    */
   listGroupMemberProfiles(groupId: string): Promise<GroupMember[]>;
   /**
@@ -79,7 +82,11 @@ export interface IdentityProvider {
   lastSignIn(userId: string, appId?: string): Promise<LastSignIn>;
   /**
    * `lastSignIn` for many users at once, keyed by user id (every id in `userIds` has an answer), in as few
-   * calls as the API allows: one search of the sign-in log for the app rather than one per user.
+   * calls as the API allows: one search of the sign-in log for the app rather than one per user. Unlike
+   * `lastSignIn`, an id the provider does not know is an answer, not an error: `at` null with `unsupported`
+   * saying so (overall; per-app answers come from the log and do not check the user). Where the provider
+   * cannot read sign-ins (licence, scope), every user gets the answer `lastSignIn` would give; a user the
+   * provider knows always gets the answer `lastSignIn` gives.
    */
   lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>>;
   /** Fails with a message naming the missing setting or permission. */

@@ -1,10 +1,11 @@
 /**
  * What only the Entra adapter does: the no-licence sign-in answer, Graph's Retry-After, our own bearer
- * middleware over plain http, paging through @odata.nextLink, and health checks that name the permission.
+ * middleware over plain http, paging through @odata.nextLink, health checks that name the permission, the
+ * member listing, and the call counts of the batch sign-ins.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
-import { EntraProvider, SIGN_IN_UNSUPPORTED } from '../../src/identity/entra/entra.js';
+import { EntraProvider, GRAPH_IN_MAX, SIGN_IN_UNSUPPORTED } from '../../src/identity/entra/entra.js';
 import { GraphFake } from '../fakes/graph.js';
 import { ENTRA_TEST_TOKEN, staticCredential } from './fixtures/entra.js';
 
@@ -220,5 +221,177 @@ describe('Entra adapter: last sign-in to one app', () => {
 
     expect(await provider().lastSignIn('u1')).toEqual({ at: new Date('2026-01-02T08:00:00Z'), scope: 'overall' });
     expect(fake.callsTo('GET', '/v1.0/auditLogs/signIns')).toHaveLength(0);
+  });
+});
+
+describe('Entra adapter: the member listing and sign-ins of many users', () => {
+  const APP = '3f2a1b4c-0000-4000-8000-0000000000aa';
+  const OTHER = '3f2a1b4c-0000-4000-8000-0000000000bb';
+  const DAY = 24 * 60 * 60 * 1000;
+  const REVIEWED = '9a7d0c3e-0000-4000-8000-00000000beef';
+  let graph: GraphFake;
+
+  function entra(): EntraProvider {
+    return new EntraProvider({ tenantId: 't', clientId: 'c', clientSecret: 's', graphBaseUrl: graph.graphBaseUrl, credential: staticCredential(ENTRA_TEST_TOKEN), now: () => NOW });
+  }
+
+  function guid(i: number): string {
+    return `6f1c2a10-0000-4000-8000-2${String(i).padStart(11, '0')}`;
+  }
+
+  /** Adds `count` users (guid(i), u<i>@acme.com), in the reviewed group when `inGroup`. */
+  function addUsers(count: number, inGroup: boolean, extra: (i: number) => Partial<Parameters<GraphFake['addUser']>[0]> = () => ({})): string[] {
+    return Array.from({ length: count }, (_, i) => {
+      const id = guid(i);
+      graph.addUser({ id, userPrincipalName: `u${i}@acme.com`, mail: `u${i}@acme.com`, displayName: `User ${i}`, ...extra(i) });
+      if (inGroup) graph.addMember(REVIEWED, id);
+      return id;
+    });
+  }
+
+  beforeEach(async () => {
+    graph = new GraphFake({ token: ENTRA_TEST_TOKEN, now: () => NOW });
+    await graph.start();
+    graph.addGroup({ id: REVIEWED, displayName: 'powerbi-admins' });
+  });
+
+  afterEach(async () => {
+    graph.assertNoUnexpected();
+    await graph.stop();
+  });
+
+  it('lists 1,200 members in 2 calls of 999, selecting the profile and state, skipping non-user members, with no manager', async () => {
+    addUsers(1_200, true, (i) => ({ jobTitle: `Title ${i}`, department: 'Finance', accountEnabled: i !== 5, managerId: guid(0) }));
+    graph.addNonUserMember(REVIEWED, { id: '9a7d0c3e-0000-4000-8000-00000000e575', odataType: '#microsoft.graph.group', displayName: 'nested' });
+    graph.addNonUserMember(REVIEWED, { id: '9a7d0c3e-0000-4000-8000-00000000e576', odataType: '#microsoft.graph.servicePrincipal', displayName: 'robot' });
+
+    const members = await entra().listGroupMemberProfiles(REVIEWED);
+
+    expect(members).toHaveLength(1_200);
+    expect(members[5]).toEqual({ id: guid(5), email: 'u5@acme.com', displayName: 'User 5', title: 'Title 5', department: 'Finance', managerEmail: null, status: 'suspended' });
+    expect(members[6]?.status).toBe('active');
+    const calls = graph.callsTo('GET', `/v1.0/groups/${REVIEWED}/members`);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]?.query.get('$top')).toBe('999');
+    expect(calls[0]?.query.get('$select')).toBe('id,mail,userPrincipalName,displayName,jobTitle,department,accountEnabled,userType');
+    expect(graph.calls).toHaveLength(2);
+  });
+
+  it('reads signInActivity of 1,200 users in 80 calls of 15 ids', async () => {
+    const ids = addUsers(1_200, false, (i) => ({ lastSignIn: i % 4 === 0 ? null : new Date(NOW - i * 60_000).toISOString() }));
+
+    const answers = await entra().lastSignIns(ids);
+
+    expect(answers.size).toBe(1_200);
+    expect(answers.get(guid(0))).toEqual({ at: null, scope: 'overall' });
+    expect(answers.get(guid(9))).toEqual({ at: new Date(NOW - 9 * 60_000), scope: 'overall' });
+    const calls = graph.callsTo('GET', '/v1.0/users');
+    expect(calls.length).toBeLessThanOrEqual(80);
+    expect(calls).toHaveLength(Math.ceil(1_200 / GRAPH_IN_MAX));
+    expect(calls[0]?.query.get('$select')).toBe('id,signInActivity');
+    expect(calls[0]?.query.get('$filter')).toMatch(/^id in \('[-0-9a-f]+'(,'[-0-9a-f]+'){14}\)$/);
+  });
+
+  it('answers an id that is not an object id without asking Graph, and an unknown one as unsupported', async () => {
+    const [known] = addUsers(1, false, () => ({ lastSignIn: '2026-01-02T08:00:00Z' }));
+
+    const answers = await entra().lastSignIns([known ?? '', 'u1', guid(999)]);
+
+    expect(answers.get(known ?? '')).toEqual({ at: new Date('2026-01-02T08:00:00Z'), scope: 'overall' });
+    expect(answers.get('u1')).toEqual({ at: null, scope: 'overall', unsupported: 'no Entra ID user u1' });
+    expect(answers.get(guid(999))).toEqual({ at: null, scope: 'overall', unsupported: `no Entra ID user ${guid(999)}` });
+    expect(graph.callsTo('GET', '/v1.0/users')).toHaveLength(1);
+  });
+
+  it('answers "cannot tell" for every user after one refused call when the tenant lacks the licence', async () => {
+    const ids = addUsers(100, false);
+    graph.setSignInActivityAvailable(false);
+
+    const answers = await entra().lastSignIns(ids);
+
+    expect(new Set([...answers.values()].map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify({ at: null, scope: 'overall', unsupported: SIGN_IN_UNSUPPORTED })]));
+    expect(graph.callsTo('GET', '/v1.0/users')).toHaveLength(1);
+  });
+
+  it('reads the sign-ins of 500 users to one app in ceil(entries / 1000) calls over the 30 days P1 keeps', async () => {
+    const ids = addUsers(500, false);
+    // 2,500 successful sign-ins of the first 250 users over 10 days, plus noise the filter must drop.
+    for (let day = 0; day < 10; day += 1) {
+      for (let i = 0; i < 250; i += 1) graph.addSignIn({ userId: ids[i] ?? '', appId: APP, createdDateTime: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString() });
+    }
+    graph.addSignIn({ userId: ids[300] ?? '', appId: OTHER, createdDateTime: new Date(NOW - DAY).toISOString() });
+    graph.addSignIn({ userId: ids[301] ?? '', appId: APP, createdDateTime: new Date(NOW - DAY).toISOString(), errorCode: 50126 });
+    graph.addSignIn({ userId: ids[302] ?? '', appId: APP, createdDateTime: new Date(NOW - 31 * DAY).toISOString() });
+
+    const answers = await entra().lastSignIns(ids, APP);
+
+    expect(answers.get(ids[7] ?? '')).toEqual({ at: new Date(NOW - DAY - 7_000), scope: 'app' });
+    for (const i of [300, 301, 302, 499]) expect(answers.get(ids[i] ?? '')).toEqual({ at: null, scope: 'app' });
+    const calls = graph.callsTo('GET', '/v1.0/auditLogs/signIns');
+    expect(calls).toHaveLength(Math.ceil(2_500 / 1_000));
+    expect(calls[0]?.query.get('$top')).toBe('1000');
+    expect(calls[0]?.query.get('$filter')).toBe(`appId eq '${APP}' and status/errorCode eq 0 and createdDateTime ge ${new Date(NOW - 30 * DAY).toISOString().replace('.000Z', 'Z')}`);
+  });
+
+  it('stops reading the sign-in logs once every user has an answer', async () => {
+    const ids = addUsers(300, false);
+    for (let day = 0; day < 10; day += 1) {
+      for (let i = 0; i < 300; i += 1) graph.addSignIn({ userId: ids[i] ?? '', appId: APP, createdDateTime: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString() });
+    }
+
+    const answers = await entra().lastSignIns(ids, APP);
+
+    expect([...answers.values()].every((a) => a.at !== null && a.scope === 'app')).toBe(true);
+    expect(graph.callsTo('GET', '/v1.0/auditLogs/signIns')).toHaveLength(1);
+  });
+
+  it.each([
+    ['the tenant lacks the licence', (g: GraphFake) => g.setSignInActivityAvailable(false)],
+    ['AuditLog.Read.All is not granted', (g: GraphFake) => g.revoke('AuditLog.Read.All')],
+  ])('answers "cannot tell" for the app when %s', async (_why, refuse) => {
+    const ids = addUsers(3, false);
+    refuse(graph);
+
+    const answers = await entra().lastSignIns(ids, APP);
+
+    expect([...answers.values()]).toEqual(ids.map(() => ({ at: null, scope: 'app', unsupported: SIGN_IN_UNSUPPORTED })));
+    expect(graph.callsTo('GET', '/v1.0/auditLogs/signIns')).toHaveLength(1);
+  });
+
+  it('carries a 429 from the sign-in logs to the job queue with its Retry-After', async () => {
+    const ids = addUsers(3, false);
+    graph.inject({ method: 'GET', path: '/v1.0/auditLogs/signIns', status: 429, headers: { 'retry-after': '20' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+
+    const error = await entra().lastSignIns(ids, APP).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(20_000);
+  });
+});
+
+describe('Graph fake: what Graph refuses', () => {
+  let graph: GraphFake;
+  const headers = { authorization: `Bearer ${ENTRA_TEST_TOKEN}` };
+
+  beforeEach(async () => {
+    graph = new GraphFake({ token: ENTRA_TEST_TOKEN });
+    await graph.start();
+    graph.addGroup({ id: GROUP, displayName: 'g' });
+  });
+
+  afterEach(async () => {
+    await graph.stop();
+  });
+
+  it.each([
+    ['a member page over 999', `/groups/${GROUP}/members?$top=1000`, 'Invalid page size'],
+    ['a sign-in page over 1000', '/auditLogs/signIns?$top=1001', 'Invalid page size'],
+    ['16 ids in one in()', `/users?$filter=id in (${Array.from({ length: 16 }, (_, i) => `'6f1c2a10-0000-4000-8000-${String(i).padStart(12, '0')}'`).join(',')})`, 'Max allowed: 15'],
+    ['an id that is not a GUID', "/users?$filter=id in ('u1')", "Invalid object identifier 'u1'"],
+  ])('answers 400 to %s', async (_what, path, message) => {
+    const response = await fetch(`${graph.graphBaseUrl}${path}`, { headers });
+
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain(message);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Google-specific behaviour beyond the shared contract: quota 403s, retries left to the queue, the
- * origin-only rootUrl, the token endpoint, Reports per-app sign-ins and start-up config.
+ * origin-only rootUrl, the token endpoint, Reports per-app sign-ins and start-up config; the member listing's
+ * join with the Directory users and the call counts of the batch sign-ins.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
-import { GoogleProvider } from '../../src/identity/google/google.js';
+import { GOOGLE_DIRECT_LOOKUPS, GoogleProvider } from '../../src/identity/google/google.js';
 import { GoogleFake, googleError } from '../fakes/google.js';
 import { TEST_PRIVATE_KEY } from './fixtures/google.js';
 
@@ -147,6 +148,157 @@ describe('Google adapter', () => {
       'https://www.googleapis.com/auth/admin.reports.audit.readonly',
     ]);
     expect(fake.callsTo('GET', '/admin/directory/v1/users')[0]?.headers.authorization).toBe('Bearer ya29.fake-1');
+  });
+});
+
+describe('Google adapter: the member listing and sign-ins of many users', () => {
+  const USERS = '/admin/directory/v1/users';
+  const USER = /^\/admin\/directory\/v1\/users\/[^/]+$/;
+  const REPORTS = '/admin/reports/v1/activity/users/all/applications/saml';
+  const DAY = 24 * 60 * 60 * 1000;
+  let fake: GoogleFake;
+
+  function uid(i: number): string {
+    return `3000000000000${String(i).padStart(8, '0')}`;
+  }
+
+  /** A domain of `count` users (uid(i), u<i>@acme.com); those `member(i)` picks are put in GROUP. */
+  function domain(count: number, member: (i: number) => boolean = () => false): string[] {
+    const members: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      fake.addUser({ id: uid(i), primaryEmail: `u${i}@acme.com`, givenName: 'User', familyName: String(i), title: `Title ${i}`, department: 'Sales', managerEmail: 'boss@acme.com', lastLoginTime: i % 5 === 0 ? null : new Date(NOW - i * 60_000).toISOString() });
+      if (member(i)) {
+        fake.addMember(GROUP, uid(i));
+        members.push(uid(i));
+      }
+    }
+    return members;
+  }
+
+  beforeEach(async () => {
+    fake = new GoogleFake({ token: 'token' });
+    await fake.start();
+    fake.addGroup({ id: GROUP, email: 'eng@acme.com', name: 'Engineering' });
+  });
+
+  afterEach(async () => {
+    fake.assertNoUnexpected();
+    await fake.stop();
+  });
+
+  it('joins 450 members spread over a 1,200-user domain with 3 users.list pages, and no users.get', async () => {
+    domain(1_200, (i) => i % 8 < 3);
+
+    const members = await provider(fake).listGroupMemberProfiles(GROUP);
+
+    expect(members).toHaveLength(450);
+    expect(members[1]).toEqual({ id: uid(1), email: 'u1@acme.com', displayName: 'User 1', title: 'Title 1', department: 'Sales', managerEmail: 'boss@acme.com', status: 'active' });
+    expect(fake.callsTo('GET', `/admin/directory/v1/groups/${GROUP}/members`)).toHaveLength(3);
+    expect(fake.callsTo('GET', USERS)).toHaveLength(3);
+    expect(fake.callsTo('GET', USERS)[0]?.query.get('maxResults')).toBe('500');
+    expect(fake.callsTo('GET', USER)).toHaveLength(0);
+  });
+
+  it('reads a small group with one users.get per member, and no domain listing', async () => {
+    domain(1_200, (i) => i % 200 === 0);
+
+    const members = await provider(fake).listGroupMemberProfiles(GROUP);
+
+    expect(members.map((m) => m.email)).toEqual(['u0@acme.com', 'u200@acme.com', 'u400@acme.com', 'u600@acme.com', 'u800@acme.com', 'u1000@acme.com']);
+    expect(fake.callsTo('GET', USER)).toHaveLength(6);
+    expect(fake.callsTo('GET', USERS)).toHaveLength(0);
+  });
+
+  it('switches from listing the domain to users.get once fewer members remain than pages were read', async () => {
+    // 40 members, one in every 125 users of a 5,000-user domain (10 pages): 8 pages find 32, 8 users.get the rest.
+    domain(5_000, (i) => i % 125 === 0);
+
+    const members = await provider(fake).listGroupMemberProfiles(GROUP);
+
+    expect(members).toHaveLength(40);
+    const lists = fake.callsTo('GET', USERS).length;
+    const gets = fake.callsTo('GET', USER).length;
+    expect([lists, gets]).toEqual([8, 8]);
+    expect(lists + gets).toBeLessThanOrEqual(2 * Math.min(40, 10) + GOOGLE_DIRECT_LOOKUPS);
+  });
+
+  it('tells suspended and archived members, keeps an outside account as members.list names it, and skips groups and the customer', async () => {
+    const [a, b, c] = domain(3, () => true);
+    fake.setUserState(b ?? '', { suspended: true });
+    fake.setUserState(c ?? '', { archived: true });
+    fake.addNonUserMember(GROUP, { id: '0outside000001', email: 'contractor@gmail.com', type: 'USER' });
+    fake.addNonUserMember(GROUP, { id: '03nested000001', email: 'nested@acme.com', type: 'GROUP' });
+    fake.addNonUserMember(GROUP, { id: 'C0fake', email: 'everyone@acme.com', type: 'CUSTOMER' });
+
+    const members = await provider(fake).listGroupMemberProfiles(GROUP);
+
+    expect(members.map((m) => [m.id, m.status])).toEqual([
+      [a, 'active'],
+      [b, 'suspended'],
+      [c, 'deactivated'],
+      ['0outside000001', 'active'],
+    ]);
+    expect(members[3]).toEqual({ id: '0outside000001', email: 'contractor@gmail.com', displayName: 'contractor@gmail.com', title: null, department: null, managerEmail: null, status: 'active' });
+  });
+
+  it('reads lastLoginTime of a whole 1,200-user domain in 3 users.list pages', async () => {
+    const ids = Array.from({ length: 1_200 }, (_, i) => uid(i));
+    domain(1_200);
+
+    const answers = await provider(fake).lastSignIns(ids);
+
+    expect(answers.get(uid(0))).toEqual({ at: null, scope: 'overall' });
+    expect(answers.get(uid(7))).toEqual({ at: new Date(NOW - 7 * 60_000), scope: 'overall' });
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('reads the sign-ins of 500 users to one SAML app in ceil(events / 1000) Reports pages', async () => {
+    const ids = domain(500);
+    // 2,400 events of the first 400 users over 6 days; the last 100 never signed in to the app.
+    for (let day = 0; day < 6; day += 1) {
+      for (let i = 0; i < 400; i += 1) fake.addActivity({ userId: ids[i] ?? uid(i), applicationName: 'saml', eventName: 'login_success', time: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString(), parameters: { application_name: 'Salesforce' } });
+    }
+    fake.addActivity({ userId: uid(450), applicationName: 'saml', eventName: 'login_success', time: new Date(NOW - DAY).toISOString(), parameters: { application_name: 'Zoom' } });
+
+    const answers = await provider(fake).lastSignIns(Array.from({ length: 500 }, (_, i) => uid(i)), 'Salesforce');
+
+    expect(answers.get(uid(3))).toEqual({ at: new Date(NOW - DAY - 3_000), scope: 'app' });
+    expect(answers.get(uid(450))).toEqual({ at: null, scope: 'app' });
+    const calls = fake.callsTo('GET', REPORTS);
+    expect(calls).toHaveLength(Math.ceil(2_400 / 1_000));
+    expect(Object.fromEntries(['eventName', 'filters', 'maxResults'].map((k) => [k, calls[0]?.query.get(k)]))).toEqual({ eventName: 'login_success', filters: 'application_name==Salesforce', maxResults: '1000' });
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('stops reading Reports once every user has an answer, and reads OAuth apps by client id', async () => {
+    domain(300);
+    for (let day = 0; day < 10; day += 1) {
+      for (let i = 0; i < 300; i += 1) fake.addActivity({ userId: uid(i), applicationName: 'token', eventName: 'authorize', time: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString(), parameters: { client_id: '1234.apps.googleusercontent.com' } });
+    }
+
+    const answers = await provider(fake).lastSignIns(Array.from({ length: 300 }, (_, i) => uid(i)), '1234.apps.googleusercontent.com');
+
+    expect([...answers.values()].every((a) => a.scope === 'app' && a.at !== null)).toBe(true);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]?.path).toBe('/admin/reports/v1/activity/users/all/applications/token');
+  });
+
+  it('falls back to the overall sign-in for every user, saying why, when Reports is not delegated', async () => {
+    domain(20);
+    fake.inject({ path: /^\/admin\/reports\//, ...googleError(403, 'forbidden', 'Not Authorized to access this resource/api') });
+
+    const answers = await provider(fake).lastSignIns([uid(3), uid(5), 'nobody'], 'Salesforce');
+
+    expect(answers.get(uid(3))).toEqual({ at: new Date(NOW - 3 * 60_000), scope: 'overall', unsupported: expect.stringContaining('admin.reports.audit.readonly') });
+    expect(answers.get(uid(5))?.at).toBeNull();
+    expect(answers.get('nobody')).toMatchObject({ at: null, scope: 'overall' });
+  });
+
+  it('answers 400 to a users.list page over 500, as Google does', async () => {
+    const response = await fetch(`${fake.url}${USERS}?customer=my_customer&maxResults=501`, { headers: { authorization: 'Bearer token' } });
+
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(await response.json())).toContain('[1, 500]');
   });
 });
 

@@ -268,6 +268,14 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
       expect(app.get(world.alice.id)).toEqual(await world.provider.lastSignIn(world.alice.id, fixture.signInApp));
     });
 
+    it('answers one unknown user rather than failing, overall and for the app', async () => {
+      const overall = await world.provider.lastSignIns(['no-such-user']);
+      const app = await world.provider.lastSignIns(['no-such-user'], fixture.signInApp);
+
+      expect(overall.get('no-such-user')).toMatchObject({ at: null, scope: 'overall', unsupported: expect.any(String) });
+      expect(app.get('no-such-user')).toMatchObject({ at: null });
+    });
+
     it('answers no users with no calls', async () => {
       const before = world.directoryCalls();
 

@@ -1,10 +1,12 @@
 /**
  * What only the Okta adapter does: the last sign-in to one app, from the System Log's
- * `user.authentication.sso` events, through the real SDK client against the fake.
+ * `user.authentication.sso` events; the member listing's states and managers; the call counts of the batch
+ * sign-ins. Through the real SDK client against the fake.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OktaProvider } from '../../src/identity/okta/okta.js';
-import { OktaFake } from '../fakes/okta.js';
+import { RetryableError } from '../../src/domain/errors.js';
+import { OKTA_IDS_PER_FILTER, OktaProvider } from '../../src/identity/okta/okta.js';
+import { OktaFake, type OktaUserStatus } from '../fakes/okta.js';
 
 const NOW = Date.parse('2026-01-06T14:00:00Z');
 const TOKEN = 'okta-test-token';
@@ -72,5 +74,172 @@ describe('Okta adapter: last sign-in to one app', () => {
 
     expect(await provider().lastSignIn('00uALICE')).toEqual({ at: new Date('2026-01-06T08:00:00Z'), scope: 'overall' });
     expect(fake.callsTo('GET', '/api/v1/logs')).toHaveLength(0);
+  });
+});
+
+const GROUP = '00gREVIEW';
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Adds `count` users `00uU<from>`... (user i is Member i, u<i>@acme.com), each put in GROUP when `inGroup`. */
+function addUsers(count: number, inGroup = true, extra: (i: number) => Partial<Parameters<OktaFake['addUser']>[0]> = () => ({}), from = 0): string[] {
+  return Array.from({ length: count }, (_, n) => {
+    const i = from + n;
+    const id = `00uU${String(i).padStart(5, '0')}`;
+    fake.addUser({ id, login: `u${i}@acme.com`, email: `u${i}@acme.com`, firstName: 'Member', lastName: String(i), ...extra(i) });
+    if (inGroup) fake.addMember(GROUP, id);
+    return id;
+  });
+}
+
+describe('Okta adapter: the member listing', () => {
+  beforeEach(() => {
+    fake.addGroup({ id: GROUP, name: 'salesforce-admins' });
+  });
+
+  it.each<[OktaUserStatus, string]>([
+    ['ACTIVE', 'active'],
+    ['LOCKED_OUT', 'active'],
+    ['PASSWORD_EXPIRED', 'active'],
+    ['RECOVERY', 'active'],
+    ['STAGED', 'suspended'],
+    ['PROVISIONED', 'suspended'],
+    ['SUSPENDED', 'suspended'],
+    ['DEPROVISIONED', 'deactivated'],
+  ])('maps a member in %s to %s', async (status, expected) => {
+    fake.addMember(GROUP, '00uALICE');
+    fake.setUserStatus('00uALICE', status);
+
+    const [alice] = await provider().listGroupMemberProfiles(GROUP);
+
+    expect(alice?.status).toBe(expected);
+  });
+
+  it('asks for pages of 1000 and reads the profile from the listing itself', async () => {
+    addUsers(2_500, true, (i) => ({ title: `Title ${i}`, department: 'Sales' }));
+
+    const members = await provider().listGroupMemberProfiles(GROUP);
+
+    expect(members).toHaveLength(2_500);
+    expect(members[1_234]).toEqual({ id: '00uU01234', email: 'u1234@acme.com', displayName: 'Member 1234', title: 'Title 1234', department: 'Sales', managerEmail: null, status: 'active' });
+    const listing = fake.callsTo('GET', `/api/v1/groups/${GROUP}/users`);
+    expect(listing).toHaveLength(3);
+    expect(listing[0]?.query.get('limit')).toBe('1000');
+    expect(fake.calls).toHaveLength(3);
+  });
+
+  it('finds a manager who is a member in the listing, with no other call', async () => {
+    fake.addMember(GROUP, '00uBOB');
+    addUsers(30, true, () => ({ managerId: '00uBOB' }));
+
+    const members = await provider().listGroupMemberProfiles(GROUP);
+
+    expect(new Set(members.filter((m) => m.id !== '00uBOB').map((m) => m.managerEmail))).toEqual(new Set(['bob@acme.com']));
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('looks managers who are not members up 25 at a time, by id or by login, and falls back to an email in `manager`', async () => {
+    const managers = addUsers(30, false);
+    addUsers(
+      60,
+      true,
+      (i) => {
+        // Half name their manager by id, half by login; one names an HR number Okta does not know.
+        if (i === 89) return { managerId: 'E-4711', manager: 'hr-lead@acme.com' };
+        return { managerId: i % 2 === 0 ? (managers[i % 30] ?? '') : `u${i % 30}@acme.com` };
+      },
+      30,
+    );
+
+    const members = await provider().listGroupMemberProfiles(GROUP);
+
+    const byId = new Map(members.map((m) => [m.id, m.managerEmail]));
+    expect(byId.get('00uU00030')).toBe('u0@acme.com');
+    expect(byId.get('00uU00031')).toBe('u1@acme.com');
+    expect(byId.get('00uU00089')).toBe('hr-lead@acme.com');
+    const lookups = fake.callsTo('GET', '/api/v1/users');
+    // 15 managers named by id, 15 by login and E-4711: 31 distinct values, ceil(31 / 25) filters.
+    expect(lookups).toHaveLength(Math.ceil(31 / Math.floor(OKTA_IDS_PER_FILTER / 2)));
+    expect(lookups[0]?.query.get('filter')).toMatch(/^id eq "[^"]+" or profile\.login eq "[^"]+" or /);
+  });
+
+  it('carries a 429 on a later page to the job queue with the reset time', async () => {
+    addUsers(1_500);
+    fake.inject({ method: 'GET', path: `/api/v1/groups/${GROUP}/users`, status: 429, headers: { 'x-rate-limit-reset': String(NOW / 1000 + 30) }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorCauses: [] } });
+
+    const error = await provider().listGroupMemberProfiles(GROUP).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(30_000);
+  });
+});
+
+describe('Okta adapter: sign-ins of many users', () => {
+  beforeEach(() => {
+    fake.addGroup({ id: GROUP, name: 'salesforce-admins' });
+  });
+
+  it('reads lastLogin of 1,200 users with 24 filters of 50 ids, deprovisioned users included', async () => {
+    const ids = addUsers(1_200, false, (i) => ({ lastLogin: i % 3 === 0 ? null : new Date(NOW - i * 60_000).toISOString(), status: i === 7 ? 'DEPROVISIONED' : 'ACTIVE' }));
+
+    const answers = await provider().lastSignIns(ids);
+
+    expect(answers.size).toBe(1_200);
+    expect(answers.get('00uU00000')).toEqual({ at: null, scope: 'overall' });
+    expect(answers.get('00uU00007')).toEqual({ at: new Date(NOW - 7 * 60_000), scope: 'overall' });
+    const lookups = fake.callsTo('GET', '/api/v1/users');
+    expect(lookups).toHaveLength(24);
+    expect(lookups.every((c) => (c.query.get('filter') ?? '').split(' or ').length <= OKTA_IDS_PER_FILTER)).toBe(true);
+  });
+
+  it('reads the sign-ins of 500 users to one app in ceil(events / 1000) System Log calls when some never signed in', async () => {
+    const ids = addUsers(500, false);
+    // 2,400 events of the first 400 users, 6 each, a day apart; the last 100 users never signed in.
+    for (let day = 0; day < 6; day += 1) {
+      for (let i = 0; i < 400; i += 1) fake.addLogEvent({ eventType: SSO, actorId: ids[i] ?? '', targetId: APP_X, published: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString() });
+    }
+
+    const answers = await provider().lastSignIns(ids, APP_X);
+
+    expect(answers.get('00uU00010')).toEqual({ at: new Date(NOW - DAY - 10_000), scope: 'app' });
+    expect(answers.get('00uU00450')).toEqual({ at: null, scope: 'app' });
+    const logCalls = fake.callsTo('GET', '/api/v1/logs');
+    expect(logCalls).toHaveLength(Math.ceil(2_400 / 1_000));
+    expect(logCalls[0]?.query.get('filter')).toBe(`eventType eq "${SSO}" and outcome.result eq "SUCCESS" and target.id eq "${APP_X}"`);
+    expect(logCalls[0]?.query.get('sortOrder')).toBe('DESCENDING');
+    expect(logCalls[0]?.query.get('limit')).toBe('1000');
+    expect(logCalls[0]?.query.get('until')).toBe(new Date(NOW).toISOString());
+    expect(logCalls[0]?.query.get('since')).toBe(new Date(NOW - 90 * DAY).toISOString());
+  });
+
+  it('stops reading the System Log once every user has an answer', async () => {
+    const ids = addUsers(500, false);
+    for (let day = 0; day < 6; day += 1) {
+      for (let i = 0; i < 500; i += 1) fake.addLogEvent({ eventType: SSO, actorId: ids[i] ?? '', targetId: APP_X, published: new Date(NOW - (day + 1) * DAY - i * 1000).toISOString() });
+    }
+
+    const answers = await provider().lastSignIns(ids, APP_X);
+
+    expect([...answers.values()].every((a) => a.scope === 'app' && a.at !== null)).toBe(true);
+    expect(fake.callsTo('GET', '/api/v1/logs')).toHaveLength(1);
+  });
+
+  it('counts only successful sign-ins to that app within the System Log\'s 90 days', async () => {
+    fake.addLogEvent({ eventType: SSO, actorId: '00uALICE', targetId: APP_X, published: new Date(NOW - 100 * DAY).toISOString() });
+    fake.addLogEvent({ eventType: SSO, actorId: '00uALICE', targetId: APP_Y, published: new Date(NOW - DAY).toISOString() });
+    fake.addLogEvent({ eventType: SSO, actorId: '00uBOB', targetId: APP_X, published: new Date(NOW - 2 * DAY).toISOString(), outcome: 'FAILURE' });
+    fake.addLogEvent({ eventType: SSO, actorId: '00uBOB', targetId: APP_X, published: new Date(NOW - 3 * DAY).toISOString() });
+
+    const answers = await provider().lastSignIns(['00uALICE', '00uBOB'], APP_X);
+
+    expect(answers).toEqual(new Map([['00uALICE', { at: null, scope: 'app' }], ['00uBOB', { at: new Date(NOW - 3 * DAY), scope: 'app' }]]));
+  });
+
+  it('carries a 429 from the System Log to the job queue', async () => {
+    fake.inject({ method: 'GET', path: '/api/v1/logs', status: 429, headers: { 'x-rate-limit-reset': String(NOW / 1000 + 12) }, body: { errorCode: 'E0000047', errorSummary: 'API call exceeded rate limit due to too many requests.', errorCauses: [] } });
+
+    const error = await provider().lastSignIns(['00uALICE', '00uBOB'], APP_X).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(12_000);
   });
 });

@@ -132,6 +132,26 @@ describe('OktaFake with @okta/okta-sdk-nodejs', () => {
     });
   });
 
+  describe('page limits and the System Log', () => {
+    it('serves at most 200 users a page, whatever limit asks', async () => {
+      for (let i = 0; i < 250; i += 1) fake.addUser({ id: `00uBULK${String(i).padStart(3, '0')}`, login: `bulk${i}@acme.test`, email: `bulk${i}@acme.test`, firstName: 'B', lastName: String(i) });
+
+      const response = await fetch(`${fake.url}/api/v1/users?limit=1000`, { headers: { authorization: `SSWS ${token}` } });
+
+      expect(await response.json()).toHaveLength(200);
+      expect(response.headers.get('link')).toContain('rel="next"');
+    });
+
+    it('treats an ASCENDING log search without until as polling: a next link on every page, even an empty one', async () => {
+      const polling = await fetch(`${fake.url}/api/v1/logs?since=2020-01-01T00:00:00Z`, { headers: { authorization: `SSWS ${token}` } });
+      const bounded = await fetch(`${fake.url}/api/v1/logs?since=2020-01-01T00:00:00Z&until=2030-01-01T00:00:00Z`, { headers: { authorization: `SSWS ${token}` } });
+
+      expect(await polling.json()).toEqual([]);
+      expect(polling.headers.get('link')).toContain('rel="next"');
+      expect(bounded.headers.get('link')).not.toContain('rel="next"');
+    });
+  });
+
   describe('group membership', () => {
     it('assigns idempotently: the second PUT is also 204', async () => {
       await okta.groupApi.assignUserToGroup({ groupId: '00gfigma', userId: '00u1ada' });

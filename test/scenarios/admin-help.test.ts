@@ -23,7 +23,10 @@ function listenerCommands(): string[] {
   const twoWord = [...source.matchAll(/rest\[0\] [!=]== '([a-z]+)'/g)].map((m) => m[1] ?? '');
   expect(twoWord.sort()).toEqual(['job', 'verify']);
   expect(source).toMatch(/catalog\\s\+reload/);
-  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog'), 'retry job', 'audit verify', 'catalog reload'];
+  // `review` has its own sub-commands, in src/slack/listeners/admin-review.ts.
+  const review = [...read('src/slack/listeners/admin-review.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `review ${m[1] ?? ''}`);
+  expect(review.length).toBeGreaterThan(0);
+  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review'), 'retry job', 'audit verify', 'catalog reload', ...review];
 }
 
 function usageHint(): string {

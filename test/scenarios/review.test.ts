@@ -261,9 +261,12 @@ describe('access review campaigns', () => {
     h = await started();
     await seedAccess(h);
     h.okta.addMember('00g1viewer', marco.oktaId);
-    await startReview(h, '"By manager" apps=salesforce reviewer=manager due=14d');
-    const byManager = new Map(h.store.reviews.items(1).map((i) => [i.email, i.reviewerSlackId]));
+    h.graph.addMember('e-sales-admin', priya.entraId);
+    await startReview(h, '"By manager" apps=salesforce,powerbi reviewer=manager due=14d');
+    const byManager = new Map(h.store.reviews.items(1).filter((i) => i.appId === 'salesforce').map((i) => [i.email, i.reviewerSlackId]));
     expect(byManager.get(priya.email)).toBe(marco.slackId);
+    // Entra's member listing carries no manager: the profile is read for it.
+    expect(h.store.reviews.items(1).find((i) => i.appId === 'powerbi' && i.email === priya.email)?.reviewerSlackId).toBe(marco.slackId);
     expect(byManager.get(eve.email)).toBe(owen.slackId);
     expect(byManager.get(marco.email)).toBeNull(); // Marco has no manager on record: the admins decide
     expect(h.store.reviews.items(1).find((i) => i.email === marco.email)?.reviewerNote).toBe('no manager on record: goes to the admins');

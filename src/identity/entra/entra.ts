@@ -480,7 +480,8 @@ export class EntraProvider implements IdentityProvider {
 
   private async appSignIns(ids: readonly string[], appId: string): Promise<Map<string, LastSignIn>> {
     const [only] = ids;
-    if (ids.length === 1 && only) return new Map([[only, await this.lastAppSignIn(only, appId)]]);
+    // No user has an id that is not a GUID (and Graph may refuse the filter): nothing to ask.
+    if (ids.length === 1 && only) return new Map([[only, OBJECT_ID.test(only) ? await this.lastAppSignIn(only, appId) : { at: null, scope: 'app' }]]);
     const since = new Date(this.now() - SIGN_IN_RETENTION_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const filter = `appId eq ${literal(appId)} and status/errorCode eq 0 and createdDateTime ge ${since}`.replace(/ /g, '%20');
     const wanted = new Set(ids.map((id) => id.toLowerCase()));

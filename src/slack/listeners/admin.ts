@@ -7,9 +7,9 @@ import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
-import { closeReview, requestReviewExport, reviewStartChoices, reviewStatusText, startReview } from '../../workflows/review/index.js';
-import { parseReviewStart, REVIEW_START_USAGE } from '../../domain/review.js';
+import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
+import { reviewCommand } from './admin-review.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -120,61 +120,6 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
     default:
       return `Unknown command '${verb}'.\n${adminHelpText()}`;
   }
-}
-
-const REVIEW_USAGE = [
-  REVIEW_START_USAGE,
-  '`/access-admin review status [id]`: progress per reviewer and per app.',
-  '`/access-admin review close <id>`: applies the policy to undecided items and posts the summary.',
-  '`/access-admin review export <id>`: the evidence CSV again, by DM and on the Jira issue.',
-].join('\n');
-
-type ReviewSubcommand = (deps: WorkflowDeps, userId: string, args: readonly string[], id: number) => string;
-
-/**
- * `review start|status|close|export` (`review start` with no arguments opens the form: see
- * registerAdminListeners). A table rather than a nested switch: the admin help test reads the listener's
- * `case`s as its top-level commands, and these are words of the one command `review`.
- */
-const REVIEW_SUBCOMMANDS = new Map<string, ReviewSubcommand>([
-  [
-    'start',
-    (deps, userId, args) => {
-      const parsed = parseReviewStart(args.join(' '));
-      if (!parsed.ok) return `:no_entry: The review was not started:\n${parsed.problems.map((p) => `• ${p}`).join('\n')}\n${REVIEW_START_USAGE}`;
-      const result = startReview(deps, userId, parsed.spec);
-      return result.kind === 'started' ? result.text : `:no_entry: The review was not started:\n${result.problems.map((p) => `• ${p}`).join('\n')}`;
-    },
-  ],
-  [
-    'status',
-    (deps, _userId, args, id) => {
-      if (args.length > 0 && !Number.isSafeInteger(id)) return 'Usage: `/access-admin review status [id]`, e.g. `/access-admin review status 3`.';
-      return reviewStatusText(deps, args.length > 0 ? id : null);
-    },
-  ],
-  [
-    'close',
-    (deps, userId, _args, id) => {
-      if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin review close <id>`, e.g. `/access-admin review close 3`.';
-      const result = closeReview(deps, id, { kind: 'user', slackId: userId });
-      return result.kind === 'closed' ? result.text : result.message;
-    },
-  ],
-  [
-    'export',
-    (deps, userId, _args, id) => {
-      if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin review export <id>`, e.g. `/access-admin review export 3`.';
-      return requestReviewExport(deps, userId, id);
-    },
-  ],
-]);
-
-function reviewCommand(deps: WorkflowDeps, userId: string, rest: readonly string[]): string {
-  const [sub = '', ...args] = rest;
-  const id = Number.parseInt((args[0] ?? '').replace(/^#/, ''), 10);
-  const run = REVIEW_SUBCOMMANDS.get(sub.toLowerCase());
-  return run ? run(deps, userId, args, id) : REVIEW_USAGE;
 }
 
 export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {

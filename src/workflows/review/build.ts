@@ -140,6 +140,25 @@ async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaite
     const key = `${dept}\u0000${f.app.id}\u0000${f.role.id}`;
     (holders.get(key) ?? holders.set(key, new Set()).get(key)!).add(email);
   }
+  // Listings that carry no manager (Entra's) are completed with one profile read per person, only when managers review.
+  const managers = new Map<string, Promise<string | null>>();
+  const managerOf = (f: Found): Promise<string | null> => {
+    if (f.member.managerEmail || campaign.reviewer !== 'manager') return Promise.resolve(f.member.managerEmail);
+    const key = `${f.app.provider}:${f.member.id}`;
+    let found = managers.get(key);
+    if (!found) {
+      found = providerFor(deps, f.app.provider)
+        .findUserByEmail(f.member.email)
+        .then((u) => u?.managerEmail ?? null)
+        .catch((error: unknown) => {
+          // No single active account (suspended, ambiguous): no manager to ask. Anything else fails the build, to be retried.
+          if (error instanceof PermanentError) return null;
+          throw error;
+        });
+      managers.set(key, found);
+    }
+    return found;
+  };
   const items: NewReviewItem[] = [];
   for (const f of read.found) {
     const { app, role, member } = f;
@@ -162,7 +181,7 @@ async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaite
       now,
     );
     const slackId = grant?.userSlackId ?? (await resolve(member.email));
-    const { reviewer, note } = await assignReviewer(deps, campaign, app, member, slackId, resolve, items.length);
+    const { reviewer, note } = await assignReviewer(deps, campaign, app, { ...member, managerEmail: await managerOf(f) }, slackId, resolve, items.length);
     items.push({
       appId: app.id,
       roleId: role.id,
