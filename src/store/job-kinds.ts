@@ -58,7 +58,8 @@ export const JOB_PAYLOADS = {
   'review.build': z.object({ campaignId: id }),
   'review.opened': z.object({ campaignId: id }),
   'review.reviewer_dm': z.object({ campaignId: id, to: z.string(), reminder: z.boolean() }),
-  'review.revoke': z.object({ itemId: id }),
+  // `decidedAt`: the decision this job enforces; a changed decision's job does nothing (absent: enforce now, at close).
+  'review.revoke': z.object({ itemId: id, decidedAt: z.number().optional() }),
   'review.settle': z.object({ grantId: id }),
   'review.summary': z.object({ campaignId: id }),
   'review.export': z.object({ campaignId: id, to: z.string() }),

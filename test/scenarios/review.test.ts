@@ -124,6 +124,18 @@ describe('access review campaigns', () => {
     expect(item(h, eve.email)).toMatchObject({ decision: 'keep', enforcement: null });
     const events = h.store.audit.all().filter((e) => e.action === 'review.decided').map((e) => e.data['decision']);
     expect(events).toEqual(['keep', 'revoke', 'keep']);
+
+    // Revoke, Keep, Revoke again: the first revoke's job does not cut the second one's window short.
+    decideItems(deps, owen.slackId, [eveId], { decision: 'revoke', reason: 'left_team', note: null });
+    await h.settle(3 * 60_000);
+    decideItems(deps, owen.slackId, [eveId], { decision: 'keep' });
+    decideItems(deps, owen.slackId, [eveId], { decision: 'revoke', reason: 'inactive', note: null });
+    await h.settle(2 * 60_000 + 1000);
+    expect(h.okta.isMember('00g1viewer', eve.oktaId)).toBe(true);
+    expect(item(h, eve.email).enforcement).toBe('pending');
+    await h.settle(3 * 60_000);
+    await h.drain();
+    expect(h.okta.isMember('00g1viewer', eve.oktaId)).toBe(false);
   });
 
   it('enforces a Revoke through the removal path: access by hand removed and confirmed, a Keycard grant ended "revoked in review"', async () => {

@@ -73,7 +73,7 @@ export function decideItems(deps: WorkflowDeps, slackId: string, itemIds: readon
         data: { campaignId: item.campaignId, itemId: item.id, decision: decision.decision, reason, note, previous: item.decision, person: item.email, app: item.appId, role: item.roleId },
       });
       if (decision.decision === 'revoke') {
-        store.jobs.enqueue({ kind: 'review.revoke', payload: { itemId: item.id }, orderKey: `review-item:${item.id}`, runAt: new Date(now.getTime() + deps.timing.reviewRevokeAfterMs) }, now);
+        store.jobs.enqueue({ kind: 'review.revoke', payload: { itemId: item.id, decidedAt: now.getTime() }, orderKey: `review-item:${item.id}`, runAt: new Date(now.getTime() + deps.timing.reviewRevokeAfterMs) }, now);
       }
       const fresh = store.reviews.item(item.id);
       if (fresh) decided.push(fresh);

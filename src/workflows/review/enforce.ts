@@ -33,6 +33,8 @@ export async function reviewRevokeJob(deps: SideEffectDeps, job: JobOf<'review.r
   const { store } = deps;
   const first = store.reviews.item(job.payload.itemId);
   if (!first || first.decision !== 'revoke') return;
+  // Revoke, Keep, Revoke again within the window: only the job of the decision in force enforces it, at its own time.
+  if (job.payload.decidedAt !== undefined && first.enforcement === 'pending' && first.decidedAt !== job.payload.decidedAt) return;
   const pendingGrant = first.grantId ? store.grants.get(first.grantId) : undefined;
   if (pendingGrant?.status === 'provisioning') throw new RetryableError(`request #${pendingGrant.requestId} is still being granted; its revoke follows once it is active`);
   const campaign = store.reviews.campaign(first.campaignId);
