@@ -116,6 +116,9 @@ function toProfile(user: SlackUser): SlackProfile {
   };
 }
 
+/** Up to this many emails are looked up one by one; more are found in one paged read of the members. */
+const BULK_LOOKUP_AFTER = 20;
+
 export class SlackNotifier implements Notifier, SlackDirectory {
   private readonly profiles = new LookupCache<SlackProfile | null>(15 * 60_000);
   private readonly emails = new LookupCache<string | null>(15 * 60_000);
@@ -234,6 +237,35 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         throw classifySlackError('users.lookupByEmail', error);
       }
     });
+  }
+
+  async userIdsByEmail(emails: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
+    const found = new Map<string, string>();
+    if (wanted.length <= BULK_LOOKUP_AFTER) {
+      for (const email of wanted) {
+        const id = await this.userIdByEmail(email);
+        if (id) found.set(email, id);
+      }
+      return found;
+    }
+    // users.list is Tier 2 (20+ a minute) at up to 200 a page; users.lookupByEmail is Tier 3 (50+ a minute), one each.
+    const want = new Set(wanted);
+    let cursor: string | undefined;
+    do {
+      const page = await this.call('users.list', () => this.client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) }));
+      for (const user of (page.members ?? []) as SlackUser[]) {
+        if (!user.id || (user as { deleted?: boolean }).deleted) continue;
+        const profile = toProfile(user);
+        this.profiles.put(user.id, profile);
+        const email = profile.email?.toLowerCase();
+        if (!email) continue;
+        this.emails.put(email, user.id);
+        if (want.has(email)) found.set(email, user.id);
+      }
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return found;
   }
 
   profile(slackId: string): Promise<SlackProfile | null> {

@@ -2,7 +2,7 @@
  * Access review campaigns and their items (src/workflows/review/). Items are written once when a campaign
  * is built from what the identity providers listed; afterwards only decisions and enforcement change.
  */
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { grants, reviewCampaigns, reviewItems } from './schema.js';
 
@@ -63,6 +63,17 @@ export class ReviewsRepo {
 
   items(campaignId: number): ReviewItemRow[] {
     return this.db.select().from(reviewItems).where(eq(reviewItems.campaignId, campaignId)).orderBy(asc(reviewItems.id)).all();
+  }
+
+  /** Items one reviewer is asked to decide (an admin also gets those routed to the admins), never about their own access. */
+  itemsOfReviewer(campaignId: number, slackId: string, admin: boolean): ReviewItemRow[] {
+    const mine = admin ? or(eq(reviewItems.reviewerSlackId, slackId), isNull(reviewItems.reviewerSlackId)) : eq(reviewItems.reviewerSlackId, slackId);
+    return this.db
+      .select()
+      .from(reviewItems)
+      .where(and(eq(reviewItems.campaignId, campaignId), mine, or(isNull(reviewItems.slackId), ne(reviewItems.slackId, slackId))))
+      .orderBy(asc(reviewItems.id))
+      .all();
   }
 
   itemsByIds(ids: readonly number[]): ReviewItemRow[] {

@@ -19,7 +19,7 @@
  *
  * Error names come from the method pages on docs.slack.dev (mirrored in slack-ruby/slack-api-ref):
  * chat.postMessage, chat.update, chat.postEphemeral, conversations.open, users.info,
- * users.lookupByEmail, views.open/update/push/publish, files.getUploadURLExternal,
+ * users.lookupByEmail, users.list, views.open/update/push/publish, files.getUploadURLExternal,
  * files.completeUploadExternal. What the upload URL answers to a wrong length is not documented: 400 here.
  */
 import { createHash } from 'node:crypto';
@@ -534,6 +534,8 @@ export class SlackFake extends HttpFake {
         return this.usersInfo(method, args);
       case 'users.lookupByEmail':
         return this.lookupByEmail(method, args);
+      case 'users.list':
+        return this.usersList(method, args);
       case 'conversations.open':
         return this.conversationsOpen(method, args);
       case 'chat.postMessage':
@@ -603,6 +605,19 @@ export class SlackFake extends HttpFake {
     const user = this.users.get(asString(args['user']) ?? '');
     if (!user) return this.fail(method, 'user_not_found');
     return json({ ok: true, user: this.slackUser(user) });
+  }
+
+  /** Pages by an opaque cursor; Slack refuses a limit over 1000 and recommends at most 200. */
+  private usersList(method: string, args: Args): FakeResponse {
+    const limit = Number(asString(args['limit']) ?? args['limit'] ?? 0) || 1000;
+    if (limit > 1000 || limit < 1) return this.fail(method, 'invalid_limit');
+    const all = [...this.users.values()].sort((a, b) => a.id.localeCompare(b.id));
+    const cursor = asString(args['cursor']);
+    const start = cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+    if (!Number.isSafeInteger(start) || start < 0 || start > all.length) return this.fail(method, 'invalid_cursor');
+    const members = all.slice(start, start + limit).map((u) => this.slackUser(u));
+    const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+    return json({ ok: true, members, response_metadata: { next_cursor: next } });
   }
 
   private lookupByEmail(method: string, args: Args): FakeResponse {

@@ -16,7 +16,6 @@ import type { GroupMember, LastSignIn } from '../../identity/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, NewReviewItem } from '../../store/reviews.repo.js';
 import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
-import { resolveRef } from '../shared/people.js';
 import { enqueueReviewerDms } from './notify.js';
 import { campaignJiraKey } from './start.js';
 
@@ -138,19 +137,17 @@ async function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]):
   return { found, signIns };
 }
 
-/** Resolves people once each: app owners, managers, members' Slack ids. */
-function cachedResolver(deps: SideEffectDeps): (ref: string | null) => Promise<string | null> {
-  const cache = new Map<string, Promise<string | null>>();
-  return (ref) => {
-    if (!ref) return Promise.resolve(null);
-    const key = ref.toLowerCase();
-    let found = cache.get(key);
-    if (!found) {
-      found = resolveRef(deps, ref);
-      cache.set(key, found);
-    }
-    return found;
-  };
+const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+
+/**
+ * Every person the build names (members, managers, owners, approver groups) as a Slack id, looked up
+ * together: one paged read of Slack's members rather than a look-up per email (a review of thousands of
+ * people would otherwise spend Slack's per-method rate limit for half an hour).
+ */
+async function slackIds(deps: SideEffectDeps, refs: Iterable<string | null>): Promise<(ref: string | null) => string | null> {
+  const emails = [...new Set([...refs].filter((r): r is string => r !== null && !SLACK_ID.test(r)).map((r) => r.toLowerCase()))];
+  const found = emails.length > 0 ? await deps.directory.userIdsByEmail(emails) : new Map<string, string>();
+  return (ref) => (ref === null ? null : SLACK_ID.test(ref) ? ref : (found.get(ref.toLowerCase()) ?? null));
 }
 
 export async function buildReviewJob(deps: SideEffectDeps, job: JobOf<'review.build'>): Promise<void> {
@@ -201,7 +198,6 @@ function failCampaign(deps: WorkflowDeps, campaign: CampaignRow, why: string): v
 async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaited<ReturnType<typeof readProviders>>): Promise<NewReviewItem[]> {
   const { store } = deps;
   const now = deps.clock.now();
-  const resolve = cachedResolver(deps);
   // Peers: the people of each department seen in this review, and how many of them hold each role.
   const people = new Map<string, Set<string>>();
   const holders = new Map<string, Set<string>>();
@@ -232,6 +228,13 @@ async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaite
     }
     return found;
   };
+  const gate = readGate(READS_AT_ONCE, { failure: null });
+  const managerEmails = new Map<Found, string | null>();
+  await Promise.all(read.found.map(async (f) => managerEmails.set(f, await gate(() => managerOf(f)))));
+  const catalog = deps.catalog();
+  const groupRefs = campaign.reviewer.startsWith('group:') ? (catalog.approverGroups[campaign.reviewer.slice('group:'.length)] ?? []) : [];
+  const resolveNow = await slackIds(deps, [...read.found.map((f) => f.member.email), ...managerEmails.values(), ...read.found.map((f) => f.app.owner), ...groupRefs]);
+  const resolve = (ref: string | null): Promise<string | null> => Promise.resolve(resolveNow(ref));
   const items: NewReviewItem[] = [];
   for (const f of read.found) {
     const { app, role, member } = f;
@@ -254,7 +257,7 @@ async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaite
       now,
     );
     const slackId = grant?.userSlackId ?? (await resolve(member.email));
-    const { reviewer, note } = await assignReviewer(deps, campaign, app, { ...member, managerEmail: await managerOf(f) }, slackId, resolve, items.length);
+    const { reviewer, note } = await assignReviewer(deps, campaign, app, { ...member, managerEmail: managerEmails.get(f) ?? null }, slackId, resolve, items.length);
     items.push({
       appId: app.id,
       roleId: role.id,

@@ -30,8 +30,7 @@ export function whyNotDecide(deps: WorkflowDeps, slackId: string, item: ReviewIt
 
 /** Items `slackId` is asked to review in a campaign (admins: also the ones routed to the admins). */
 export function itemsFor(deps: WorkflowDeps, campaignId: number, slackId: string): ReviewItemRow[] {
-  const admin = deps.admins.includes(slackId);
-  return deps.store.reviews.items(campaignId).filter((i) => i.slackId !== slackId && (i.reviewerSlackId === slackId || (admin && i.reviewerSlackId === null)));
+  return deps.store.reviews.itemsOfReviewer(campaignId, slackId, deps.admins.includes(slackId));
 }
 
 export function decideItems(deps: WorkflowDeps, slackId: string, itemIds: readonly number[], decision: Decision): DecideOutcome {

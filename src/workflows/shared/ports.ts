@@ -123,5 +123,10 @@ export interface Notifier {
 
 export interface SlackDirectory {
   userIdByEmail(email: string): Promise<string | null>;
+  /**
+   * Many emails at once (an access review's members): the Slack id of each email Slack knows. Past a
+   * handful, one paged read of the workspace's members instead of a look-up per email.
+   */
+  userIdsByEmail(emails: readonly string[]): Promise<Map<string, string>>;
   profile(slackId: string): Promise<SlackProfile | null>;
 }
