@@ -379,15 +379,20 @@ describe('Entra adapter: the member listing and sign-ins of many users', () => {
     expect(calls.every((c) => c.status === 200 && c.headers['consistencylevel'] === undefined)).toBe(true);
   });
 
-  it('answers null for an id that is not an object id without asking Graph, and for one no user has', async () => {
+  it('answers null for a user without a manager and for an id no user has; asks for a key that is not a GUID alone', async () => {
     const [known] = addUsers(1, false);
     const [boss] = addUsers(1, false, () => ({ userPrincipalName: 'boss@acme.com', mail: 'boss@acme.com' }));
     graph.addUser({ id: guid(7), userPrincipalName: 'u7@acme.com', mail: 'u7@acme.com', displayName: 'User 7', managerId: boss ?? null });
+    graph.addUser({ id: 'legacy-key', userPrincipalName: 'legacy@acme.com', displayName: 'Legacy', managerId: boss ?? null });
 
-    const answers = await entra().managersOf([guid(7), known ?? '', 'u1', guid(999)]);
+    const answers = await entra().managersOf([guid(7), known ?? '', 'legacy-key', 'u1', guid(999)]);
 
-    expect(answers).toEqual(new Map([[guid(7), 'boss@acme.com'], [known, null], ['u1', null], [guid(999), null]]));
+    expect(answers).toEqual(new Map([[guid(7), 'boss@acme.com'], [known, null], ['legacy-key', 'boss@acme.com'], ['u1', null], [guid(999), null]]));
     expect(graph.callsTo('GET', '/v1.0/users')).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.path.endsWith('/manager')).map((c) => [c.path, c.status])).toEqual([
+      ['/v1.0/users/legacy-key/manager', 200],
+      ['/v1.0/users/u1/manager', 404],
+    ]);
   });
 
   it('carries a 429 from the manager reads to the job queue with its Retry-After', async () => {

@@ -511,13 +511,16 @@ export class EntraProvider implements IdentityProvider {
    * ConsistencyLevel wherever `eq` does, and Graph refuses `$expand` in advanced queries, so the header is
    * never sent (and the index it reads may lag anyway). `$expand` on directory objects serves at most 100 a
    * page, more than the 15 an `id in` holds. The manager's `mail`, else its UPN; null when Graph names none
-   * (no `manager` in the answer), for an id no user has, and for one that is not a GUID (never sent: Graph
-   * answers 400 for the whole batch).
+   * (no `manager` in the answer) and for an id no user has. A key that is not a GUID cannot go in `id in`
+   * (Graph answers 400 for the whole batch), so it is asked alone, as `/users/{id | userPrincipalName}/manager`
+   * takes it (one call each; object ids are GUIDs, so a tenant's own ids never take this path).
    */
   async managersOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
     const ids = [...new Set(userIds)];
     const answers = new Map<string, string | null>();
     const asked = ids.filter((id) => OBJECT_ID.test(id));
+    const alone = new Map<string, string | null>();
+    for (const id of ids.filter((i) => !OBJECT_ID.test(i))) alone.set(id, await this.managerEmail(id));
     for (let i = 0; i < asked.length; i += GRAPH_IN_MAX) {
       const chunk = asked.slice(i, i + GRAPH_IN_MAX);
       const filter = `id in (${chunk.map(literal).join(',')})`.replace(/ /g, '%20');
@@ -526,7 +529,7 @@ export class EntraProvider implements IdentityProvider {
         answers.set(user.id.toLowerCase(), user.manager?.mail || user.manager?.userPrincipalName || null);
       }
     }
-    return new Map(ids.map((id) => [id, answers.get(id.toLowerCase()) ?? null]));
+    return new Map(ids.map((id) => [id, (OBJECT_ID.test(id) ? answers.get(id.toLowerCase()) : alone.get(id)) ?? null]));
   }
 
   /** One cheap read per permission Keycard needs, each naming the permission when refused. */
