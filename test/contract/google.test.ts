@@ -327,6 +327,23 @@ describe('Google adapter: the member listing and sign-ins of many users', () => 
       expect(fake.callsTo('GET', USER)).toHaveLength(0);
     });
 
+    it('goes on with a listing another read began rather than reading its few remaining users one by one', async () => {
+      domain(1_200, (i) => i < 1_000 && i % 4 === 0);
+      const late = [1_010, 1_050, 1_100, 1_150, 1_199].map(uid);
+      for (const id of late) fake.addMember(OTHER, id);
+      const google = clocked();
+
+      await google.listGroupMemberProfiles(GROUP);
+      const pagesForGroup = fake.callsTo('GET', USERS).length;
+      const others = await google.listGroupMemberProfiles(OTHER);
+
+      // GROUP's 250 members are on the first 2 pages; OTHER's 5 on the third, read as a page, not 5 users.get.
+      expect(pagesForGroup).toBe(2);
+      expect(others.map((m) => m.id)).toEqual(late);
+      expect(fake.callsTo('GET', USERS)).toHaveLength(3);
+      expect(fake.callsTo('GET', USER)).toHaveLength(0);
+    });
+
     it('reads the domain again once the minute is over, and sees what changed', async () => {
       domain(1_200, (i) => i % 8 < 3);
       const google = clocked();

@@ -468,8 +468,11 @@ export class GoogleProvider implements IdentityProvider {
    *
    * Reads of the last minute (RECENT_READS_MS) are shared rather than repeated: the pages of the domain's
    * listing (a page another read has under way is awaited, not read again; only pages read here count
-   * against the rule above) and the users read one by one. So the group listings, sign-ins and managers of
-   * one review build read the domain once between them (5,000 users: 10 calls, not 10 per group).
+   * against the rule above) and the users read one by one. A read that joins a listing others began goes on
+   * without the GOOGLE_DIRECT_LOOKUPS floor (still while more users remain than pages it read): the reads of
+   * the moment want the domain whole (a review's every group and sign-in), and a page serves them all where a
+   * users.get serves one. So the group listings, sign-ins and managers of one review build read the domain
+   * once between them (5,000 users: 10 calls, not 10 per group).
    */
   private async usersByIds(ids: readonly string[], what: string): Promise<Map<string, GoogleUser>> {
     const remaining = new Set(ids);
@@ -483,11 +486,12 @@ export class GoogleProvider implements IdentityProvider {
     }
     if (remaining.size === 0) return found;
     const listing = this.domainListing();
+    const floor = listing.pages.length > 0 ? 0 : GOOGLE_DIRECT_LOOKUPS;
     let paid = 0;
     for (let i = 0; remaining.size > 0; i += 1) {
       let page = listing.pages[i];
       if (!page) {
-        if (remaining.size <= Math.max(paid, GOOGLE_DIRECT_LOOKUPS)) break;
+        if (remaining.size <= Math.max(paid, floor)) break;
         page = this.domainPage(listing, i, what);
         paid += 1;
       }
