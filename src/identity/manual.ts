@@ -50,5 +50,10 @@ export class ManualProvider implements IdentityProvider {
     return new Map(userIds.map((id) => [id, { at: null, scope: 'overall', unsupported: 'manual apps have no sign-in record in Keycard' }]));
   }
 
+  /** No directory, so no manager on record for anyone. */
+  async managersOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    return new Map(userIds.map((id) => [id, null]));
+  }
+
   async checkHealth(): Promise<void> {}
 }
