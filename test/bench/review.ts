@@ -15,7 +15,10 @@
  */
 import { ManualClock } from '../../src/domain/clock.js';
 import { filterItems, pageOf } from '../../src/domain/review.js';
-import { decideItems, itemsFor, reviewCsv } from '../../src/workflows/review/index.js';
+import { decideItems, itemsFor, reviewCsv, reviewView } from '../../src/workflows/review/index.js';
+import { gatherHome } from '../../src/workflows/notify/index.js';
+import { buildHomeView } from '../../src/slack/blocks/home.js';
+import { buildReviewListModal } from '../../src/slack/blocks/review.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
@@ -304,7 +307,21 @@ function benchReviewerList(h: Harness, campaignId: number, org: BenchOrg): void 
   print(`  reviewer list (itemsFor + filterItems revoke_first + pageOf ${PAGE_SIZE}), ${runs} runs:`);
   print(`    reviewer with ${manager.count} items: p50 ${percentile(manager.times, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms → ${verdict(p99, LIST_TARGET_MS)} (< ${LIST_TARGET_MS} ms)`);
   print(`    an admin (${admins.count.toLocaleString('en')} items routed to the admins): p50 ${percentile(admins.times, 50).toFixed(1)} ms, p99 ${percentile(admins.times, 99).toFixed(1)} ms`);
-  print(`  App Home: no "Access reviews" section on this branch yet (branch reviewui); its render will be measured once the section lands`);
+  // What Slack is sent: the data read, the Block Kit built and serialised, for App Home and the list modal's first page.
+  const render = (build: () => unknown): number[] => {
+    const times: number[] = [];
+    for (let run = 0; run <= 50; run += 1) {
+      const t = performance.now();
+      JSON.stringify(build());
+      if (run > 0) times.push(performance.now() - t);
+    }
+    return times;
+  };
+  const home = render(() => buildHomeView(gatherHome(deps, busy)));
+  const modal = render(() => buildReviewListModal(reviewView(deps, campaignId, busy, 'revoke_first', 0), busy));
+  const homeP99 = percentile(home, 99);
+  print(`  App Home of the reviewer with ${manager.count} items (gather + Block Kit + JSON), 50 renders: p50 ${percentile(home, 50).toFixed(1)} ms, p99 ${homeP99.toFixed(1)} ms → ${verdict(homeP99, LIST_TARGET_MS)} (< ${LIST_TARGET_MS} ms)`);
+  print(`  their review list modal, first page (read model + Block Kit + JSON), 50 renders: p50 ${percentile(modal, 50).toFixed(1)} ms, p99 ${percentile(modal, 99).toFixed(1)} ms`);
 }
 
 export async function benchReview(): Promise<void> {
