@@ -26,6 +26,30 @@ export interface IssueAttachment {
   readonly size: number;
 }
 
+/** What Keycard reads of an issue before it acts on something done in Jira. */
+export interface IssueState {
+  readonly key: string;
+  /** The status's name, e.g. `Approved`. */
+  readonly status: string;
+  readonly labels: readonly string[];
+  readonly issueType: string;
+}
+
+/** Who made a change in Jira. `email` is null when their Atlassian profile hides it from the API. */
+export interface JiraActor {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly email: string | null;
+}
+
+/** One entry of an issue's changelog: who changed which fields, when; `from`/`to` are the values as text. */
+export interface IssueChange {
+  readonly id: string;
+  readonly at: Date;
+  readonly author: JiraActor | null;
+  readonly items: ReadonlyArray<{ readonly field: string; readonly from: string | null; readonly to: string | null }>;
+}
+
 export interface Ticketing {
   /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
   createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue>;
@@ -44,4 +68,17 @@ export interface Ticketing {
   setFields(key: string, fields: Record<string, string | null>): Promise<void>;
   issueUrl(key: string): string;
   checkHealth(): Promise<void>;
+  /** The issue as Jira has it now; null when it does not exist (or Keycard may not see it). */
+  readIssue(key: string): Promise<IssueState | null>;
+  /** The issue's whole changelog, oldest first. */
+  changelog(key: string): Promise<IssueChange[]>;
+  /**
+   * The email of a Jira user whose profile hides it, through the unrestricted look-up (`user/email`);
+   * null when Jira does not give it (only apps Atlassian approved may use that look-up).
+   */
+  userEmail(accountId: string): Promise<string | null>;
+  /** The account id Keycard itself writes as (its own changes are not someone's decision). */
+  selfAccountId(): Promise<string>;
+  /** Takes a label off the issue; nothing happens when it does not carry it. */
+  removeLabel(key: string, label: string): Promise<void>;
 }

@@ -271,6 +271,71 @@ describe('JiraFake with jira.js Version3Client', () => {
     });
   });
 
+  describe('changelog and users', () => {
+    beforeEach(() => {
+      fake.addUser({ accountId: 'acct-marco', displayName: 'Marco Rossi', email: 'marco@acme.test' });
+      fake.addUser({ accountId: 'acct-hidden', displayName: 'Hidden Person', email: 'hidden@acme.test', emailVisible: false });
+    });
+
+    it('records who moved the issue and who changed labels, and serves it oldest first', async () => {
+      const key = await createRequestIssue();
+      await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '11' } });
+      fake.moveIssue(key, 'Done', 'acct-marco');
+      fake.addLabel(key, 'keycard-revoke', 'acct-hidden');
+      await jira.issues.editIssue({ issueIdOrKey: key, update: { labels: [{ remove: 'keycard-revoke' }] } });
+
+      const page = await jira.issues.getChangeLogs({ issueIdOrKey: key });
+
+      expect(page.values?.map((c) => [c.author?.accountId, c.author?.emailAddress, c.items?.map((i) => [i.field, i.fromString, i.toString])])).toEqual([
+        ['5b10a2844c20165700ede21g', email, [['status', 'To Do', 'In Progress']]],
+        ['acct-marco', 'marco@acme.test', [['status', 'In Progress', 'Done']]],
+        ['acct-hidden', undefined, [['labels', 'keycard keycard-req-1', 'keycard keycard-req-1 keycard-revoke']]],
+        ['5b10a2844c20165700ede21g', email, [['labels', 'keycard keycard-req-1 keycard-revoke', 'keycard keycard-req-1']]],
+      ]);
+      expect(page).toMatchObject({ startAt: 0, total: 4, isLast: true });
+    });
+
+    it('pages the changelog', async () => {
+      const key = await createRequestIssue();
+      for (const status of ['In Progress', 'Done', 'In Progress']) fake.moveIssue(key, status, 'acct-marco');
+
+      const first = await jira.issues.getChangeLogs({ issueIdOrKey: key, startAt: 0, maxResults: 2 });
+      const second = await jira.issues.getChangeLogs({ issueIdOrKey: key, startAt: 2, maxResults: 2 });
+
+      expect([first.values?.length, first.isLast, second.values?.length, second.isLast]).toEqual([2, false, 1, true]);
+    });
+
+    it('refuses a move the workflow does not offer', async () => {
+      const key = await createRequestIssue();
+
+      expect(() => fake.moveIssue(key, 'Approved', 'acct-marco')).toThrow('no transition from To Do to Approved');
+    });
+
+    it('hides a hidden email from the user API and refuses the unrestricted look-up to an API token', async () => {
+      const visible = await jira.users.getUser({ accountId: 'acct-marco' });
+      const hidden = await jira.users.getUser({ accountId: 'acct-hidden' });
+      const refused = await httpError(() => jira.users.getUserEmail({ accountId: 'acct-hidden' }));
+
+      expect(visible.emailAddress).toBe('marco@acme.test');
+      expect(hidden.emailAddress).toBeUndefined();
+      expect(refused.status).toBe(403);
+    });
+
+    it('builds the issue_updated webhook body of the latest change', async () => {
+      const key = await createRequestIssue();
+      fake.moveIssue(key, 'Done', 'acct-marco');
+
+      const body = fake.webhookBody(key);
+
+      expect(body).toMatchObject({
+        webhookEvent: 'jira:issue_updated',
+        user: { accountId: 'acct-marco', emailAddress: 'marco@acme.test' },
+        issue: { key, fields: { status: { name: 'Done' } } },
+        changelog: { id: fake.changelog(key)[0]?.id, items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
+      });
+    });
+  });
+
   describe('search', () => {
     it('uses GET /rest/api/3/search/jql for searchForIssuesUsingJqlEnhancedSearch, ids only by default', async () => {
       await createRequestIssue('keycard-req-1');

@@ -46,6 +46,8 @@ const KIND_WORDS = {
   'jira.labelled_comment': 'comment on a Jira issue',
   'jira.attach_file': 'attach a file to a Jira issue',
   'slack.upload_file': 'send a file in a Slack DM',
+  'jira.inbound': 'act on a change made in Jira',
+  'jira.put_back': 'undo a change made in Jira that Keycard refused',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
