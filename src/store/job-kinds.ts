@@ -68,6 +68,8 @@ export const JOB_PAYLOADS = {
   'jira.labelled_comment': z.object({ label: issueLabel, lines: z.array(commentLine) }),
   'jira.attach_file': z.object({ label: issueLabel, fileId: id }),
   'slack.upload_file': z.object({ to: z.string(), fileId: id, title: z.string(), comment: z.string() }),
+  // `/access-admin export`: requests filed in [from, until) (ms), one app's or all, as CSV DM'd to `to`.
+  'insight.export': z.object({ to: z.string(), from: z.number(), until: z.number(), appId: z.string().nullable() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

@@ -6,6 +6,7 @@ import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
+import { InsightRepo } from './insight.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
@@ -29,6 +30,8 @@ export class Store {
   readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
+  /** What audit, export, stats, grants and pending read (src/workflows/insight/). */
+  readonly insight: InsightRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -42,6 +45,7 @@ export class Store {
     this.reviews = new ReviewsRepo(handle.db);
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
+    this.insight = new InsightRepo(handle.db, handle.sqlite);
   }
 
   /**

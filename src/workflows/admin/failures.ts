@@ -46,6 +46,7 @@ const KIND_WORDS = {
   'jira.labelled_comment': 'comment on a Jira issue',
   'jira.attach_file': 'attach a file to a Jira issue',
   'slack.upload_file': 'send a file in a Slack DM',
+  'insight.export': 'export requests as CSV',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
