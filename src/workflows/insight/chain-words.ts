@@ -9,7 +9,7 @@ import type { RequestStatus } from '../../domain/types.js';
 import type { GrantGroupRow, GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { ChainActor, EndingRecord, ExtensionRecord, RequestChain, StageRecord } from './chain.js';
-import { link, person, persons, strong, typed, type Line, type Segment, type Told } from './text.js';
+import { link, person, persons, raw, strong, typed, type Line, type Segment, type Told } from './text.js';
 
 export function at(ms: number): string {
   return formatDateTimeUtc(new Date(ms));
@@ -146,8 +146,8 @@ function endLines(chain: RequestChain): Line[] {
   const gone = chain.groups.filter((r) => r.status === 'gone' && (r.goneAt ?? 0) >= since);
   const held = chain.groups.filter((r) => r.status === 'held');
   if (grant.status === 'ending') {
-    const holds = held.map((r) => `${r.groupId}${r.lastError ? ` (last error at ${at(r.lastErrorAt ?? 0)}: ${r.lastError})` : ''}`).join(', ');
-    lines.push(['Ending since ', at(since), ': ', ...why, held.length > 0 ? `; still holds ${holds}` : '; nothing held any more, finishing']);
+    const holds = joinParts(held.map((r) => [r.groupId, ...(r.lastError ? [` (last error at ${at(r.lastErrorAt ?? 0)}: `, raw(r.lastError), ')'] : [])]));
+    lines.push(['Ending since ', at(since), ': ', ...why, ...(held.length > 0 ? ['; still holds ', ...holds] : ['; nothing held any more, finishing'])]);
   } else if (grant.status === 'rolled_back') {
     lines.push([`Provisioning failed for good at ${at(since)}; what had been added was removed again`]);
   } else {
@@ -177,16 +177,19 @@ function endLines(chain: RequestChain): Line[] {
   return lines;
 }
 
-/** Rows gone before the current removal (an undone provisioning): told on their own line. */
-function undoneLines(chain: RequestChain): Line[] {
+/** Rows gone before the current removal (an undone provisioning): told with the undo. */
+function undoneLines(chain: RequestChain): Array<{ at: number; line: Line }> {
   const { grant } = chain;
   if (!grant || chain.rollbacks.length === 0) return [];
   const since = chain.ending ? (grant.endingSince ?? chain.ending.at) : Number.POSITIVE_INFINITY;
   const undone = chain.groups.filter((r) => r.status === 'gone' && (r.goneAt ?? 0) < since);
-  return chain.rollbacks.map((rollback): Line => [
-    `Provisioning failed for good at ${at(rollback.at)} and was undone`,
-    ...(undone.length > 0 ? ['; ', ...joinParts(undone.map(removalPart))] : []),
-  ]);
+  return chain.rollbacks.map((rollback) => ({
+    at: rollback.at,
+    line: [
+      `Provisioning undone at ${at(rollback.at)}: `,
+      ...(undone.length > 0 ? joinParts(undone.map(removalPart)) : ['no group had been added, nothing was held']),
+    ],
+  }));
 }
 
 /** The whole chain of a request; `lastUse` is the "used since granted" line, when the provider was asked. */
@@ -201,18 +204,23 @@ export function chainTold(chain: RequestChain, lastUse: Line | null): Told {
     request.jiraKey ? link(request.jiraKey, chain.jiraUrl) : 'no Jira issue yet',
     ` · ${describeStatus(request.status as RequestStatus)}`,
   ];
-  const groups = snap.groups.length > 0 ? `${snap.provider} ${snap.groups.length === 1 ? 'group' : 'groups'} ${snap.groups.join(', ')}` : `${snap.appName}, granted by hand (manual app)`;
+  const groups = snap.groups.length > 0 ? `${snap.provider} ${snap.groups.length === 1 ? 'group' : 'groups'} ${snap.groups.join(', ')}` : `${snap.appName}, set up by hand`;
   const asked: Line = [
     'Asked by ',
     person(request.requesterSlackId),
-    `${requesterDetails(request)} at ${at(request.createdAt)} for ${groups}, ${request.durationMs !== null ? `for ${formatDuration(request.durationMs)}` : 'standing access'}`,
+    `${requesterDetails(request)} at ${at(request.createdAt)} for ${groups} (${request.durationMs !== null ? formatDuration(request.durationMs) : 'standing access'})`,
     ...(request.justification.trim() ? [': ', typed(request.justification)] : []),
   ];
-  const lines: Line[] = [asked, ...approvalLines(chain)];
-  if (chain.cancelled) lines.push([`Cancelled at ${at(chain.cancelled.at)} by `, actor(chain.cancelled.by)]);
-  if (chain.failed) lines.push([`Failed at ${at(chain.failed.at)}`, ...(chain.failed.reason ? [': ', typed(chain.failed.reason)] : [])]);
-  for (const retry of chain.retried) lines.push(['Retried by ', actor(retry.by), ` at ${at(retry.at)}`]);
-  lines.push(...undoneLines(chain), ...grantedLines(chain), ...chain.extensions.map(extensionLine), ...endLines(chain));
+  // What went wrong and what was done about it, in the order it happened (stable: a failure before its undo).
+  const incidents: Array<{ at: number; line: Line }> = [
+    ...(chain.cancelled ? [{ at: chain.cancelled.at, line: [`Cancelled at ${at(chain.cancelled.at)} by `, actor(chain.cancelled.by)] }] : []),
+    ...chain.failures.map((f) => ({ at: f.at, line: [`Failed at ${at(f.at)}`, ...(f.reason ? [': ', raw(f.reason)] : [])] })),
+    ...undoneLines(chain),
+    ...chain.retried.map((r) => ({ at: r.at, line: ['Retried by ', actor(r.by), ` at ${at(r.at)}`] })),
+  ];
+  incidents.sort((a, b) => a.at - b.at);
+  const lines: Line[] = [asked, ...approvalLines(chain), ...incidents.map((i) => i.line)];
+  lines.push(...grantedLines(chain), ...chain.extensions.map(extensionLine), ...endLines(chain));
   if (lastUse) lines.push(lastUse);
   return { title, lines };
 }

@@ -51,7 +51,8 @@ export interface RequestChain {
   /** The first approval (the last stage's, or catalog policy's) and who gave it. */
   readonly approved: { readonly at: number; readonly by: ChainActor } | null;
   readonly cancelled: { readonly at: number; readonly by: ChainActor; readonly action: string } | null;
-  readonly failed: { readonly at: number; readonly reason: string | null } | null;
+  /** Each time it failed (to be granted, routed or fulfilled), with what went wrong as recorded then. */
+  readonly failures: ReadonlyArray<{ readonly at: number; readonly reason: string | null }>;
   /** Admin retries after a failure. */
   readonly retried: ReadonlyArray<{ readonly at: number; readonly by: ChainActor }>;
   readonly grant: GrantRow | null;
@@ -164,7 +165,6 @@ export function chainOf(request: RequestRow, records: ChainRecords, jiraUrl: (ke
   const approved = firstTo(events, 'approved');
   const active = firstTo(events, 'active');
   const cancelled = firstTo(events, 'cancelled');
-  const failed = firstTo(events, 'failed');
   const extensions = (grant ? (records.extensions.get(grant.id) ?? []) : []).map((ext): ExtensionRecord => {
     const extEvents = records.events.get(ext.id) ?? [];
     const moved = events.find((e) => e.action === 'grant.extended' && e.data['extensionRequestId'] === ext.id);
@@ -181,7 +181,7 @@ export function chainOf(request: RequestRow, records: ChainRecords, jiraUrl: (ke
     stages: stagesOf(request, records.steps.get(request.id) ?? []),
     approved: approved ? { at: approved.at, by: parseActor(approved.actor) } : null,
     cancelled: cancelled ? { at: cancelled.at, by: parseActor(cancelled.actor), action: cancelled.action } : null,
-    failed: failed ? { at: failed.at, reason: request.failureReason } : null,
+    failures: events.filter((e) => e.toStatus === 'failed').map((e) => ({ at: e.at, reason: typeof e.data['error'] === 'string' ? e.data['error'] : request.failureReason })),
     retried: events.filter((e) => e.action === 'request.retried').map((e) => ({ at: e.at, by: parseActor(e.actor) })),
     grant,
     groups: grant ? (records.groups.get(grant.id) ?? []) : [],

@@ -38,9 +38,10 @@ export function lastUseWords(answer: LastSignIn, provider: string, appName: stri
 /** The line, or null when there is no access to ask about (never granted, or a manual app). */
 export async function lastUseLine(deps: LastUseDeps, chain: RequestChain, timeoutMs = LAST_USE_TIMEOUT_MS): Promise<Line | null> {
   const { grant, grantedAt, request } = chain;
-  if (!grant || grantedAt === null || !grant.idpUserId) return null;
+  if (!grant || grantedAt === null) return null;
   const appName = request.snapshot.appName;
   if (grant.provider === 'manual') return [`Used since granted: cannot tell (${appName} is a manual app, with no sign-in record in an identity provider)`];
+  if (!grant.idpUserId) return null;
   const provider = deps.providers[grant.provider as ProviderKind];
   if (!provider) return [`Used since granted: cannot tell (${grant.provider} is not configured)`];
   const signInApp = findApp(deps.catalog(), grant.appId)?.signInApp;

@@ -12,7 +12,9 @@ export type Segment =
   | { readonly person: string }
   | { readonly link: string; readonly label: string }
   | { readonly typed: string }
-  | { readonly strong: string };
+  | { readonly strong: string }
+  /** Text from elsewhere (a provider's error): shown as it is, but never read as mrkdwn. */
+  | { readonly raw: string };
 
 export type Line = readonly Segment[];
 
@@ -28,6 +30,10 @@ export function person(slackId: string): Segment {
 
 export function typed(text: string): Segment {
   return { typed: text };
+}
+
+export function raw(text: string): Segment {
+  return { raw: text };
 }
 
 export function strong(text: string): Segment {
@@ -49,6 +55,7 @@ function slackSegment(segment: Segment): string {
   if ('person' in segment) return `<@${segment.person}>`;
   if ('link' in segment) return `<${segment.link}|${escapeMrkdwn(segment.label)}>`;
   if ('strong' in segment) return `*${segment.strong}*`;
+  if ('raw' in segment) return escapeMrkdwn(segment.raw);
   // Typed text is quoted and escaped: `<!channel>` or a disguised link in it must not act in Slack.
   return `“${escapeMrkdwn(segment.typed)}”`;
 }
@@ -70,6 +77,7 @@ export function toJira(told: Told): CommentLine[] {
       if ('person' in segment) return [`<@${segment.person}>`];
       if ('link' in segment) return [`${segment.label} (${segment.link})`];
       if ('strong' in segment) return [segment.strong];
+      if ('raw' in segment) return [{ user: segment.raw }];
       return ['“', { user: segment.typed }, '”'];
     });
     return parts.every((p) => typeof p === 'string') ? parts.join('') : parts;
@@ -84,6 +92,7 @@ export function plainLine(line: Line, names: ReadonlyMap<string, string>): strin
       if ('person' in segment) return names.get(segment.person) ?? segment.person;
       if ('link' in segment) return `${segment.label} (${segment.link})`;
       if ('strong' in segment) return segment.strong;
+      if ('raw' in segment) return segment.raw;
       return `“${segment.typed}”`;
     })
     .join('');
