@@ -50,8 +50,11 @@ export const REQUESTS_CSV_COLUMNS = [
   'jira url',
 ] as const;
 
-/** Requests read and told per batch. */
-const BATCH = 1000;
+/**
+ * Requests read and told per batch. Between batches the export yields to the event loop, so Slack's other
+ * requests (which must be acknowledged within 3 s) are answered while a long export is made.
+ */
+const BATCH = 500;
 /** Profiles asked of Slack at once when naming the people of an export. */
 const NAME_CONCURRENCY = 8;
 
@@ -133,10 +136,18 @@ function row(chain: RequestChain, extendsRequest: number | null, names: Readonly
   ]);
 }
 
-/** Names of the people the chains mention, as "Name (email)", asked of Slack a few at a time. */
-async function nameAll(deps: SideEffectDeps, ids: ReadonlySet<string>): Promise<Map<string, string>> {
+/**
+ * Names of the people the chains mention, as "Name (email)": requesters as their requests recorded them,
+ * everyone else (approvers, admins, fulfillers) asked of Slack a few at a time.
+ */
+async function nameAll(deps: SideEffectDeps, chains: ReadonlyArray<{ chain: RequestChain }>, ids: ReadonlySet<string>): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  const queue = [...ids];
+  for (const { chain } of chains) {
+    for (const request of [chain.request, ...chain.extensions.map((e) => e.request)]) {
+      if (request.requesterName && !names.has(request.requesterSlackId)) names.set(request.requesterSlackId, request.requesterEmail ? `${request.requesterName} (${request.requesterEmail})` : request.requesterName);
+    }
+  }
+  const queue = [...ids].filter((id) => !names.has(id));
   const worker = async (): Promise<void> => {
     for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
       const profile = await deps.directory.profile(id);
@@ -147,15 +158,22 @@ async function nameAll(deps: SideEffectDeps, ids: ReadonlySet<string>): Promise<
   return names;
 }
 
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The CSV of the range, from the records; `names` maps Slack ids to how people are named in it. */
-export function requestsCsv(deps: WorkflowDeps, chains: ReadonlyArray<{ chain: RequestChain; extendsRequest: number | null }>, names: ReadonlyMap<string, string>): string {
+export async function requestsCsv(chains: ReadonlyArray<{ chain: RequestChain; extendsRequest: number | null }>, names: ReadonlyMap<string, string>): Promise<string> {
   const lines = [REQUESTS_CSV_COLUMNS.join(',')];
-  for (const { chain, extendsRequest } of chains) lines.push(row(chain, extendsRequest, names));
+  for (const [i, { chain, extendsRequest }] of chains.entries()) {
+    lines.push(row(chain, extendsRequest, names));
+    if (i % BATCH === BATCH - 1) await nextTurn();
+  }
   return `${lines.join('\r\n')}\r\n`;
 }
 
 /** Every request of the range with its chain, in filing order, read a batch at a time. */
-export function readRange(deps: WorkflowDeps, range: ExportRange, jiraUrl: (key: string) => string): Array<{ chain: RequestChain; extendsRequest: number | null }> {
+export async function readRange(deps: WorkflowDeps, range: ExportRange, jiraUrl: (key: string) => string): Promise<Array<{ chain: RequestChain; extendsRequest: number | null }>> {
   const { store } = deps;
   const out: Array<{ chain: RequestChain; extendsRequest: number | null }> = [];
   let after: { at: number; id: number } | null = null;
@@ -168,6 +186,7 @@ export function readRange(deps: WorkflowDeps, range: ExportRange, jiraUrl: (key:
     const last = page[page.length - 1]!;
     after = { at: last.createdAt, id: last.id };
     if (page.length < BATCH) return out;
+    await nextTurn();
   }
 }
 
@@ -175,11 +194,11 @@ export function readRange(deps: WorkflowDeps, range: ExportRange, jiraUrl: (key:
 export async function requestsExportJob(deps: SideEffectDeps, job: JobOf<'insight.export'>): Promise<void> {
   const { store } = deps;
   const range: ExportRange = { from: job.payload.from, until: job.payload.until, appId: job.payload.appId };
-  const chains = readRange(deps, range, (key) => deps.ticketing.issueUrl(key));
+  const chains = await readRange(deps, range, (key) => deps.ticketing.issueUrl(key));
   const ids = new Set<string>();
   for (const { chain } of chains) for (const line of chainLines(chain)) for (const id of personsIn(line)) ids.add(id);
-  const names = await nameAll(deps, ids);
-  const csv = requestsCsv(deps, chains, names);
+  const names = await nameAll(deps, chains, ids);
+  const csv = await requestsCsv(chains, names);
   const now = deps.clock.now();
   store.tx(() => {
     const fileId = saveExportFile(store, exportFileName(range), 'text/csv', csv, now);
