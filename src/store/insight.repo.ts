@@ -18,7 +18,7 @@ export const WAITING_STATUSES = ['pending_approval', 'approved', 'provisioning',
 
 /** Audit actions that start the end of access (src/workflows/grant/expire.ts), and what else the chain reads from the log. */
 export const ENDING_ACTIONS = ['grant.expiring', 'grant.revoking', 'grant.relinquishing', 'grant.rolling_back'] as const;
-const CHAIN_ACTIONS = [...ENDING_ACTIONS, 'grant.extended', 'grant.group_reappeared', 'request.retried'] as const;
+const CHAIN_ACTIONS = [...ENDING_ACTIONS, 'grant.extended', 'grant.group_reappeared', 'grant.removal_rechecked', 'request.retried'] as const;
 const CHAIN_STATUSES = ['approved', 'active', 'cancelled', 'failed'] as const;
 
 /** Which active grants a page lists: all, one app's, or one person's. */

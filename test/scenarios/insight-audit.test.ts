@@ -89,6 +89,9 @@ describe('/access-admin audit', () => {
     const extension = h.store.requests.get(2)!;
     const [extensionStep] = h.store.requests.steps(2);
     const key = request.jiraKey!;
+    const [recheck] = h.store.audit.all().filter((e) => e.action === 'grant.removal_rechecked');
+    // Finished jobs are pruned after 30 days: the recheck's proof is the audit event, which stays.
+    h.store.jobs.pruneDone(new Date(h.clock.now().getTime() + 1));
 
     const { ack, answer } = await admin(h, `audit ${key.toLowerCase()}`);
 
@@ -103,13 +106,15 @@ describe('/access-admin audit', () => {
       `• Extension #2: asked by <@${priya.slackId}> at ${at(extension.createdAt)} for 6h more: “the sync needs a second pass”; stage 1 of 1 (owner): approved by <@${owen.slackId}> at ${at(extensionStep?.decidedAt)}; end moved from ${at(grant.startsAt + 6 * 60 * MINUTE)} to ${at(grant.endsAt)}`,
       `• Ended: expired (its end came; removed by the expiry schedule) at ${at(grant.endedAt)} after 12h (started ${at(grant.endingSince)})`,
       `• Removal confirmed by okta: 00g1admin removed at ${at(admin1?.goneAt)}, 00g1audit removed at ${at(audit1?.goneAt)}; nothing held`,
-      `• Rechecked with okta at ${at(h.clock.now().getTime())}: every removed membership still gone`,
+      `• Rechecked with okta at ${at(recheck?.at)}: every removed membership still gone`,
       '• Used since granted: last sign-in to Salesforce at 2026-01-06 15:00 UTC',
     ]);
     // The values above, as they are: the chain is the record, not a retelling.
     expect([at(request.createdAt), at(manager?.decidedAt), at(owner?.decidedAt), at(grant.startsAt)]).toEqual(['2026-01-06 14:00 UTC', '2026-01-06 14:05 UTC', '2026-01-06 14:10 UTC', '2026-01-06 14:10 UTC']);
     expect([at(extension.createdAt), at(extensionStep?.decidedAt), at(grant.endsAt), at(grant.endedAt)]).toEqual(['2026-01-06 19:10 UTC', '2026-01-06 19:15 UTC', '2026-01-07 02:10 UTC', '2026-01-07 02:10 UTC']);
     expect([admin1?.outcome, audit1?.outcome]).toEqual(['removed', 'removed']);
+    expect(recheck).toMatchObject({ requestId: 1, actor: 'system:removal recheck', data: { stillGone: ['00g1admin', '00g1audit'] } });
+    expect(at(recheck?.at)).toBe('2026-01-07 02:12 UTC');
   });
 
   it('answers for the extension\'s own id with the whole chain, and posts the same text to Jira with --to-jira', async () => {

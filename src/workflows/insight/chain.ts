@@ -191,7 +191,8 @@ export function chainOf(request: RequestRow, records: ChainRecords, jiraUrl: (ke
     rollbacks: endings.filter((e) => e.reason === 'rolled_back' && e !== ending),
     ending,
     reappeared: events.filter((e) => e.action === 'grant.group_reappeared').map((e) => ({ group: String(e.data['group']), at: e.at })),
-    recheckedAt: records.rechecks.get(request.id) ?? null,
+    // The recheck's own audit event; before it was recorded there, the finished job (pruned after 30 days).
+    recheckedAt: events.filter((e) => e.action === 'grant.removal_rechecked').at(-1)?.at ?? records.rechecks.get(request.id) ?? null,
   };
 }
 
