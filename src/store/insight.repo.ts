@@ -13,8 +13,18 @@ import type { RequestRow, StepRow } from './requests.repo.js';
 import { approvalSteps, auditEvents, fulfilmentTasks, grantGroups, grants, jobs, requests } from './schema.js';
 import type { TaskRow } from './tasks.repo.js';
 
-/** Requests that wait for someone: an approver, the provider (being granted), or a person doing it by hand. */
+/**
+ * Requests that wait for someone: an approver, the provider (being granted), or a person doing it by hand.
+ * An approved extension does not wait: it was applied when approved (and stays `approved`).
+ */
 export const WAITING_STATUSES = ['pending_approval', 'approved', 'provisioning', 'awaiting_fulfilment'] as const;
+
+/** Whether a request in `status` of `kind` waits (see WAITING_STATUSES). */
+export function isWaiting(status: string, kind: string): boolean {
+  return (WAITING_STATUSES as readonly string[]).includes(status) && !(kind === 'extension' && status === 'approved');
+}
+
+const waitingWhere = and(inArray(requests.status, [...WAITING_STATUSES]), sql`NOT (${requests.kind} = 'extension' AND ${requests.status} = 'approved')`);
 
 /** Audit actions that start the end of access (src/workflows/grant/expire.ts), and what else the chain reads from the log. */
 export const ENDING_ACTIONS = ['grant.expiring', 'grant.revoking', 'grant.relinquishing', 'grant.rolling_back'] as const;
@@ -308,7 +318,7 @@ export class InsightRepo {
     return this.db
       .select()
       .from(requests)
-      .where(inArray(requests.status, [...WAITING_STATUSES]))
+      .where(waitingWhere)
       .orderBy(asc(requests.createdAt), asc(requests.id))
       .limit(limit)
       .offset(offset)
@@ -316,6 +326,6 @@ export class InsightRepo {
   }
 
   countWaiting(): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(requests).where(inArray(requests.status, [...WAITING_STATUSES])).get()?.n ?? 0;
+    return this.db.select({ n: sql<number>`count(*)` }).from(requests).where(waitingWhere).get()?.n ?? 0;
   }
 }

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { formatDateTimeUtc } from '../../src/domain/format.js';
 import { decideItems } from '../../src/workflows/review/index.js';
 import type { StoredMessage } from '../fakes/slack.js';
+import { csvRecords } from '../support/csv.js';
 import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG, type PersonKey } from '../support/people.js';
 
@@ -140,6 +141,33 @@ describe('/access-admin audit', () => {
       expect(comment).toContain(plain);
     }
     expect(h.store.audit.all().filter((e) => e.action === 'insight.audit_posted')).toMatchObject([{ actor: `user:${ada.slackId}`, requestId: 1, data: { jiraKey: key } }]);
+  });
+
+  it('exports the access and its extension as two rows, the extension pointing at the access it extends', async () => {
+    h = await Harness.start({ catalogYaml: CATALOG });
+    await twoApprovalsExtendedExpired(h);
+
+    await admin(h, 'export 2026-01-06');
+    await h.drain();
+    const pending = await h.driver.command(ada.slackId, '/access-admin', 'pending');
+
+    const rows = csvRecords(h.slack.filesSentTo(ada.slackId)[0]?.content ?? '');
+    expect(rows.map((r) => [r['request'], r['kind'], r['extends request'], r['status']])).toEqual([
+      ['1', 'access', '', 'expired'],
+      ['2', 'extension', '1', 'approved and applied'],
+    ]);
+    expect(rows[0]).toMatchObject({
+      extensions: '#2 +6h applied 2026-01-06T19:15:00.000Z',
+      'ends at': '2026-01-07T02:10:00.000Z',
+      'ended at': '2026-01-07T02:10:00.000Z',
+      'end reason': 'expired (its end came; removed by the expiry schedule)',
+      'ended by': 'Keycard (expiry schedule)',
+      'removal confirmed at': '2026-01-07T02:10:00.000Z',
+      removal: '00g1admin removed at 2026-01-07 02:10 UTC; 00g1audit removed at 2026-01-07 02:10 UTC',
+    });
+    // An approved extension was applied then: it waits for nothing.
+    expect(pending.body).toContain('Nothing waits');
+    expect(rows[1]).toMatchObject({ justification: 'the sync needs a second pass', approvals: 'Stage 1 of 1 (owner): approved by Owen Park (owen@acme.com) at 2026-01-06 19:15 UTC', 'approved at': '2026-01-06T19:15:00.000Z', duration: '6h' });
   });
 
   it('tells a request revoked in an access review, with who was asked and did not decide, and the removal confirmed', async () => {

@@ -11,6 +11,11 @@ import type { RequestRow } from '../../store/requests.repo.js';
 import type { ChainActor, EndingRecord, ExtensionRecord, RequestChain, StageRecord } from './chain.js';
 import { link, person, persons, raw, strong, typed, type Line, type Segment, type Told } from './text.js';
 
+/** A request's status in words; an approved extension was applied when it was approved. */
+export function statusWords(request: RequestRow): string {
+  return request.kind === 'extension' && request.status === 'approved' ? 'approved and applied' : describeStatus(request.status as RequestStatus);
+}
+
 export function at(ms: number): string {
   return formatDateTimeUtc(new Date(ms));
 }
@@ -91,7 +96,7 @@ function extensionLine(ext: ExtensionRecord): Line {
     for (const stage of ext.stages) line.push('; ', ...stageLine(stage).map((s, i) => (i === 0 && typeof s === 'string' ? s.charAt(0).toLowerCase() + s.slice(1) : s)));
   }
   if (ext.moved) line.push(`; end moved from ${at(ext.moved.from)} to ${at(ext.moved.to)}`);
-  else if (request.status !== 'pending_approval') line.push(`; not applied (${describeStatus(request.status as RequestStatus)})`);
+  else if (request.status !== 'pending_approval') line.push(`; not applied (${statusWords(request)})`);
   return line;
 }
 
@@ -202,7 +207,7 @@ export function chainTold(chain: RequestChain, lastUse: Line | null): Told {
     person(request.requesterSlackId),
     ' · ',
     request.jiraKey ? link(request.jiraKey, chain.jiraUrl) : 'no Jira issue yet',
-    ` · ${describeStatus(request.status as RequestStatus)}`,
+    ` · ${statusWords(request)}`,
   ];
   const groups = snap.groups.length > 0 ? `${snap.provider} ${snap.groups.length === 1 ? 'group' : 'groups'} ${snap.groups.join(', ')}` : `${snap.appName}, set up by hand`;
   const asked: Line = [

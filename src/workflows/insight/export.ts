@@ -6,16 +6,14 @@
  * saves the file and DMs it to the admin through the file jobs.
  */
 import { formatDuration } from '../../domain/duration.js';
-import { describeStatus } from '../../domain/request-state.js';
 import type { ExportRange } from '../../domain/insight.js';
-import type { RequestStatus } from '../../domain/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { csvRow, csvTime } from '../shared/csv.js';
 import { enqueueFileDm, saveExportFile } from '../shared/effects.js';
 import { chainOf, loadChainRecords, type RequestChain } from './chain.js';
-import { actor, removalPart, stageLine, whyEnded } from './chain-words.js';
+import { actor, removalPart, stageLine, statusWords, whyEnded } from './chain-words.js';
 import { unknownApp } from './apps.js';
 import { personsIn, plainLine, type Line } from './text.js';
 
@@ -118,14 +116,14 @@ function row(chain: RequestChain, extendsRequest: number | null, names: Readonly
     snap.groups.join('; '),
     request.durationMs !== null ? formatDuration(request.durationMs) : 'standing',
     request.justification,
-    describeStatus(request.status as RequestStatus),
+    statusWords(request),
     snap.approval === 'auto' ? 'auto' : snap.approval.join(' → '),
     approvalsText(chain, names),
     csvTime(chain.approved?.at),
     csvTime(chain.grantedAt),
     chain.groups.map((r) => `${r.groupId} ${csvTime(r.addedAt)}`).join('; '),
     grant?.endsAt !== null && grant?.endsAt !== undefined ? csvTime(grant.endsAt) : grant && chain.grantedAt !== null ? 'standing' : '',
-    chain.extensions.map((e) => `#${e.request.id} +${formatDuration(e.request.durationMs ?? 0)} ${e.moved ? `applied ${csvTime(e.moved.at)}` : describeStatus(e.request.status as RequestStatus)}`).join('; '),
+    chain.extensions.map((e) => `#${e.request.id} +${formatDuration(e.request.durationMs ?? 0)} ${e.moved ? `applied ${csvTime(e.moved.at)}` : statusWords(e.request)}`).join('; '),
     ended ? csvTime(grant.endedAt) : '',
     grant && chain.ending ? plainLine(whyEnded(chain.ending, grant), names) : '',
     chain.ending ? plainLine([actor(chain.ending.by)], names) : '',

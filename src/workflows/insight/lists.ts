@@ -4,13 +4,11 @@
  * far under Slack's 40,000, and no blocks); its last line names the command for the next page.
  */
 import { formatDuration } from '../../domain/duration.js';
-import { describeStatus } from '../../domain/request-state.js';
-import type { RequestStatus } from '../../domain/types.js';
 import type { GrantFilter } from '../../store/insight.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { stageNumberWords } from '../shared/wording.js';
-import { at } from './chain-words.js';
+import { at, statusWords } from './chain-words.js';
 import { link, persons, slackLine, type Line } from './text.js';
 
 export const LIST_PAGE_SIZE = 25;
@@ -67,7 +65,7 @@ function waitingWords(request: RequestRow, step: { stage: string; stageIndex: nu
     case 'awaiting_fulfilment':
       return [`approved; waiting since ${at(request.updatedAt)} for a person to grant it by hand`];
     default:
-      return [`${describeStatus(request.status as RequestStatus)} since ${at(request.updatedAt)}`];
+      return [`${statusWords(request)} since ${at(request.updatedAt)}`];
   }
 }
 

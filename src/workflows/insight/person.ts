@@ -3,12 +3,10 @@
  * last 20 requests, each with its Jira link; `audit <id>` tells any one of them in full.
  */
 import { formatDuration } from '../../domain/duration.js';
-import { describeStatus } from '../../domain/request-state.js';
-import type { RequestStatus } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
-import { at } from './chain-words.js';
+import { at, statusWords } from './chain-words.js';
 import { link, slackLine, type Line } from './text.js';
 
 /** Requests a person audit lists. */
@@ -37,7 +35,7 @@ function grantLine(deps: Deps, grant: GrantRow, request: RequestRow | undefined,
 function requestLine(deps: Deps, request: RequestRow): Line {
   const what = `${request.snapshot.appName} / ${request.snapshot.roleName}`;
   const kind = request.kind === 'extension' ? `extension (${formatDuration(request.durationMs ?? 0)} more) of ` : '';
-  return [`#${request.id} ${at(request.createdAt)} ${kind}${what}: ${describeStatus(request.status as RequestStatus)}`, ...jira(deps, request)];
+  return [`#${request.id} ${at(request.createdAt)} ${kind}${what}: ${statusWords(request)}`, ...jira(deps, request)];
 }
 
 export function personTold(deps: Deps, slackId: string): string {

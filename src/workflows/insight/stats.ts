@@ -9,7 +9,7 @@
  */
 import { formatDuration } from '../../domain/duration.js';
 import { percentile } from '../../domain/insight.js';
-import { WAITING_STATUSES } from '../../store/insight.repo.js';
+import { isWaiting } from '../../store/insight.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { at } from './chain-words.js';
 
@@ -40,8 +40,6 @@ function spread(values: readonly number[]): Spread | null {
   return median === null || p90 === null ? null : { median, p90, count: values.length };
 }
 
-const WAITING: ReadonlySet<string> = new Set(WAITING_STATUSES);
-
 export function computeStats(deps: WorkflowDeps, periodMs: number): Stats {
   const { insight, ops } = deps.store;
   const until = deps.clock.now().getTime();
@@ -60,7 +58,7 @@ export function computeStats(deps: WorkflowDeps, periodMs: number): Stats {
       denied: period.filter((r) => r.status === 'denied').length,
       cancelled: period.filter((r) => r.status === 'cancelled').length,
       failed: period.filter((r) => r.status === 'failed').length,
-      waiting: period.filter((r) => WAITING.has(r.status)).length,
+      waiting: period.filter((r) => isWaiting(r.status, r.kind)).length,
     },
     handsOff: { count: approvedThenGot.filter((r) => !r.touched).length, of: approvedThenGot.length },
     requestToAccess: spread(got.map((r) => (r.activeAt ?? 0) - r.createdAt)),
