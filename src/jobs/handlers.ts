@@ -19,6 +19,7 @@ import { requestReceiptJob, updateReceiptJob } from '../workflows/request/index.
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import { jiraInboundJob, putBackJob, type JiraIssueHandler } from '../workflows/inbound/index.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
+import { requestsExportJob } from '../workflows/insight/index.js';
 import {
   buildReviewJob,
   reviewerDmJob,
@@ -69,6 +70,7 @@ export function buildHandlers(deps: SideEffectDeps, jiraIssueHandlers: readonly 
     'slack.upload_file': (job) => fileDmJob(deps, job),
     'jira.inbound': (job) => jiraInboundJob(deps, jiraIssueHandlers, job),
     'jira.put_back': (job) => putBackJob(deps, job),
+    'insight.export': (job) => requestsExportJob(deps, job),
   };
 }
 

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
+import type { AdminListenerDeps } from './listeners/admin-evidence.js';
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerCancelListeners } from './listeners/cancel.js';
 import { registerGrantListeners } from './listeners/grants.js';
@@ -59,7 +60,7 @@ export interface SlackApp {
   settled(): Promise<void>;
 }
 
-export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps): SlackApp {
+export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps & AdminListenerDeps): SlackApp {
   const socketMode = options.appToken !== null;
   const app = new App({
     token: options.botToken,

@@ -78,6 +78,8 @@ export const JOB_PAYLOADS = {
     status: z.object({ from: z.string().min(1), to: z.string().min(1) }).nullable(),
     label: z.string().min(1).nullable(),
   }),
+  // `/access-admin export`: requests filed in [from, until) (ms), one app's or all, as CSV DM'd to `to`.
+  'insight.export': z.object({ to: z.string(), from: z.number(), until: z.number(), appId: z.string().nullable() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

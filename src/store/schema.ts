@@ -38,8 +38,10 @@ export const requests = sqliteTable(
   (t) => [
     index('requests_requester_idx').on(t.requesterSlackId, t.status),
     index('requests_status_idx').on(t.status),
-    // A Jira webhook names the issue: its request is found by key (an extension shares its access's issue).
+    // `/access-admin audit ACCESS-12`, `export <from> <to>` and `stats 30d`, and a grant's extensions (src/workflows/insight/).
     index('requests_jira_key_idx').on(t.jiraKey),
+    index('requests_created_idx').on(t.createdAt),
+    index('requests_grant_idx').on(t.grantId),
   ],
 );
 

@@ -7,6 +7,7 @@ import type { DbHandle } from './db.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JiraEventsRepo } from './jira-events.repo.js';
+import { InsightRepo } from './insight.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
@@ -32,6 +33,8 @@ export class Store {
   readonly ops: OpsRepo;
   /** Changes made in Jira that Keycard acted on (idempotency of webhooks). */
   readonly jiraEvents: JiraEventsRepo;
+  /** What audit, export, stats, grants and pending read (src/workflows/insight/). */
+  readonly insight: InsightRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -46,6 +49,7 @@ export class Store {
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
     this.jiraEvents = new JiraEventsRepo(handle.db);
+    this.insight = new InsightRepo(handle.db, handle.sqlite);
   }
 
   /**

@@ -267,6 +267,13 @@ export class OktaFake extends HttpFake {
     this.logEvents.push({ ...input, outcome: input.outcome ?? 'SUCCESS', uuid: randomBytes(16).toString('hex') });
   }
 
+  /** Records a user's last sign-in anywhere (`lastLogin`), as Okta does when they sign in. */
+  setLastLogin(userId: string, at: string | null): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`OktaFake: no user ${userId}`);
+    user.lastLogin = at;
+  }
+
   /** Changes a user's status directly, as an admin or a lifecycle policy would. */
   setUserStatus(userId: string, status: OktaUserStatus): void {
     const user = this.users.get(userId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filterItems, pageOf, parseReviewStart, recommend, type RecommendationInput } from '../../src/domain/review.js';
-import { csvField } from '../../src/workflows/review/index.js';
+import { csvField } from '../../src/workflows/shared/csv.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (d: number) => new Date(NOW.getTime() - d * 24 * 3600_000);

@@ -10,6 +10,7 @@ import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.j
 import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
+import { AUDIT_USAGE, auditCommand, exportCommand, grantsCommand, isAuditLookup, pendingCommand, statsCommand, type AdminListenerDeps } from './admin-evidence.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -53,7 +54,7 @@ async function reloadCommand(deps: WorkflowDeps, userId: string, reload: Catalog
     : `:no_entry: The catalog was not reloaded; the last good one stays in force.\n\`\`\`${result.message.slice(0, 3000)}\`\`\``;
 }
 
-function adminCommand(deps: WorkflowDeps, userId: string, text: string): string {
+function adminCommand(deps: AdminListenerDeps, userId: string, text: string): string | Promise<string> {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
@@ -107,9 +108,18 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
       return result.kind === 'recorded' ? result.text : result.message;
     }
     case 'audit': {
-      if (rest[0] !== 'verify') return 'Usage: `/access-admin audit verify`.';
+      // `audit <request | @user>` is answered by the listener (see registerAdminListeners): it asks a provider.
+      if (rest[0] !== 'verify') return AUDIT_USAGE;
       return requestAuditVerify(deps, userId);
     }
+    case 'export':
+      return exportCommand(deps, userId, rest);
+    case 'stats':
+      return statsCommand(deps, rest);
+    case 'grants':
+      return grantsCommand(deps, rest);
+    case 'pending':
+      return pendingCommand(deps, rest);
     case 'review':
       return reviewCommand(deps, userId, rest);
     case 'catalog':
@@ -122,7 +132,7 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
   }
 }
 
-export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
+export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload: CatalogReloader): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -132,6 +142,16 @@ export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: Cat
       // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
       await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
       await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    if (isAuditLookup(command.text ?? '')) {
+      // Asks the identity provider when the access was last used: acknowledge, then answer through respond().
+      await auditCommand(deps, command.user_id, command.text ?? '', {
+        ack: (text) => ack({ response_type: 'ephemeral', text }),
+        respond: async (text) => {
+          await respond({ response_type: 'ephemeral', text });
+        },
+      });
       return;
     }
     if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {
@@ -145,6 +165,6 @@ export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: Cat
       await client.views.open({ trigger_id: command.trigger_id, view: buildReviewStartModal(choices) });
       return;
     }
-    await ack({ response_type: 'ephemeral', text: adminCommand(deps, command.user_id, command.text ?? '') });
+    await ack({ response_type: 'ephemeral', text: await adminCommand(deps, command.user_id, command.text ?? '') });
   });
 }

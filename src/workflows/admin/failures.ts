@@ -48,6 +48,7 @@ const KIND_WORDS = {
   'slack.upload_file': 'send a file in a Slack DM',
   'jira.inbound': 'act on a change made in Jira',
   'jira.put_back': 'undo a change made in Jira that Keycard refused',
+  'insight.export': 'export requests as CSV',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

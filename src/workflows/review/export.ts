@@ -6,6 +6,7 @@
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, ReviewItemRow } from '../../store/reviews.repo.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
+import { csvField, csvTime } from '../shared/csv.js';
 import { enqueueAttachFile, enqueueFileDm, saveExportFile } from '../shared/effects.js';
 import { enforcementState } from './enforce.js';
 import { campaignLabel } from './start.js';
@@ -37,20 +38,7 @@ export const REVIEW_CSV_COLUMNS = [
   'removal state',
 ] as const;
 
-/**
- * One CSV field: quoted when it holds a comma, quote or line break; a leading `=`, `+`, `-` or `@` is
- * prefixed with `'` so a spreadsheet shows it as text instead of running it as a formula.
- */
-export function csvField(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function iso(ms: number | null): string {
-  return ms === null ? '' : new Date(ms).toISOString();
-}
+const iso = csvTime;
 
 export function reviewCsv(deps: WorkflowDeps, campaign: CampaignRow, items: readonly ReviewItemRow[], names: ReadonlyMap<string, string>): string {
   const rows = [REVIEW_CSV_COLUMNS.join(',')];

@@ -8,7 +8,7 @@ export { decideItems, keepRecommended, itemsFor, whyNotDecide, type Decision, ty
 export { reviewRevokeJob, reviewSettleJob, enforcementState, itemLabel } from './enforce.js';
 export { reviewerDmJob, reviewJiraIssueJob, reviewOpenedJob, remindReviewers, reviewersOf } from './notify.js';
 export { closeReview, sweepReviews, summarize, reviewSummaryJob, reviewStatusText, type CloseResult } from './close.js';
-export { reviewExportJob, requestReviewExport, reviewCsv, csvField, REVIEW_CSV_COLUMNS } from './export.js';
+export { reviewExportJob, requestReviewExport, reviewCsv, REVIEW_CSV_COLUMNS } from './export.js';
 export { reasonText } from './words.js';
 export {
   reviewView,
