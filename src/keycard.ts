@@ -15,7 +15,7 @@ import { buildHandlers } from './jobs/handlers.js';
 import { createMetrics } from './jobs/metrics.js';
 import { createOpsHandler, OPS_PATHS, startOpsServer } from './jobs/ops-http.js';
 import { auditFollowUps } from './jobs/audit-follow-ups.js';
-import { catalogReloader } from './jobs/catalog-reload.js';
+import { catalogReloader, catalogValidator } from './jobs/catalog-reload.js';
 import { createThrottle } from './jobs/rate-limits.js';
 import { runStartupChecks } from './jobs/startup.js';
 import { checkReadiness } from './jobs/readiness.js';
@@ -182,6 +182,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       reloadCatalog: catalogReloader(config, providers, logger, (next) => {
         catalog = next;
       }),
+      steer: { validateCatalog: catalogValidator(config, providers), directory: notifier },
     },
     deps,
   );

@@ -18,6 +18,7 @@ import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, resolv
 import { requestReceiptJob, updateReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
+import { driftCheckJob, driftFiledJob } from '../workflows/drift/index.js';
 import {
   buildReviewJob,
   reviewerDmJob,
@@ -65,6 +66,8 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'jira.labelled_comment': (job) => labelledCommentJob(deps, job),
     'jira.attach_file': (job) => attachFileJob(deps, job),
     'slack.upload_file': (job) => fileDmJob(deps, job),
+    'drift.check': (job) => driftCheckJob(deps, job),
+    'drift.filed': (job) => driftFiledJob(deps, job),
   };
 }
 

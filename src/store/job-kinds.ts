@@ -68,6 +68,9 @@ export const JOB_PAYLOADS = {
   'jira.labelled_comment': z.object({ label: issueLabel, lines: z.array(commentLine) }),
   'jira.attach_file': z.object({ label: issueLabel, fileId: id }),
   'slack.upload_file': z.object({ to: z.string(), fileId: id, title: z.string(), comment: z.string() }),
+  // A drift check: `by` the admin who asked (null: the schedule), `toJira` to file it as one issue.
+  'drift.check': z.object({ by: z.string().nullable(), toJira: z.boolean() }),
+  'drift.filed': z.object({ runId: id, label: issueLabel, to: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

@@ -4,6 +4,8 @@
 import type { AuditKeyring } from './audit-keys.js';
 import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
+import { DelegationsRepo } from './delegations.repo.js';
+import { DriftRepo } from './drift.repo.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
@@ -29,6 +31,10 @@ export class Store {
   readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
+  /** Drift checks: the catalog, the providers and Keycard's records compared. */
+  readonly drift: DriftRepo;
+  /** Approvers away and who decides for them. */
+  readonly delegations: DelegationsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -42,6 +48,8 @@ export class Store {
     this.reviews = new ReviewsRepo(handle.db);
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
+    this.drift = new DriftRepo(handle.db);
+    this.delegations = new DelegationsRepo(handle.db);
   }
 
   /**

@@ -46,6 +46,8 @@ const KIND_WORDS = {
   'jira.labelled_comment': 'comment on a Jira issue',
   'jira.attach_file': 'attach a file to a Jira issue',
   'slack.upload_file': 'send a file in a Slack DM',
+  'drift.check': 'check the catalog against the identity providers (drift)',
+  'drift.filed': "tell an admin a drift report's Jira issue",
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

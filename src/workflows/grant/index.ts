@@ -11,3 +11,5 @@ export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
 export { recheckRemovalJob } from './recheck.js';
 export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';
+export { extendByAdmin, type AdminExtendResult } from './admin-extend.js';
+export { extendPersonAccess, findPersonAccess, revokePersonAccess, type AccessRef, type PersonAccess } from './by-person.js';
