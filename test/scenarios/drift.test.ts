@@ -140,6 +140,45 @@ describe('/access-admin sync', () => {
     expect(h.slack.dms(ada.slackId).filter((m) => m.text.includes('Drift check'))).toEqual([]);
   });
 
+  it('reads Entra ID and Google Workspace the same way: members added by hand and groups named like an app', async () => {
+    const catalog = `${TEST_CATALOG}  - id: powerbi
+    name: Power BI
+    description: Dashboards
+    owner: owen@acme.com
+    provider: entra
+    roles:
+      - { id: admin, name: Workspace Admin, description: Manage workspaces, groups: [e-sales-admin], approval: [manager] }
+  - id: drive
+    name: Drive
+    description: Shared drive
+    owner: owen@acme.com
+    provider: google
+    roles:
+      - { id: viewer, name: Viewer, description: Read the drive, groups: [drive-viewer@acme.com], approval: auto }
+`;
+    const fakes = await startFakes(['entra', 'google']);
+    fakes.graph?.addGroup({ id: 'e-pbi-legacy', displayName: 'PowerBI-legacy-admins' });
+    h = await Harness.start({ fakes, catalogYaml: catalog });
+    await h.driver.command(priya.slackId, '/request', 'drive viewer');
+    await h.drain();
+    h.graph.addMember('e-sales-admin', marco.entraId);
+    h.google.addMember('drive-viewer@acme.com', eve.googleId);
+
+    await h.driver.command(ada.slackId, '/access-admin', 'sync');
+    await h.drain();
+
+    const report = lastDrift(h.keycard.deps)?.report;
+    // drive-viewer is mapped (the catalog names it by its email); drive-admin is named like the app and mapped by no role.
+    expect(report?.unmappedGroups).toEqual([
+      { provider: 'entra', groupId: 'e-pbi-legacy', name: 'PowerBI-legacy-admins', appId: 'powerbi' },
+      { provider: 'google', groupId: '03gtest1', name: 'drive-admin', appId: 'drive' },
+    ]);
+    expect(report?.apps.map((a) => [a.appId, a.handAdded.map((m) => m.email)])).toEqual([
+      ['powerbi', [marco.email]],
+      ['drive', [eve.email]],
+    ]);
+  });
+
   it('answers bad arguments with the usage, and refuses (and audits) someone who is not an admin', async () => {
     h = await started();
 

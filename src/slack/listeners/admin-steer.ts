@@ -39,7 +39,9 @@ function catalogCommand(deps: WorkflowDeps, userId: string, args: readonly strin
   if (/^reload$/i.test(sub)) return null; // answered by the listener itself (it puts the file in force)
   if (/^validate$/i.test(sub)) {
     if (more.length > 1) return { text: `${CATALOG_USAGE}\nA path has no spaces.` };
-    const path = more[0] ?? null;
+    // With the command escaped, Slack may send a path it took for a link as <target|text>: the text is what was typed.
+    const typed = more[0] ?? null;
+    const path = typed === null ? null : (/^<[^|>]*\|([^>]+)>$/.exec(typed)?.[1] ?? /^<([^|>]+)>$/.exec(typed)?.[1] ?? typed);
     return {
       ack: `:hourglass_flowing_sand: Checking ${path ?? 'the catalog file (CATALOG_PATH)'} and its groups in the identity providers; nothing is loaded...`,
       later: async () => {

@@ -122,7 +122,7 @@ export const driftWords = {
   },
   /** Every finding, one line each, split into comments Jira accepts. */
   comments: (report: DriftReport): string[][] => {
-    const all = sections(report, null, (t) => t, (t) => t).flatMap((s) => [`${s.heading}:`, ...s.lines.map((l) => `• ${l}`)]);
+    const all = sections(report, null, (t) => t, (t) => t).flatMap((s) => [`${s.heading}:`, ...s.lines.map((l) => (l.startsWith('  – ') ? l : `• ${l}`))]);
     const comments: string[][] = [];
     let current: string[] = [];
     let length = 0;
