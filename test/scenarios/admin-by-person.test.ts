@@ -129,6 +129,7 @@ describe('/access-admin revoke and extend by person', () => {
     const standing = await h.driver.command(ada.slackId, '/access-admin', `extend <@${priya.slackId}> salesforce/viewer 1h because`);
     const bad = await h.driver.command(ada.slackId, '/access-admin', 'extend priya salesforce 1x');
     const badRevoke = await h.driver.command(ada.slackId, '/access-admin', 'revoke someone salesforce/admin why not');
+    const noIssue = await h.driver.command(ada.slackId, '/access-admin', 'revoke ACCESS-99 left the project');
 
     expect(text(standing.body)).toBe(`The Salesforce / Viewer access of <@${priya.slackId}> is standing access: it has no end to move.`);
     const usage = text(bad.body);
@@ -138,6 +139,7 @@ describe('/access-admin revoke and extend by person', () => {
     expect(usage).toContain("'1x' is not a duration like 30m, 6h or 2d.");
     expect(text(badRevoke.body)).toContain('Usage: `/access-admin revoke <request id|JIRA-KEY> <reason>` or `/access-admin revoke <@user> <app[/role]> <reason>`');
     expect(text(badRevoke.body)).toContain("'someone' is not a request or a person");
+    expect(text(noIssue.body)).toBe('No Keycard request is filed as ACCESS-99.');
   });
 
   it('refuses (and audits) someone who is not an admin', async () => {

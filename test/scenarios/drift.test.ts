@@ -6,7 +6,7 @@
  * drift the check before did not find.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueueScheduledDriftCheck, lastDrift } from '../../src/workflows/drift/index.js';
+import { enqueueScheduledDriftCheck, inactiveAccountsFound, lastDrift } from '../../src/workflows/drift/index.js';
 import { configProblems } from '../support/config-env.js';
 import { Harness, startFakes, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG } from '../support/people.js';
@@ -88,7 +88,7 @@ describe('/access-admin sync', () => {
     await h.driver.command(ada.slackId, '/access-admin', 'sync');
     await h.drain();
 
-    const priyaAccount = lastDrift(h.keycard.deps)?.report.inactive.find((a) => a.idpUserId === priya.oktaId);
+    const priyaAccount = inactiveAccountsFound(h.keycard.deps)?.accounts.find((a) => a.idpUserId === priya.oktaId);
     expect(priyaAccount).toEqual({ provider: 'okta', idpUserId: priya.oktaId, email: priya.email, name: priya.name, status: 'suspended', groups: ['00g1viewer'], grants: [{ grantId: 1, requestId: 1, appId: 'salesforce', roleId: 'viewer', userSlackId: priya.slackId }] });
   });
 

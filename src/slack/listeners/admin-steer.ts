@@ -13,7 +13,7 @@ import { parseDuration } from '../../domain/duration.js';
 import { closestMatches } from '../../domain/suggest.js';
 import { validateCatalogFile } from '../../workflows/admin/index.js';
 import { requestDriftCheck } from '../../workflows/drift/index.js';
-import { extendPersonAccess, revokeAccess, revokePersonAccess } from '../../workflows/grant/index.js';
+import { extendPersonAccess, revokeByJiraKey, revokePersonAccess } from '../../workflows/grant/index.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
 import { catalogAppText, catalogPages } from '../blocks/catalog-pages.js';
 import { delegateCommand } from './admin-delegate.js';
@@ -76,9 +76,7 @@ function revokeCommand(deps: WorkflowDeps, userId: string, args: readonly string
   if (request?.kind === 'jira') {
     const reason = rest.join(' ').trim();
     if (reason.length < 3) return { text: REVOKE_USAGE };
-    const found = deps.store.requests.accessByJiraKey(request.key);
-    if (!found) return { text: `No Keycard request is filed as ${request.key}.` };
-    const result = revokeAccess(deps, found.id, userId, reason);
+    const result = revokeByJiraKey(deps, request.key, userId, reason);
     return { text: result.kind === 'started' ? result.text : result.message };
   }
   const person = parsePersonArg(first);

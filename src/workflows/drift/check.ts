@@ -5,7 +5,7 @@
  * in Jira when asked, and alerts the alert channel when a scheduled check finds drift the check before did
  * not (so the same drift is not alerted on every run).
  */
-import { driftCounts, isClean, newDrift, type DriftReport } from '../../domain/drift.js';
+import { driftCounts, isClean, newDrift, type DriftReport, type InactiveAccount } from '../../domain/drift.js';
 import { RetryableError } from '../../domain/errors.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { DriftRunRow } from '../../store/drift.repo.js';
@@ -41,10 +41,19 @@ export function enqueueScheduledDriftCheck(deps: WorkflowDeps): boolean {
   });
 }
 
-/** The newest check's report, or null before the first: what the lifecycle work reads suspended accounts from. */
+/** The newest check's report, or null before the first. */
 export function lastDrift(deps: WorkflowDeps): { runId: number; report: DriftReport } | null {
   const last = deps.store.drift.last();
   return last ? { runId: last.id, report: last.report } : null;
+}
+
+/**
+ * The accounts the newest check found suspended or deactivated in the provider while still in catalog
+ * groups, each with its live Keycard grants: what the lifecycle work ends. Null before the first check.
+ */
+export function inactiveAccountsFound(deps: WorkflowDeps): { runId: number; at: Date; accounts: readonly InactiveAccount[] } | null {
+  const last = lastDrift(deps);
+  return last ? { runId: last.runId, at: new Date(last.report.at), accounts: last.report.inactive } : null;
 }
 
 export async function driftCheckJob(deps: SideEffectDeps, job: JobOf<'drift.check'>): Promise<void> {

@@ -6,7 +6,7 @@ export { provisionJob } from './provision.js';
 export { grantNotice, grantNoticeJob, sweepWarnings } from './warn.js';
 export { applyExtension, checkExtension, offerExtension, requestExtension, type ExtensionCheck, type ExtensionOffer, type ExtensionResult } from './extend.js';
 export { relinquishGrant, type RelinquishResult } from './relinquish.js';
-export { revokeAccess, type RevokeResult } from './revoke.js';
+export { revokeAccess, revokeByJiraKey, type RevokeResult } from './revoke.js';
 export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
 export { recheckRemovalJob } from './recheck.js';
