@@ -59,7 +59,8 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?:
     ...(person ? { stagePersonSlackId: person } : {}),
     escalationReason: step.escalationReason,
     // Only admins and fallback approvers are on a step that went elsewhere; the step does not record which group.
-    askedAs: viewer !== undefined && !deps.admins.includes(viewer) ? 'fallback' : 'admin',
+    // A delegate is asked as whoever they stand in for.
+    askedAs: viewer !== undefined && !deps.admins.includes(standingIn?.forSlackId ?? viewer) ? 'fallback' : 'admin',
     ...(standingIn && delegation ? { onBehalfOf: { slackId: standingIn.forSlackId, until: new Date(delegation.endsAt) } } : {}),
     outcome,
   };
