@@ -25,6 +25,11 @@ const CATALOG = `${TEST_CATALOG}  - id: vault
         description: Operate the vault
         groups: [00g3analyst]
         approval: [manager, user:marco@acme.com]
+      - id: auditor
+        name: Auditor
+        description: Read the audit trail
+        groups: [00g1audit]
+        approval: [user:owen@acme.com]
 `;
 
 function cards(h: Harness, person: PersonKey): StoredMessage[] {
@@ -134,6 +139,22 @@ describe('/access-admin delegate', () => {
     expect(stage2?.approvers).toEqual([ada.slackId]);
     expect(stage2?.escalationReason).toContain('decided stage 1');
     expect(cards(h, 'marco')).toEqual([]);
+  });
+
+  it('keeps naming a person\'s own stage after them when their delegate decides it', async () => {
+    h = await Harness.start({ catalogYaml: CATALOG });
+    await delegate(h, `<@${owen.slackId}> <@${sam.slackId}> until 2026-01-08`);
+    await h.driver.command(priya.slackId, '/request', 'vault auditor quarterly audit');
+    await h.drain();
+
+    const card = cards(h, 'sam')[0];
+    await click(h, 'sam', card);
+    await h.drain();
+
+    expect(cardText(card)).toContain(`Stage 1 of 1: <@${owen.slackId}>`);
+    expect(cardText(card)).toContain(`You're asked for <@${owen.slackId}>, who is away`);
+    expect(jira(h, 1)).toContain('Approved by Sam Okafor (sam@acme.com) for Owen Park (owen@acme.com), who is away, at 14:00 UTC, stage 1 of 1 (Owen Park (owen@acme.com)).');
+    expect(h.okta.isMember('00g1audit', priya.oktaId)).toBe(true);
   });
 
   it('hands over a stage already waiting, and gives it back on its own when the delegation reaches its date', async () => {
