@@ -162,6 +162,9 @@ const envSchema = z.object({
   KEYCARD_AUDIT_KEY: optionalText,
   KEYCARD_AUDIT_KEYS_PREVIOUS: optionalText,
   KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: cronExpression('KEYCARD_SCHEDULE_AUDIT_CHECKPOINT', '0 0 * * * *'),
+  KEYCARD_SCHEDULE_SYNC: optionalText.pipe(
+    z.string().refine((v) => cron.validate(v), 'KEYCARD_SCHEDULE_SYNC is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 UTC every day); leave it unset for no scheduled drift check').optional(),
+  ),
   KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
   KEYCARD_MISSING_GROUPS: optionalText.pipe(
     z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
@@ -207,7 +210,8 @@ export interface KeycardConfig extends ProviderConfigs {
     /** What Keycard hears from Jira (`POST /webhooks/jira`): off unless the secret is set. */
     readonly inbound: JiraInboundSettings;
   } | null;
-  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string };
+  /** `sync`: the drift check's cron, null when unset (no scheduled check). */
+  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly sync: string | null };
   /** HMAC keys of the audit chain (hex or base64, 32+ bytes): the current one seals new events. */
   readonly audit: { readonly key: Secret | null; readonly previousKeys: readonly Secret[] };
   readonly timing: TimingPolicy;
@@ -341,7 +345,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       },
     },
     ...providers.configs,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, sync: e.KEYCARD_SCHEDULE_SYNC ?? null },
     audit: { key: e.KEYCARD_AUDIT_KEY ? new Secret(e.KEYCARD_AUDIT_KEY) : null, previousKeys: splitKeys(e.KEYCARD_AUDIT_KEYS_PREVIOUS).map((k) => new Secret(k)) },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,

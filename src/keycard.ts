@@ -16,7 +16,7 @@ import { createMetrics } from './jobs/metrics.js';
 import { createOpsHandler, OPS_PATHS, startOpsServer, withRoutes, type ExtraRoute } from './jobs/ops-http.js';
 import { createJiraWebhookHandler, JIRA_WEBHOOK_PATH } from './jobs/jira-webhook.js';
 import { auditFollowUps } from './jobs/audit-follow-ups.js';
-import { catalogReloader } from './jobs/catalog-reload.js';
+import { catalogReloader, catalogValidator } from './jobs/catalog-reload.js';
 import { createThrottle } from './jobs/rate-limits.js';
 import { runStartupChecks } from './jobs/startup.js';
 import { checkReadiness } from './jobs/readiness.js';
@@ -194,6 +194,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       reloadCatalog: catalogReloader(config, providers, logger, (next) => {
         catalog = next;
       }),
+      steer: { validateCatalog: catalogValidator(config, providers), directory: notifier },
     },
     deps,
   );

@@ -25,7 +25,7 @@ export type CatalogGroupCheck =
  * settings are skipped: `missingProviderSettings` already refuses a catalog that uses them. Provider
  * failures (throttling, a refused permission) propagate: the check could not be made.
  */
-async function findMissingCatalogGroups(catalog: Catalog, providers: IdentityProviders): Promise<MissingCatalogGroup[]> {
+export async function findMissingCatalogGroups(catalog: Catalog, providers: IdentityProviders): Promise<MissingCatalogGroup[]> {
   const wanted = new Map<ProviderKind, { provider: IdentityProvider; ids: Set<string> }>();
   for (const app of catalog.apps) {
     const provider = providers[app.provider];

@@ -29,6 +29,8 @@ export interface GroupMember extends IdentityUser {
 export interface IdentityGroup {
   readonly id: string;
   readonly name: string;
+  /** Other ways a catalog may name the group, where the provider has them (Google: its email and aliases). */
+  readonly aliases?: readonly string[];
 }
 
 /** When a user last signed in; `at` null with `unsupported` when the provider cannot tell (licence, API). */

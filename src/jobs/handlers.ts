@@ -20,6 +20,7 @@ import type { SideEffectDeps } from '../workflows/shared/deps.js';
 import { jiraInboundJob, putBackJob, type JiraIssueHandler } from '../workflows/inbound/index.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
 import { requestsExportJob } from '../workflows/insight/index.js';
+import { driftCheckJob, driftFiledJob } from '../workflows/drift/index.js';
 import {
   buildReviewJob,
   reviewerDmJob,
@@ -71,6 +72,8 @@ export function buildHandlers(deps: SideEffectDeps, jiraIssueHandlers: readonly 
     'jira.inbound': (job) => jiraInboundJob(deps, jiraIssueHandlers, job),
     'jira.put_back': (job) => putBackJob(deps, job),
     'insight.export': (job) => requestsExportJob(deps, job),
+    'drift.check': (job) => driftCheckJob(deps, job),
+    'drift.filed': (job) => driftFiledJob(deps, job),
   };
 }
 

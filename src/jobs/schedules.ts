@@ -9,6 +9,7 @@ import { enqueueAuditCheckpoint } from '../workflows/evidence/index.js';
 import { sweepApprovals } from '../workflows/approval/index.js';
 import { sweepExpired, sweepWarnings } from '../workflows/grant/index.js';
 import { sweepReviews } from '../workflows/review/index.js';
+import { enqueueScheduledDriftCheck } from '../workflows/drift/index.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
@@ -16,7 +17,7 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string }, logger: Logger, enabled = true): Schedules {
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string; sync?: string | null }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
     const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
@@ -51,6 +52,10 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
         // Not in runAll: a checkpoint records the log as it is, there is nothing to catch up at start-up.
         ...(expressions.auditCheckpoint
           ? [cron.schedule(expressions.auditCheckpoint, () => void enqueueAuditCheckpoint(deps), { name: 'audit-checkpoint', noOverlap: true, timezone: 'UTC' })]
+          : []),
+        // Optional, and not in runAll either: a drift check reads every catalog group from the providers.
+        ...(expressions.sync
+          ? [cron.schedule(expressions.sync, () => void (enqueueScheduledDriftCheck(deps) && logger.info('drift check queued')), { name: 'drift-check', noOverlap: true, timezone: 'UTC' })]
           : []),
       ]
     : [];

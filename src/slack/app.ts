@@ -7,6 +7,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { registerAdminListeners, type CatalogReloader } from './listeners/admin.js';
 import type { AdminListenerDeps } from './listeners/admin-evidence.js';
+import type { SteerTools } from './listeners/admin-steer.js';
 import { registerApprovalListeners } from './listeners/approval.js';
 import { registerCancelListeners } from './listeners/cancel.js';
 import { registerGrantListeners } from './listeners/grants.js';
@@ -28,6 +29,8 @@ export interface SlackAppOptions {
   /** POST routes served next to /slack/events in HTTP mode (the Jira webhook); Socket Mode serves them on the ops server. */
   readonly postRoutes?: ReadonlyArray<{ readonly path: string; readonly handler: (req: IncomingMessage, res: ServerResponse) => void }>;
   readonly reloadCatalog: CatalogReloader;
+  /** What `/access-admin catalog validate` and the commands naming people by email need. */
+  readonly steer: SteerTools;
   /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
   readonly homeViewers?: Set<string>;
   /** The bot's ids when start-up already asked Slack (auth.test); Bolt then skips its own call. */
@@ -97,7 +100,7 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerGrantListeners(app, deps);
   registerTaskListeners(app, deps);
   registerCancelListeners(app, deps);
-  registerAdminListeners(app, deps, options.reloadCatalog);
+  registerAdminListeners(app, deps, options.reloadCatalog, options.steer);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
   registerReviewListeners(app, deps);
 

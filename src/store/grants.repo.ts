@@ -195,4 +195,47 @@ export class GrantsRepo {
   countActiveTimeBound(): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(grants).where(and(eq(grants.status, 'active'), isNotNull(grants.endsAt))).get()?.n ?? 0;
   }
+
+  /**
+   * The memberships Keycard accounts for in one provider, as `idpUserId \u0000 groupId`: the groups live
+   * grants hold (active, or being removed), and every group of a grant being provisioned (an add may land
+   * any moment before it is recorded). Everything else in a catalog group was put there by someone else.
+   */
+  keycardMemberships(provider: string): Set<string> {
+    const held = this.db
+      .select({ user: grants.idpUserId, group: grantGroups.groupId })
+      .from(grantGroups)
+      .innerJoin(grants, eq(grantGroups.grantId, grants.id))
+      .where(and(eq(grants.provider, provider), eq(grantGroups.status, 'held'), inArray(grants.status, ['active', 'ending', 'provisioning'])))
+      .all();
+    const planned = this.db
+      .select({ user: grants.idpUserId, groups: grants.groups })
+      .from(grants)
+      .where(and(eq(grants.provider, provider), eq(grants.status, 'provisioning')))
+      .all();
+    const found = new Set<string>();
+    for (const row of held) if (row.user) found.add(`${row.user}\u0000${row.group}`);
+    for (const row of planned) if (row.user) for (const group of row.groups) found.add(`${row.user}\u0000${group}`);
+    return found;
+  }
+
+  /** The live grants (active or being provisioned) of one provider account, oldest first. */
+  liveOfAccount(provider: string, idpUserId: string): GrantRow[] {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.provider, provider), eq(grants.idpUserId, idpUserId), inArray(grants.status, ['active', 'provisioning'])))
+      .orderBy(asc(grants.id))
+      .all();
+  }
+
+  /** The person's grants that still hold or are about to hold access (provisioning, active, ending), oldest first. */
+  liveFor(userSlackId: string): GrantRow[] {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.userSlackId, userSlackId), inArray(grants.status, ['provisioning', 'active', 'ending'])))
+      .orderBy(asc(grants.id))
+      .all();
+  }
 }

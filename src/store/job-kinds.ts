@@ -80,6 +80,9 @@ export const JOB_PAYLOADS = {
   }),
   // `/access-admin export`: requests filed in [from, until) (ms), one app's or all, as CSV DM'd to `to`.
   'insight.export': z.object({ to: z.string(), from: z.number(), until: z.number(), appId: z.string().nullable() }),
+  // A drift check: `by` the admin who asked (null: the schedule), `toJira` to file it as one issue.
+  'drift.check': z.object({ by: z.string().nullable(), toJira: z.boolean() }),
+  'drift.filed': z.object({ runId: id, label: issueLabel, to: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

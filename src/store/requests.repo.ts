@@ -278,4 +278,15 @@ export class RequestsRepo {
   approverMessages(stepId: number): ApproverMessageRow[] {
     return this.db.select().from(approverMessages).where(eq(approverMessages.stepId, stepId)).orderBy(asc(approverMessages.id)).all();
   }
+
+  /** The access request filed as this Jira issue (its extensions write to the same issue, so the first). */
+  accessByJiraKey(jiraKey: string): RequestRow | undefined {
+    return this.db
+      .select()
+      .from(requests)
+      .where(and(eq(requests.jiraKey, jiraKey), eq(requests.kind, 'access')))
+      .orderBy(asc(requests.id))
+      .limit(1)
+      .get();
+  }
 }

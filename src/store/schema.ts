@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { DriftReport } from '../domain/drift.js';
 
 export const requests = sqliteTable(
   'requests',
@@ -375,4 +376,72 @@ export const jiraEvents = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('jira_events_changelog_uq').on(t.changelogId), index('jira_events_issue_idx').on(t.issueKey)],
+);
+
+/**
+ * One drift check (src/workflows/drift/): the catalog, the identity providers and Keycard's records
+ * compared. The newest row is what the next check compares with, so an alert names only new drift.
+ * `trigger`: `schedule` (KEYCARD_SCHEDULE_SYNC) or `admin` (`/access-admin sync`, by `requestedBy`).
+ */
+export const driftRuns = sqliteTable(
+  'drift_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    trigger: text('trigger').notNull(),
+    requestedBy: text('requested_by'),
+    /** The job that ran the check: a job run again after its check committed finds its row and does nothing. */
+    jobId: integer('job_id'),
+    report: text('report', { mode: 'json' }).$type<DriftReport>().notNull(),
+    /** Findings in all, and those the check before did not have. */
+    findings: integer('findings').notNull(),
+    newFindings: integer('new_findings').notNull(),
+    /** The label of the Jira issue it was filed as (`--to-jira`), if any. */
+    jiraLabel: text('jira_label'),
+  },
+  (t) => [uniqueIndex('drift_runs_job_uq').on(t.jobId)],
+);
+
+/**
+ * An approver away hands their approval stages to a delegate until `endsAt` (`/access-admin delegate`).
+ * Live while `endedAt` is null and now is before `endsAt`; `endReason`: `ended` (by an admin) or `expired`.
+ */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    approverSlackId: text('approver_slack_id').notNull(),
+    delegateSlackId: text('delegate_slack_id').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    endedAt: integer('ended_at'),
+    endedBy: text('ended_by'),
+    endReason: text('end_reason'),
+  },
+  (t) => [index('delegations_approver_idx').on(t.approverSlackId, t.endedAt), index('delegations_due_idx').on(t.endedAt, t.endsAt)],
+);
+
+/**
+ * A delegate asked on an approval step for an away approver (`forSlackId`). `added`: the delegate was put on
+ * the step for them (false: already an approver of it in their own right). `endedAt`: the delegation ended
+ * while the step was open, and the stage went back to the approver.
+ */
+export const stepDelegates = sqliteTable(
+  'step_delegates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    stepId: integer('step_id')
+      .notNull()
+      .references(() => approvalSteps.id),
+    delegationId: integer('delegation_id')
+      .notNull()
+      .references(() => delegations.id),
+    forSlackId: text('for_slack_id').notNull(),
+    delegateSlackId: text('delegate_slack_id').notNull(),
+    added: integer('added', { mode: 'boolean' }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('step_delegates_step_idx').on(t.stepId), index('step_delegates_delegation_idx').on(t.delegationId, t.endedAt)],
 );

@@ -4,6 +4,8 @@
 import type { AuditKeyring } from './audit-keys.js';
 import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
+import { DelegationsRepo } from './delegations.repo.js';
+import { DriftRepo } from './drift.repo.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JiraEventsRepo } from './jira-events.repo.js';
@@ -35,6 +37,10 @@ export class Store {
   readonly jiraEvents: JiraEventsRepo;
   /** What audit, export, stats, grants and pending read (src/workflows/insight/). */
   readonly insight: InsightRepo;
+  /** Drift checks: the catalog, the providers and Keycard's records compared. */
+  readonly drift: DriftRepo;
+  /** Approvers away and who decides for them. */
+  readonly delegations: DelegationsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -50,6 +56,8 @@ export class Store {
     this.ops = new OpsRepo(handle.db, handle.sqlite);
     this.jiraEvents = new JiraEventsRepo(handle.db);
     this.insight = new InsightRepo(handle.db, handle.sqlite);
+    this.drift = new DriftRepo(handle.db);
+    this.delegations = new DelegationsRepo(handle.db);
   }
 
   /**

@@ -8,6 +8,7 @@
  * 3. `-- expiry`: the expiry sweep at scale (expiry.ts).
  * 4. `-- review`: an access review of 5,000 items: build calls against the minimum, CSV export, reviewer list (review.ts).
  * 5. `-- evidence`: audit, export and stats on 100,000 requests and 1,000,000 audit events (evidence.ts).
+ * 6. `-- drift`: `/access-admin sync` over the same 5,000 memberships: wall time, calls per provider, findings checked (drift.ts).
  * 6. `-- faults [--seed N]`: access requests through random faults and SIGKILLs, then IdP vs records (faults.ts);
  *    only when asked for.
  */
@@ -24,6 +25,7 @@ import { DOCUMENTED_LIMITS, benchExpiry } from './expiry.js';
 import { benchEvidence } from './evidence.js';
 import { benchFaults, faultOptions } from './faults.js';
 import { benchReview } from './review.js';
+import { benchDrift } from './drift.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -276,6 +278,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'review') await benchReview();
   if (!only || only === 'evidence') await benchEvidence();
+  if (!only || only === 'drift') await benchDrift();
   // Minutes long, so only when asked for: `npm run bench -- faults [--seed N]`.
   if (only === 'faults') await benchFaults(faultOptions(process.argv.slice(3)));
 }

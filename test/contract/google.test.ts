@@ -114,7 +114,7 @@ describe('Google adapter', () => {
     }
 
     expect(await provider(fake).listGroupMembers(GROUP)).toHaveLength(250);
-    expect(await provider(fake).searchGroups('Eng')).toEqual([{ id: GROUP, name: 'Engineering' }]);
+    expect(await provider(fake).searchGroups('Eng')).toEqual([{ id: GROUP, name: 'Engineering', aliases: ['eng@acme.com'] }]);
     expect(fake.callsTo('GET', '/admin/directory/v1/groups').at(-1)?.query.get('query')).toBe('name:Eng*');
   });
 

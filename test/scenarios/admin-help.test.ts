@@ -29,7 +29,12 @@ function listenerCommands(): string[] {
   // `audit <request | @user>` is answered in src/slack/listeners/admin-evidence.ts (it asks a provider after the ack).
   expect(read('src/slack/listeners/admin-evidence.ts')).toMatch(/export function isAuditLookup/);
   const audit = ['audit <request id>', 'audit <@user>'];
-  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review'), 'retry job', 'audit verify', ...audit, 'catalog reload', ...review];
+  // sync, catalog, revoke and extend by person, delegate: src/slack/listeners/admin-steer.ts and admin-delegate.ts.
+  const steer = [...read('src/slack/listeners/admin-steer.ts').matchAll(/case '([a-z]+)'/g)].map((m) => m[1] ?? '');
+  expect(steer).toEqual(['sync', 'catalog', 'revoke', 'extend', 'delegate']);
+  const delegate = [...read('src/slack/listeners/admin-delegate.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `delegate ${m[1] ?? ''}`);
+  const all = [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review'), 'retry job', 'audit verify', ...audit, 'catalog reload', ...review, ...steer.filter((v) => v !== 'revoke'), 'catalog validate', ...delegate];
+  return [...new Set(all)];
 }
 
 function usageHint(): string {
@@ -51,7 +56,8 @@ describe('/access-admin help', () => {
 
   it('answers an empty or unknown command with every command, and understands every command it lists', async () => {
     h = await Harness.start();
-    const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project').replace(/<@user>/g, '<@UPRIYA>'));
+    const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project')
+        .replace(/<@user>|<@approver>/g, '<@UMARCO>').replace(/<@delegate>/g, '<@USAM>').replace(/<app\[\/role\]>|<app\/role>/g, 'salesforce/admin').replace(/<duration>/g, '1h').replace(/<date>/g, '2026-01-20').replace(/ \[path\]/g, ''));
 
     const empty = await h.driver.command(ada.slackId, '/access-admin', '');
     const unknown = await h.driver.command(ada.slackId, '/access-admin', 'frobnicate');
@@ -64,9 +70,10 @@ describe('/access-admin help', () => {
     }
     expect(unknown.body).toContain("Unknown command 'frobnicate'");
     expect(listed.length).toBeGreaterThanOrEqual(listenerCommands().length);
-    for (const answer of answers) {
-      expect(answer.body).not.toContain('Unknown command');
-      expect(answer.body).not.toContain('Usage:');
+    await h.keycard.settle();
+    for (const answer of [...answers.map((a) => a.body), ...h.slack.ephemerals(ada.slackId).map((e) => e.text)]) {
+      expect(answer).not.toContain('Unknown command');
+      expect(answer).not.toContain('Usage:');
     }
   });
 });

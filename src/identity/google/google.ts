@@ -421,7 +421,8 @@ export class GoogleProvider implements IdentityProvider {
       );
       const page = groupsPageSchema.parse(res.data);
       for (const g of page.groups ?? []) {
-        found.push({ id: g.id, name: g.name ?? g.email ?? g.id });
+        const aliases = [g.email, ...(g.aliases ?? [])].filter((a): a is string => Boolean(a));
+        found.push({ id: g.id, name: g.name ?? g.email ?? g.id, ...(aliases.length > 0 ? { aliases } : {}) });
         if (found.length >= limit) return found;
       }
       pageToken = page.nextPageToken ?? undefined;

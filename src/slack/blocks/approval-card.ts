@@ -2,7 +2,7 @@
  * The approval card an approver gets in a DM, and the deny-reason modal. Pure functions.
  */
 import type { KnownBlock, ModalView } from '@slack/types';
-import { escapeMrkdwn, formatTimeUtc } from '../../domain/format.js';
+import { escapeMrkdwn, formatDateTimeUtc, formatTimeUtc } from '../../domain/format.js';
 import type { ApprovalCard } from '../../workflows/shared/ports.js';
 
 export const APPROVAL_ACTIONS_BLOCK = 'approval_actions';
@@ -32,8 +32,9 @@ function outcomeText(card: ApprovalCard): string | null {
   const o = card.outcome;
   if (!o) return null;
   if (o.kind === 'closed') return `:information_source: ${o.text}`;
-  if (o.kind === 'approved') return `:white_check_mark: Approved by <@${o.by}> at ${formatTimeUtc(o.at)}`;
-  return `:no_entry: Denied by <@${o.by}>${o.reason ? `: ${escapeMrkdwn(o.reason)}` : ''}`;
+  const forWhom = o.for ? ` for <@${o.for}>` : '';
+  if (o.kind === 'approved') return `:white_check_mark: Approved by <@${o.by}>${forWhom} at ${formatTimeUtc(o.at)}`;
+  return `:no_entry: Denied by <@${o.by}>${forWhom}${o.reason ? `: ${escapeMrkdwn(o.reason)}` : ''}`;
 }
 
 export function buildApprovalCardBlocks(card: ApprovalCard): KnownBlock[] {
@@ -55,6 +56,10 @@ export function buildApprovalCardBlocks(card: ApprovalCard): KnownBlock[] {
     { type: 'section', fields },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Why*\n${quote(card.justification || '(no justification)')}`, 3000) } },
   ];
+  if (card.onBehalfOf) {
+    // A delegate's copy: whom they decide for, and until when.
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:palm_tree: You're asked for <@${card.onBehalfOf.slackId}>, who is away until ${formatDateTimeUtc(card.onBehalfOf.until)}.` }] });
+  }
   if (card.note) {
     // An approver added by escalation: say why they are asked, not why the stage's first approvers were.
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:arrow_up: ${escapeMrkdwn(card.note)}` }] });

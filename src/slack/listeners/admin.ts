@@ -11,6 +11,7 @@ import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
 import { AUDIT_USAGE, auditCommand, exportCommand, grantsCommand, isAuditLookup, pendingCommand, statsCommand, type AdminListenerDeps } from './admin-evidence.js';
+import { REVOKE_USAGE, steerCommand, type SteerTools } from './admin-steer.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -93,7 +94,7 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
     case 'revoke': {
       const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
       const reason = rest.slice(1).join(' ').trim();
-      if (!Number.isSafeInteger(id) || reason.length < 3) return 'Usage: `/access-admin revoke <request id> <reason>`, e.g. `/access-admin revoke 42 left the project` (the reason goes on the Jira issue).';
+      if (!Number.isSafeInteger(id) || reason.length < 3) return REVOKE_USAGE; // the Jira key and person forms: admin-steer.ts
       const result = revokeAccess(deps, id, userId, reason);
       return result.kind === 'started' ? result.text : result.message;
     }
@@ -123,7 +124,7 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
     case 'review':
       return reviewCommand(deps, userId, rest);
     case 'catalog':
-      // `catalog reload` itself is answered by the listener (see registerAdminListeners).
+      // `catalog reload` is answered by the listener (see registerAdminListeners), the others by admin-steer.ts.
       return 'Usage: `/access-admin catalog reload`.';
     case 'help':
       return adminHelpText();
@@ -132,7 +133,7 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
   }
 }
 
-export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload: CatalogReloader): void {
+export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload: CatalogReloader, steer: SteerTools): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -163,6 +164,18 @@ export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload
       }
       await ack();
       await client.views.open({ trigger_id: command.trigger_id, view: buildReviewStartModal(choices) });
+      return;
+    }
+    // sync, catalog [validate], revoke and extend by person, delegate: src/slack/listeners/admin-steer.ts.
+    const steered = steerCommand(deps, command.user_id, command.text ?? '', steer);
+    if (steered && 'text' in steered) {
+      await ack({ response_type: 'ephemeral', text: steered.text });
+      return;
+    }
+    if (steered) {
+      // It asks Slack or the providers first, which may outlast Slack's 3 s: acknowledge, then answer.
+      await ack(steered.ack ? { response_type: 'ephemeral', text: steered.ack } : undefined);
+      await respond({ response_type: 'ephemeral', text: await steered.later() });
       return;
     }
     await ack({ response_type: 'ephemeral', text: await adminCommand(deps, command.user_id, command.text ?? '') });

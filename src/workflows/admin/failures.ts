@@ -49,6 +49,8 @@ const KIND_WORDS = {
   'jira.inbound': 'act on a change made in Jira',
   'jira.put_back': 'undo a change made in Jira that Keycard refused',
   'insight.export': 'export requests as CSV',
+  'drift.check': 'check the catalog against the identity providers (drift)',
+  'drift.filed': "tell an admin a drift report's Jira issue",
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

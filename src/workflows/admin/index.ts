@@ -3,3 +3,4 @@
  */
 export { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, type AdminStatus, type CatalogReloader } from './commands.js';
 export { onJobDead, retryRequest, skipJob, type RetryResult, type SkipResult } from './failures.js';
+export { validateCatalogFile, type CatalogValidation, type CatalogValidator } from './catalog-check.js';

@@ -9,6 +9,8 @@ import type { ApprovalCard } from '../shared/ports.js';
 import { describeStatus } from '../../domain/request-state.js';
 import { parseStage, stagePersonSlackIdOf } from '../../domain/routing.js';
 import { stagePersonSlackId } from '../shared/wording.js';
+import { stepAsRouted } from './delegation.js';
+import { approvalWords } from './words.js';
 
 /**
  * The card for one approver (`viewer`): a stage that went elsewhere than its own approvers says why, and
@@ -18,16 +20,25 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?:
   const step = deps.store.requests.getStep(stepId);
   const request = step ? deps.store.requests.get(step.requestId) : undefined;
   if (!step || !request) return null;
+  const delegates = deps.store.delegations.forStep(step.id);
   let outcome: ApprovalCard['outcome'] = null;
   if (step.status === 'approved' || step.status === 'denied') {
-    outcome = { kind: step.status, by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? 0), reason: step.reason };
+    const stoodIn = delegates.find((d) => d.delegateSlackId === step.decidedBy && (d.endedAt === null || d.endedAt >= (step.decidedAt ?? 0)));
+    outcome = { kind: step.status, by: step.decidedBy ?? 'someone', at: new Date(step.decidedAt ?? 0), reason: step.reason, ...(stoodIn ? { for: stoodIn.forSlackId } : {}) };
   } else if (request.status !== 'pending_approval') {
     outcome = { kind: 'closed', text: `This request is ${describeStatus(request.status as never)}; no decision is needed.` };
+  } else if (viewer !== undefined && !step.approvers.includes(viewer)) {
+    // A copy whose reader is asked no more: the stage was handed to their delegate, or their delegation ended.
+    const handed = delegates.find((d) => d.forSlackId === viewer && d.endedAt === null);
+    const over = delegates.find((d) => d.delegateSlackId === viewer && d.endedAt !== null);
+    outcome = { kind: 'closed', text: handed ? approvalWords.handedAway(handed.delegateSlackId) : over ? approvalWords.delegationOver(over.forSlackId) : approvalWords.noLongerAsked() };
   }
+  const standingIn = viewer === undefined ? undefined : delegates.find((d) => d.delegateSlackId === viewer && d.endedAt === null);
+  const delegation = standingIn ? deps.store.delegations.get(standingIn.delegationId) : undefined;
   const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
   // A person is named as Slack shows them, not as the catalog's `user:` text.
   const stage = parseStage(step.stage);
-  const person = stage ? stagePersonSlackIdOf(stage, stagePersonSlackId(step)) : undefined;
+  const person = stage ? stagePersonSlackIdOf(stage, stagePersonSlackId(stepAsRouted(deps, step))) : undefined;
   const stageName = stage?.kind === 'user' ? (person ? '' : `the approver ${stage.ref}`) : step.stage;
   return {
     requestId: request.id,
@@ -48,7 +59,9 @@ export function buildApprovalCard(deps: SideEffectDeps, stepId: number, viewer?:
     ...(person ? { stagePersonSlackId: person } : {}),
     escalationReason: step.escalationReason,
     // Only admins and fallback approvers are on a step that went elsewhere; the step does not record which group.
-    askedAs: viewer !== undefined && !deps.admins.includes(viewer) ? 'fallback' : 'admin',
+    // A delegate is asked as whoever they stand in for.
+    askedAs: viewer !== undefined && !deps.admins.includes(standingIn?.forSlackId ?? viewer) ? 'fallback' : 'admin',
+    ...(standingIn && delegation ? { onBehalfOf: { slackId: standingIn.forSlackId, until: new Date(delegation.endsAt) } } : {}),
     outcome,
   };
 }

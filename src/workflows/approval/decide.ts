@@ -7,6 +7,8 @@ import type { RequestRow, StepRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { applyExtension } from '../grant/index.js';
 import { jiraWords } from '../shared/jira-words.js';
+import { actingFor, earlierDecisions, stepAsRouted } from './delegation.js';
+import { approvalWords } from './words.js';
 import { slackWords } from '../shared/slack-words.js';
 import { moveRequest } from '../shared/transitions.js';
 import { requestWhat, stageNumberWords, stageWords } from '../shared/wording.js';
@@ -42,10 +44,12 @@ export type DecideCheck =
   | { readonly kind: 'open'; readonly step: StepRow; readonly request: RequestRow }
   | Exclude<DecideResult, { kind: 'decided' }>;
 
-/** Separation of duties: the person decided an earlier stage of this request, and its role did not opt out. */
+/**
+ * Separation of duties: the person decided an earlier stage of this request, or a delegate decided it for
+ * them, and its role did not opt out.
+ */
 function decidedEarlierStage(deps: WorkflowDeps, request: RequestRow, step: StepRow, actorSlackId: string): boolean {
-  if (request.snapshot.distinctApprovers === false) return false;
-  return deps.store.requests.steps(request.id).some((s) => s.stageIndex < step.stageIndex && s.decidedBy === actorSlackId);
+  return earlierDecisions(deps, request, step.stageIndex).some((d) => d.slackId === actorSlackId);
 }
 
 /**
@@ -100,20 +104,23 @@ export function decideStep(deps: WorkflowDeps, input: DecideInput): DecideResult
     }
     const actor = { kind: 'user', slackId: input.actorSlackId } as const;
     const stages = Array.isArray(request.snapshot.approval) ? request.snapshot.approval : [];
-    const stageNo = stageNumberWords(request, step);
+    const stageNo = stageNumberWords(request, stepAsRouted(deps, step));
+    // A delegate decides for the away approver: the record says both.
+    const forId = actingFor(deps, step.id, input.actorSlackId)?.forSlackId ?? null;
+    const onBehalf = forId ? { for: forId } : {};
     enqueueStepUpdate(store, request.id, step.id, now);
 
     if (input.decision === 'deny') {
-      moveRequest(store, request.id, { from: 'pending_approval', to: 'denied', actor, data: { stepId: step.id, reason: input.reason } }, now);
-      enqueueJiraComment(store, request.id, [jiraWords.denied(input.actorSlackId, now, stageNo, input.reason)], now);
+      moveRequest(store, request.id, { from: 'pending_approval', to: 'denied', actor, data: { stepId: step.id, reason: input.reason, ...onBehalf } }, now);
+      enqueueJiraComment(store, request.id, [forId ? approvalWords.deniedFor(input.actorSlackId, forId, now, stageNo, input.reason) : jiraWords.denied(input.actorSlackId, now, stageNo, input.reason)], now);
       // A denied extension leaves the access as it was: the issue stays where it is.
       if (request.kind !== 'extension') enqueueJiraTransition(store, request.id, 'denied', now);
       enqueueDm(store, request.requesterSlackId, slackWords.denied(requestWhat(request), input.actorSlackId, input.reason), now, request.id);
       return { kind: 'decided', decision: 'deny', request: { ...request, status: 'denied' }, final: true };
     }
 
-    store.audit.append({ at: now, actor, action: 'approval.approved', requestId: request.id, data: { stepId: step.id, stage: step.stage } });
-    enqueueJiraComment(store, request.id, [jiraWords.approved(input.actorSlackId, now, stageNo)], now);
+    store.audit.append({ at: now, actor, action: 'approval.approved', requestId: request.id, data: { stepId: step.id, stage: step.stage, ...onBehalf } });
+    enqueueJiraComment(store, request.id, [forId ? approvalWords.approvedFor(input.actorSlackId, forId, now, stageNo) : jiraWords.approved(input.actorSlackId, now, stageNo)], now);
     const next = step.stageIndex + 1;
     if (next < stages.length) {
       store.requests.update(request.id, { currentStage: next }, now);

@@ -16,6 +16,7 @@ import { jiraWords } from '../shared/jira-words.js';
 import { alertWords, slackWords } from '../shared/slack-words.js';
 import { stageNumberWords } from '../shared/wording.js';
 import { accessLabel } from '../../domain/format.js';
+import { earlierDecisions, recordStandIns, stepAsRouted, withStandIns, type StandIn } from './delegation.js';
 
 /** The catalog fallback group of the request's role (wins) or app, from the live catalog; null: the admins. */
 export function fallbackGroupOf(deps: SideEffectDeps, request: RequestRow): string | null {
@@ -34,6 +35,8 @@ function isOpen(step: StepRow | undefined, request: RequestRow | undefined): ste
 
 interface Offer {
   readonly added: string[];
+  /** Fallback approvers away, and their delegates asked instead (among `added`). */
+  readonly standIns: StandIn[];
   /** `the security approvers` or `the Keycard admins`. */
   readonly to: string;
   readonly group: string | null;
@@ -46,11 +49,15 @@ interface Offer {
  */
 async function offerFor(deps: SideEffectDeps, request: RequestRow, step: StepRow): Promise<Offer> {
   // Separation of duties: whoever decided an earlier stage is not offered this one either (canDecide would refuse them).
-  const earlier = request.snapshot.distinctApprovers === false
-    ? []
-    : deps.store.requests.steps(request.id).filter((s) => s.stageIndex < step.stageIndex).map((s) => s.decidedBy);
+  const earlier = earlierDecisions(deps, request, step.stageIndex).map((d) => d.slackId);
   const fresh = (ids: readonly string[]): string[] =>
     [...new Set(ids)].filter((id) => id !== '' && id !== request.requesterSlackId && !step.approvers.includes(id) && !earlier.includes(id));
+  // Away fallback approvers: their delegates are offered the stage instead, never someone already on it.
+  const delegated = (ids: string[]): { added: string[]; standIns: StandIn[] } => {
+    const picked = withStandIns(deps, request, step.stageIndex, ids, step.approvers);
+    const added = fresh(picked.approvers);
+    return { added, standIns: picked.standIns.filter((s) => s.added && added.includes(s.delegateSlackId)) };
+  };
   const group = fallbackGroupOf(deps, request);
   const unresolved: string[] = [];
   if (group) {
@@ -60,10 +67,10 @@ async function offerFor(deps: SideEffectDeps, request: RequestRow, step: StepRow
       if (id) resolved.push(id);
       else unresolved.push(ref);
     }
-    const added = fresh(resolved);
-    if (added.length > 0) return { added, to: `the ${group} approvers`, group, unresolved };
+    const offer = delegated(fresh(resolved));
+    if (offer.added.length > 0) return { ...offer, to: `the ${group} approvers`, group, unresolved };
   }
-  return { added: fresh(deps.admins), to: 'the Keycard admins', group, unresolved };
+  return { ...delegated(fresh(deps.admins)), to: 'the Keycard admins', group, unresolved };
 }
 
 export async function escalateStepJob(deps: SideEffectDeps, job: JobOf<'approval.escalate'>): Promise<void> {
@@ -76,7 +83,7 @@ export async function escalateStepJob(deps: SideEffectDeps, job: JobOf<'approval
   const offer = await offerFor(deps, request, step);
 
   const now = deps.clock.now();
-  const stageNo = stageNumberWords(request, step);
+  const stageNo = stageNumberWords(request, stepAsRouted(deps, step));
   const after = waitWords(deps, deps.timing.escalateAfterMs);
   const actor = { kind: 'system', reason: 'approval escalation' } as const;
   store.tx(() => {
@@ -92,6 +99,7 @@ export async function escalateStepJob(deps: SideEffectDeps, job: JobOf<'approval
     }
     if (!store.requests.setStepApprovers(stepId, current.approvers, [...current.approvers, ...offer.added])) return;
     store.audit.append({ at: now, actor, action: 'approval.escalated', requestId: request.id, data: { ...data, added: offer.added, afterMs: deps.timing.escalateAfterMs } });
+    recordStandIns(deps, current, offer.standIns, actor, now);
     enqueueJiraComment(store, request.id, [jiraWords.escalated(stageNo, after, offer.to, offer.added)], now);
     const note = slackWords.escalationNote(offer.to === 'the Keycard admins', offer.group, after);
     for (const approver of offer.added) {

@@ -17,11 +17,15 @@ import { jiraWords } from '../shared/jira-words.js';
 import { slackWords } from '../shared/slack-words.js';
 import { requestWhat, stageNumberWords } from '../shared/wording.js';
 import { enqueueDm, flowKey } from '../shared/effects.js';
+import { stepAsRouted } from './delegation.js';
+import { sweepDelegations } from './delegate.js';
 
 export interface ApprovalSweep {
   readonly reminded: number;
   readonly escalated: number;
   readonly expired: number;
+  /** Delegations that reached their date (their waiting stages went back to the approvers). */
+  readonly delegationsEnded: number;
 }
 
 /** How long a step has waited, in the time that counts: business hours when configured, else all of it. */
@@ -60,7 +64,7 @@ export function sweepReminders(deps: WorkflowDeps): number {
         requestId: request.id,
         data: { stepId: step.id, stage: step.stage, approvers: step.approvers, waitedMs: waitedMs(deps, step.createdAt, now.getTime()) },
       });
-      const text = slackWords.reminder(request.requesterSlackId, requestWhat(request), request.id, stageNumberWords(request, step), new Date(step.createdAt));
+      const text = slackWords.reminder(request.requesterSlackId, requestWhat(request), request.id, stageNumberWords(request, stepAsRouted(deps, step)), new Date(step.createdAt));
       for (const approver of step.approvers) enqueueDm(store, approver, text, now, request.id);
       reminded += 1;
     });
@@ -118,10 +122,15 @@ export function sweepRequestTtl(deps: WorkflowDeps, batchSize = 200): number {
   }
 }
 
-/** The approvals schedule: request TTL first (an expired request needs no reminder), then reminders, then escalation. */
+/**
+ * The approvals schedule: request TTL first (an expired request needs no reminder), then delegations that
+ * reached their date (so reminders and escalation see the approvers back), then reminders, then escalation.
+ */
 export function sweepApprovals(deps: WorkflowDeps): ApprovalSweep {
   const expired = sweepRequestTtl(deps);
+  const delegationsEnded = sweepDelegations(deps);
+  if (delegationsEnded > 0) deps.logger.info({ delegationsEnded }, 'delegations ended on their date');
   const reminded = sweepReminders(deps);
   const escalated = sweepEscalations(deps);
-  return { reminded, escalated, expired };
+  return { reminded, escalated, expired, delegationsEnded };
 }

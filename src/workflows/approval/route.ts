@@ -15,6 +15,8 @@ import { ensureIdpProfile } from '../shared/requester.js';
 import { jiraWords } from '../shared/jira-words.js';
 import { resolveRef, resolveRefs } from '../shared/people.js';
 import { fallbackGroupOf } from './escalate.js';
+import { earlierDecisions, recordStandIns, withStandIns } from './delegation.js';
+import { approvalWords } from './words.js';
 import { alertWords } from '../shared/slack-words.js';
 import { accessLabel } from '../../domain/format.js';
 
@@ -32,13 +34,12 @@ function appFor(deps: SideEffectDeps, request: RequestRow): CatalogApp {
  * as recorded when it was filed).
  */
 async function earlierDecidersOf(deps: SideEffectDeps, request: RequestRow, stageIndex: number, candidates: readonly string[]): Promise<EarlierDecider[]> {
-  if (request.snapshot.distinctApprovers === false) return [];
   const deciders: EarlierDecider[] = [];
-  for (const step of deps.store.requests.steps(request.id)) {
-    if (step.stageIndex >= stageIndex || !step.decidedBy) continue;
+  // A decision a delegate made for an away approver counts as the approver's too (approval/delegation.ts).
+  for (const decision of earlierDecisions(deps, request, stageIndex)) {
     // Only someone named again needs a name: the others cannot be asked anyway.
-    const name = candidates.includes(step.decidedBy) ? ((await deps.directory.profile(step.decidedBy))?.name ?? step.decidedBy) : step.decidedBy;
-    deciders.push({ slackId: step.decidedBy, name, stageIndex: step.stageIndex });
+    const name = candidates.includes(decision.slackId) ? ((await deps.directory.profile(decision.slackId))?.name ?? decision.slackId) : decision.slackId;
+    deciders.push({ slackId: decision.slackId, name, stageIndex: decision.stageIndex });
   }
   return deciders;
 }
@@ -84,6 +85,8 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
 
   const now = deps.clock.now();
   const who = describeStage(stage, app);
+  // Approvers away: their delegates are asked instead (unless a delegate may not decide this request).
+  const delegated = withStandIns(deps, request, stageIndex, pick.approvers);
   store.tx(() => {
     const current = store.requests.get(requestId);
     if (!current || current.status !== 'pending_approval' || store.requests.stepFor(requestId, stageIndex)) return;
@@ -98,7 +101,7 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
       enqueueAlert(store, alertWords.unroutable(requestId, accessLabel(request.snapshot.appName, request.snapshot.roleName), who, reason), now, requestId);
       return;
     }
-    const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: pick.approvers, escalationReason: pick.escalatedToAdmins || pick.separated ? reason : null }, now);
+    const step = store.requests.insertStep({ requestId, stageIndex, stage: stageText, approvers: delegated.approvers, escalationReason: pick.escalatedToAdmins || pick.separated ? reason : null }, now);
     store.requests.update(requestId, { currentStage: stageIndex }, now);
     store.audit.append({
       at: now,
@@ -108,7 +111,7 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
       data: {
         stepId: step.id,
         stage: stageText,
-        approvers: pick.approvers,
+        approvers: delegated.approvers,
         escalated: pick.escalatedToAdmins,
         reason,
         ...(pick.separated ? { separated: pick.separated.deciders, fallback: pick.separated.to === 'fallback' ? fallbackGroup : null } : {}),
@@ -119,7 +122,13 @@ export async function routeStageJob(deps: SideEffectDeps, job: JobOf<'approval.r
     } else if (pick.escalatedToAdmins) {
       enqueueJiraComment(store, requestId, [jiraWords.stageToAdmins(who, reason)], now);
     }
-    for (const approver of pick.approvers) {
+    recordStandIns(deps, step, delegated.standIns, { kind: 'system', reason: 'routing' }, now);
+    const lines = [
+      ...delegated.standIns.map((d) => approvalWords.delegatedStage(who, d.forSlackId, d.delegateSlackId, new Date(d.delegation.endsAt))),
+      ...delegated.refused.map((r) => approvalWords.standInRefused(who, r.forSlackId, r.delegateSlackId, r.why)),
+    ];
+    if (lines.length > 0) enqueueJiraComment(store, requestId, lines, now);
+    for (const approver of delegated.approvers) {
       store.jobs.enqueue({ kind: 'slack.approver_dm', payload: { stepId: step.id, approver }, requestId }, now);
     }
   });

@@ -34,6 +34,13 @@ export function revokeAccess(deps: WorkflowDeps, requestId: number, adminSlackId
   });
 }
 
+/** `revoke <JIRA-KEY> <reason>`: the access request filed as that issue (its extensions share the issue). */
+export function revokeByJiraKey(deps: WorkflowDeps, jiraKey: string, adminSlackId: string, reason: string): RevokeResult {
+  const request = deps.store.requests.accessByJiraKey(jiraKey);
+  if (!request) return { kind: 'refused', message: `No Keycard request is filed as ${jiraKey}.` };
+  return revokeAccess(deps, request.id, adminSlackId, reason);
+}
+
 /**
  * A revoke of access already being removed: says what is still held and how to finish, and queues the
  * removal again when nothing is working on it (it had stopped on a failure), so a revoke never leaves

@@ -29,7 +29,7 @@ function dmKey(userSlackId: string): string {
   return `dm:${userSlackId}`;
 }
 /** Every Jira write about one labelled issue runs in order, so the issue exists before its comments and files. */
-function labelKey(label: string): string {
+export function labelKey(label: string): string {
   return `jira:label:${label}`;
 }
 /**

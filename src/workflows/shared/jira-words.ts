@@ -78,6 +78,10 @@ export const jiraWords = {
     const line = `Extension requested by ${mention(by)}: ${formatDuration(durationMs)} more (Keycard request #${extensionId}). Approval: ${chain}.`;
     return reason.trim() ? [`${line} Reason: `, userText(reason.trim())] : line;
   },
+  extendedByAdmin: (by: string, durationMs: number, extensionId: number, reason: string): CommentLine => [
+    `Extension of ${formatDuration(durationMs)} by ${mention(by)}, a Keycard admin, without approval stages (Keycard request #${extensionId}). Reason: `,
+    userText(reason),
+  ],
   /** Why a group left a grant without being removed by this removal. */
   groupOutcome: (group: string, outcome: 'kept' | 'not_member' | 'no_group', note: string | null) =>
     outcome === 'kept' ? `Kept ${group}: ${note ?? 'still needed by another grant'}.` : outcome === 'not_member' ? `${group}: was no longer a member (nothing to remove).` : `${group}: the group no longer exists (nothing to remove).`,

@@ -39,10 +39,12 @@ export interface ApprovalCard {
   readonly askedAs?: 'admin' | 'fallback';
   /** Why this approver is asked now, when the stage was escalated to them (shown on their card only). */
   readonly note?: string | null;
+  /** This copy's reader decides for an approver who is away (a delegation), until when. */
+  readonly onBehalfOf?: { readonly slackId: string; readonly until: Date };
   /** Present once the step is decided: the card then shows the outcome and no buttons. */
   readonly outcome:
     | null
-    | { readonly kind: 'approved' | 'denied'; readonly by: string; readonly at: Date; readonly reason: string | null }
+    | { readonly kind: 'approved' | 'denied'; readonly by: string; readonly at: Date; readonly reason: string | null; readonly for?: string }
     | { readonly kind: 'closed'; readonly text: string };
 }
 
