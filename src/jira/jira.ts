@@ -5,7 +5,7 @@
 import { Version3Client } from 'jira.js';
 import { PermanentError, RetryableError } from '../domain/errors.js';
 import { adfToText, bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
-import type { CreatedIssue, IssueAttachment, IssueDescription, Ticketing } from './types.js';
+import type { CreatedIssue, IssueAttachment, IssueDescription, IssueFacts, Ticketing } from './types.js';
 
 export interface JiraSettings {
   readonly host: string;
@@ -52,6 +52,23 @@ function descriptionDoc(description: IssueDescription): AdfDoc {
     bulletList(description.facts.map((fact) => [strong(`${fact.label}: `), fact.value])),
     ...description.sections.flatMap((section) => [heading(3, section.heading), paragraph(section.text)]),
   );
+}
+
+/** A field's value as text (see `IssueFacts.fields`). */
+export function fieldText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map(fieldText).filter((v): v is string => v !== null);
+    return items.length > 0 ? items.join(', ') : null;
+  }
+  if (typeof value === 'object') {
+    const v = value as { type?: unknown; emailAddress?: unknown; value?: unknown; name?: unknown; displayName?: unknown };
+    if (v.type === 'doc') return adfToText(value).trim() || null;
+    for (const candidate of [v.emailAddress, v.value, v.name, v.displayName]) if (typeof candidate === 'string' && candidate) return candidate;
+  }
+  return null;
 }
 
 export class JiraTicketing implements Ticketing {
@@ -104,6 +121,35 @@ export class JiraTicketing implements Ticketing {
     );
     const key = found.issues?.[0]?.key;
     return key ? { key, url: this.issueUrl(key) } : null;
+  }
+
+  async readIssue(key: string, fieldIds: readonly string[] = []): Promise<IssueFacts | null> {
+    let issue: { key: string; fields: unknown };
+    try {
+      issue = await this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'issuetype', 'project', 'status', 'labels', 'reporter', ...fieldIds] });
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return null;
+      throw classifyJiraError(`read ${key}`, error);
+    }
+    const f = issue.fields as unknown as Record<string, unknown> & {
+      summary?: string;
+      issuetype?: { name?: string };
+      project?: { key?: string };
+      status?: { name?: string };
+      labels?: string[];
+      reporter?: { accountId?: string; emailAddress?: string; displayName?: string } | null;
+    };
+    const reporter = f.reporter?.accountId ? { accountId: f.reporter.accountId, email: f.reporter.emailAddress || null, name: f.reporter.displayName ?? f.reporter.accountId } : null;
+    return {
+      key: issue.key,
+      project: f.project?.key ?? '',
+      type: f.issuetype?.name ?? '',
+      summary: f.summary ?? '',
+      status: f.status?.name ?? '',
+      labels: f.labels ?? [],
+      reporter,
+      fields: Object.fromEntries(fieldIds.map((id) => [id, fieldText(f[id])])),
+    };
   }
 
   async addComment(key: string, lines: readonly string[]): Promise<void> {

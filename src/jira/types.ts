@@ -26,10 +26,33 @@ export interface IssueAttachment {
   readonly size: number;
 }
 
+/**
+ * An issue as Keycard re-reads it before acting on it: what a webhook's body says is never trusted, the
+ * issue is read back from Jira by its key.
+ */
+export interface IssueFacts {
+  readonly key: string;
+  readonly project: string;
+  /** The issue type's name (`Task`, `Offboarding`). */
+  readonly type: string;
+  readonly summary: string;
+  readonly status: string;
+  readonly labels: readonly string[];
+  /** Who filed it; `email` is null when Jira hides it (the person's profile visibility). */
+  readonly reporter: { readonly accountId: string; readonly email: string | null; readonly name: string } | null;
+  /**
+   * Each field asked for, by id, as text: a string as it is, rich text as its plain text, a user as their
+   * email, an option as its value, a list as its items joined with commas; null when unset.
+   */
+  readonly fields: Readonly<Record<string, string | null>>;
+}
+
 export interface Ticketing {
   /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
   createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue>;
   findIssueByLabel(label: string): Promise<CreatedIssue | null>;
+  /** The issue read back from Jira with the fields named (custom field ids); null when there is no such issue. */
+  readIssue(key: string, fieldIds?: readonly string[]): Promise<IssueFacts | null>;
   /** A comment of plain lines, one paragraph each. */
   addComment(key: string, lines: readonly string[]): Promise<void>;
   /** The plain text of every comment on the issue, oldest first. */

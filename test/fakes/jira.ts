@@ -274,6 +274,8 @@ export interface JiraIssueRecord {
 
 export interface JiraSeedIssue {
   summary: string;
+  /** Who filed it (default Keycard's own account); `email` null as Jira answers when the person hides it. */
+  reporter?: { accountId: string; email: string | null; name: string };
   project?: string;
   issuetype?: string;
   description?: AdfDoc | null;
@@ -480,7 +482,7 @@ export class JiraFake extends HttpFake {
       description: seed.description ?? null,
       issuetype: seed.issuetype ?? this.issueTypeNames[0] ?? 'Task',
       labels: seed.labels ?? [],
-      other: { ...seed.fields },
+      other: { ...seed.fields, ...(seed.reporter ? { reporter: this.personJson(seed.reporter) } : {}) },
     });
     if (seed.status !== undefined) issue.status = seed.status;
     return issue.key;
@@ -621,6 +623,19 @@ export class JiraFake extends HttpFake {
       active: true,
       timeZone: 'Etc/UTC',
       locale: 'en_US',
+    };
+  }
+
+  /** Someone else's account as Jira shows it: no `emailAddress` when their profile hides it. */
+  private personJson(person: { accountId: string; email: string | null; name: string }): Record<string, unknown> {
+    return {
+      self: `${this.url}/rest/api/3/user?accountId=${person.accountId}`,
+      accountId: person.accountId,
+      accountType: 'atlassian',
+      ...(person.email ? { emailAddress: person.email } : {}),
+      displayName: person.name,
+      active: true,
+      timeZone: 'Etc/UTC',
     };
   }
 
