@@ -134,6 +134,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     directory: notifier,
     jiraTransitions: config.jira.transitions,
     jiraFields: config.jira.fields,
+    jiraLifecycle: { projectKey: config.jira.projectKey, ...config.jira.lifecycle },
     timing: config.timing,
     // Profiles and managers for manual apps come from the first directory configured.
     profileProvider: (['okta', 'entra', 'google'] as const).find((kind) => providers[kind] !== undefined) ?? null,

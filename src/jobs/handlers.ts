@@ -28,6 +28,15 @@ import {
   reviewSettleJob,
   reviewSummaryJob,
 } from '../workflows/review/index.js';
+import {
+  bundleOfferJob,
+  issueCommentJob,
+  lifecycleIssueJob,
+  offboardSettleJob,
+  profileCheckJob,
+  profileSyncJob,
+  suspendJob,
+} from '../workflows/lifecycle/index.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -65,6 +74,13 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'jira.labelled_comment': (job) => labelledCommentJob(deps, job),
     'jira.attach_file': (job) => attachFileJob(deps, job),
     'slack.upload_file': (job) => fileDmJob(deps, job),
+    'lifecycle.offboard_settle': (job) => offboardSettleJob(deps, job),
+    'lifecycle.suspend': (job) => suspendJob(deps, job),
+    'lifecycle.jira_issue': (job) => lifecycleIssueJob(deps, job),
+    'lifecycle.issue_comment': (job) => issueCommentJob(deps, job),
+    'lifecycle.profile_sync': (job) => profileSyncJob(deps, job),
+    'lifecycle.profile_check': (job) => profileCheckJob(deps, job),
+    'lifecycle.bundle_offer': (job) => bundleOfferJob(deps, job),
   };
 }
 

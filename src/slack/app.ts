@@ -13,6 +13,8 @@ import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners, type RequestListenerDeps } from './listeners/request.js';
 import { registerReviewListeners } from './listeners/review.js';
+import { registerLifecycleListeners } from './listeners/lifecycle.js';
+import type { SideEffectDeps } from '../workflows/shared/deps.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -57,7 +59,8 @@ export interface SlackApp {
   settled(): Promise<void>;
 }
 
-export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps): SlackApp {
+/** `deps` are the workflows' (side effects included: `/access-admin offboard` reads Slack and the providers before it answers). */
+export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps & SideEffectDeps): SlackApp {
   const socketMode = options.appToken !== null;
   const app = new App({
     token: options.botToken,
@@ -92,6 +95,7 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerAdminListeners(app, deps, options.reloadCatalog);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
   registerReviewListeners(app, deps);
+  registerLifecycleListeners(app, deps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -7,6 +7,7 @@ import type { DbHandle } from './db.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
+import { LifecycleRepo } from './lifecycle.repo.js';
 import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
 import { ReviewsRepo } from './reviews.repo.js';
@@ -29,6 +30,8 @@ export class Store {
   readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
+  /** Joiners, movers and leavers: offboardings, onboardings, bundles held, profiles seen. */
+  readonly lifecycle: LifecycleRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -42,6 +45,7 @@ export class Store {
     this.reviews = new ReviewsRepo(handle.db);
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
+    this.lifecycle = new LifecycleRepo(handle.db);
   }
 
   /**

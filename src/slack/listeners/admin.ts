@@ -3,13 +3,14 @@
  */
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
-import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
 import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
+import { isLifecycleCommand, lifecycleCommand } from './admin-lifecycle.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -122,7 +123,7 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
   }
 }
 
-export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
+export function registerAdminListeners(app: App, deps: SideEffectDeps, reload: CatalogReloader): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -132,6 +133,16 @@ export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: Cat
       // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
       await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
       await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    if (isLifecycleCommand(command.text ?? '')) {
+      // Offboarding and onboarding read Slack and the identity providers first: acknowledge, then answer.
+      const answer = lifecycleCommand(deps, command.user_id, command.text ?? '');
+      await ack({ response_type: 'ephemeral', text: answer.now });
+      if (answer.later) {
+        const text = await answer.later().catch((error: unknown) => `:warning: That did not finish: ${error instanceof Error ? error.message : String(error)}. See \`/access-admin status\`.`);
+        await respond({ response_type: 'ephemeral', text });
+      }
       return;
     }
     if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {

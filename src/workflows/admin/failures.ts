@@ -46,6 +46,13 @@ const KIND_WORDS = {
   'jira.labelled_comment': 'comment on a Jira issue',
   'jira.attach_file': 'attach a file to a Jira issue',
   'slack.upload_file': 'send a file in a Slack DM',
+  'lifecycle.offboard_settle': "report an offboarding's progress on Jira",
+  'lifecycle.suspend': "suspend a leaver's account in the identity provider",
+  'lifecycle.jira_issue': 'act on an offboarding or onboarding issue from Jira',
+  'lifecycle.issue_comment': 'comment on an offboarding or onboarding issue in Jira',
+  'lifecycle.profile_sync': 'start the profile sync',
+  'lifecycle.profile_check': "read a person's profile from the identity provider",
+  'lifecycle.bundle_offer': 'offer a bundle after a move',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

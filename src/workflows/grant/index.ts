@@ -11,3 +11,4 @@ export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
 export { recheckRemovalJob } from './recheck.js';
 export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';
+export { endAccessOfInactiveAccount, type InactiveAccountResult } from './inactive.js';

@@ -27,6 +27,18 @@ export interface JiraAccessFields {
   readonly accessEnd: string | null;
 }
 
+/**
+ * Jira issues that start an offboarding or an onboarding (src/workflows/lifecycle/): their issue types (null:
+ * off) and the custom field naming the person (null: the email is read from the summary).
+ */
+export interface JiraLifecycleSettings {
+  readonly projectKey: string;
+  readonly offboardingIssueType: string | null;
+  readonly offboardingEmailField: string | null;
+  readonly onboardingIssueType: string | null;
+  readonly onboardingEmailField: string | null;
+}
+
 export interface WorkflowDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -49,6 +61,8 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly throttle: (provider: string, calls: number, ticket: string) => void;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
+  /** Offboarding and onboarding from Jira issues; absent: off. */
+  readonly jiraLifecycle?: JiraLifecycleSettings;
 }
 
 export function providerFor(deps: SideEffectDeps, kind: string): IdentityProvider {
