@@ -269,6 +269,14 @@ export class OktaFake extends HttpFake {
     this.logEvents.push({ ...input, outcome: input.outcome ?? 'SUCCESS', uuid: randomBytes(16).toString('hex') });
   }
 
+  /** Changes profile fields directly, as HR's sync into Okta would (a move: new department or manager). */
+  updateProfile(userId: string, fields: Partial<Record<'title' | 'department' | 'managerId' | 'manager', string>>): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`OktaFake: no user ${userId}`);
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) user.profile[key] = value;
+    user.lastUpdated = new Date(this.clock()).toISOString();
+  }
+
   /** Changes a user's status directly, as an admin or a lifecycle policy would. */
   setUserStatus(userId: string, status: OktaUserStatus): void {
     const user = this.users.get(userId);

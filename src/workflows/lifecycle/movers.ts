@@ -112,7 +112,7 @@ export async function profileCheckJob(deps: SideEffectDeps, job: JobOf<'lifecycl
     const move = store.lifecycle.insertMove({ slackId, fromDepartment: before.department, toDepartment: after.department, fromManager: before.managerEmail, toManager: after.managerEmail }, now);
     store.lifecycle.saveProfile(row);
     const campaign = lost.length === 0 ? null : openMoverReview(deps, {
-      name: moverWords.reviewName(name, change),
+      name: moverWords.reviewName(name, same(before.department, after.department) ? `new manager ${after.managerEmail ?? 'none'}` : `${before.department ?? 'no department'} → ${after.department ?? 'no department'}`),
       person: { slackId, email, name, title: after.title, department: after.department },
       reviewerSlackId: manager,
       reviewerNote: manager ? null : `no new manager in Slack (${after.managerEmail ?? 'none on record'}): goes to the admins`,

@@ -101,7 +101,7 @@ export const onboardWords = {
 };
 
 export const moverWords = {
-  reviewName: (name: string, change: string): string => `Mover: ${name} (${change})`.slice(0, 80),
+  reviewName: (name: string, change: string): string => `Mover: ${name} (${change})`.slice(0, 120),
   itemReason: (bundle: string, change: string): string => `bundle ${bundle} no longer matches (${change})`,
   /** The DM offering a bundle after a move. */
   offer: (personSlackId: string, forPerson: boolean, bundle: string, bundleName: string, when: string, roles: readonly string[]): string =>
