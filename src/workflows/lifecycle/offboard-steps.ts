@@ -6,6 +6,7 @@
  * step is its own job. The settle job reads every step from live state, reports what changed on the
  * offboarding's Jira issue, and, once all are done, closes the offboarding and DMs the admin a summary.
  */
+import { RetryableError } from '../../domain/errors.js';
 import { accessLabel } from '../../domain/format.js';
 import type { Actor } from '../../domain/types.js';
 import type { AuditEvent } from '../../store/audit.repo.js';
@@ -157,7 +158,7 @@ export async function offboardSettleJob(deps: SideEffectDeps, job: JobOf<'lifecy
   if (changed.length === 0 && !finished) return;
   const now = deps.clock.now();
   const issue = o.source === 'slack' ? await deps.ticketing.findIssueByLabel(offboardingLabel(o.id)) : { key: o.sourceKey ?? '' };
-  if (!issue) throw new Error(`the Jira issue labelled ${offboardingLabel(o.id)} is not created yet`);
+  if (!issue) throw new RetryableError(`the Jira issue labelled ${offboardingLabel(o.id)} is not created yet`);
   const first = steps.every((s) => s.reported === null);
   const lines = finished ? offboardJiraWords.finished(o, steps, now) : first ? offboardJiraWords.started(o, steps) : offboardJiraWords.progress(changed);
   await deps.ticketing.addComment(issue.key, await renderLines(deps, lines));
