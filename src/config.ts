@@ -140,6 +140,11 @@ const envSchema = z.object({
   JIRA_TRANSITION_ON_APPROVED: transitionName('In Progress'),
   JIRA_TRANSITION_ON_ACTIVE: transitionName('Done'),
   JIRA_TRANSITION_ON_DENIED: transitionName('Declined'),
+  JIRA_WEBHOOK_SECRET: optionalText,
+  JIRA_STATUS_APPROVED: optionalText,
+  JIRA_STATUS_DECLINED: optionalText,
+  JIRA_REVOKE_STATUS: optionalText,
+  JIRA_REVOKE_LABEL: optionalText.pipe(z.string().regex(/^[^\s"\\]{1,255}$/, 'JIRA_REVOKE_LABEL must be one Jira label: no spaces, quotes or backslashes, e.g. keycard-revoke').optional()),
   KEYCARD_SCHEDULE_EXPIRY: cronExpression('KEYCARD_SCHEDULE_EXPIRY', '0 * * * * *'),
   KEYCARD_SCHEDULE_APPROVALS: cronExpression('KEYCARD_SCHEDULE_APPROVALS', '30 * * * * *'),
   KEYCARD_WARN_BEFORE_SHORT: durationSetting('KEYCARD_WARN_BEFORE_SHORT', '15m'),
@@ -220,6 +225,8 @@ export interface KeycardConfig extends ProviderConfigs {
       readonly onboardingIssueType: string | null;
       readonly onboardingEmailField: string | null;
     };
+    /** What Keycard hears from Jira (`POST /webhooks/jira`): off unless the secret is set. */
+    readonly inbound: JiraInboundSettings;
   } | null;
   /** Cron expressions; `profiles` (the profile sync that notices movers) is off when unset. */
   readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly profiles: string | null };
@@ -242,6 +249,37 @@ export interface KeycardConfig extends ProviderConfigs {
     readonly port: number | null;
   };
   readonly logLevel: string;
+}
+
+/** Jira → Keycard: the webhook's secret and the statuses and label that mean a decision (README "Deciding in Jira"). */
+export interface JiraInboundSettings {
+  /** Authenticates `POST /webhooks/jira` (HMAC signature or token); null: the endpoint does not exist. */
+  readonly webhookSecret: Secret | null;
+  /** Status names (matched ignoring case): moving a request's issue there decides its current stage. */
+  readonly statusApproved: string | null;
+  readonly statusDeclined: string | null;
+  /** A status, or a label added, that revokes the access of an issue's active grant. */
+  readonly revokeStatus: string | null;
+  readonly revokeLabel: string | null;
+}
+
+/** Problems of the Jira → Keycard settings as a group; the messages never show the secret. */
+function jiraInboundProblems(raw: (name: string) => string): string[] {
+  const problems: string[] = [];
+  const secret = raw('JIRA_WEBHOOK_SECRET');
+  if (secret && secret.length < 16) problems.push('JIRA_WEBHOOK_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`); the value set is shorter');
+  const named = ['JIRA_STATUS_APPROVED', 'JIRA_STATUS_DECLINED', 'JIRA_REVOKE_STATUS'].filter((name) => raw(name));
+  for (const [i, a] of named.entries()) {
+    for (const b of named.slice(i + 1)) {
+      if (raw(a).toLowerCase() === raw(b).toLowerCase()) problems.push(`${a} and ${b} name the same status '${raw(a)}'; each must be a status of its own`);
+    }
+  }
+  const used = [...named, ...(raw('JIRA_REVOKE_LABEL') ? ['JIRA_REVOKE_LABEL'] : [])];
+  if (secret && raw('SLACK_APP_TOKEN') && !raw('PORT')) {
+    problems.push('JIRA_WEBHOOK_SECRET is set in Socket Mode (SLACK_APP_TOKEN) but PORT is not: Keycard serves POST /webhooks/jira on PORT, so set it (e.g. PORT=3000) and let Jira reach it');
+  }
+  if (used.length > 0 && !secret) problems.push(`${used.join(', ')} ${used.length > 1 ? 'are' : 'is'} set but JIRA_WEBHOOK_SECRET is not: Keycard hears nothing from Jira without it (README "Deciding in Jira")`);
+  return problems;
 }
 
 export class ConfigError extends KeycardError {
@@ -289,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
   for (const name of ['JIRA_HOST', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY']) {
     if (!raw(name)) problems.push(`${name} is required (Jira Cloud is where every request is recorded)`);
   }
+  problems.push(...jiraInboundProblems(raw));
   // Each identity provider checks its own variables (src/identity/<kind>/settings.ts).
   const providers = readProviderSettings(env);
   problems.push(...providers.problems);
@@ -320,6 +359,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
         offboardingEmailField: e.JIRA_OFFBOARDING_EMAIL_FIELD ?? null,
         onboardingIssueType: e.JIRA_ONBOARDING_ISSUE_TYPE ?? null,
         onboardingEmailField: e.JIRA_ONBOARDING_EMAIL_FIELD ?? null,
+      },
+      inbound: {
+        webhookSecret: e.JIRA_WEBHOOK_SECRET ? new Secret(e.JIRA_WEBHOOK_SECRET) : null,
+        statusApproved: e.JIRA_STATUS_APPROVED ?? null,
+        statusDeclined: e.JIRA_STATUS_DECLINED ?? null,
+        revokeStatus: e.JIRA_REVOKE_STATUS ?? null,
+        revokeLabel: e.JIRA_REVOKE_LABEL ?? null,
       },
     },
     ...providers.configs,

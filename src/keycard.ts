@@ -13,7 +13,8 @@ import { buildProviders } from './identity/registry.js';
 import { adapterSettings, providerRateLimits } from './identity/settings.js';
 import { buildHandlers } from './jobs/handlers.js';
 import { createMetrics } from './jobs/metrics.js';
-import { createOpsHandler, OPS_PATHS, startOpsServer } from './jobs/ops-http.js';
+import { createOpsHandler, OPS_PATHS, startOpsServer, withRoutes, type ExtraRoute } from './jobs/ops-http.js';
+import { createJiraWebhookHandler, JIRA_WEBHOOK_PATH } from './jobs/jira-webhook.js';
 import { auditFollowUps } from './jobs/audit-follow-ups.js';
 import { catalogReloader } from './jobs/catalog-reload.js';
 import { createThrottle } from './jobs/rate-limits.js';
@@ -31,6 +32,8 @@ import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
+import { receiveJiraDelivery, requestIssueHandler, type JiraIssueHandler } from './workflows/inbound/index.js';
+import { lifecycleIssueHandler } from './workflows/lifecycle/index.js';
 
 export { StartupError } from './jobs/startup.js';
 
@@ -141,9 +144,14 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     throttle,
   };
 
+  // The kinds of Jira issue Keycard acts on when a webhook names one; the first that claims a delivery takes
+  // it (src/workflows/inbound/dispatch.ts): request issues first, then offboarding and onboarding issues.
+  const { statusApproved, statusDeclined, revokeStatus, revokeLabel } = config.jira.inbound;
+  const jiraIssueHandlers: readonly JiraIssueHandler[] = [requestIssueHandler({ statusApproved, statusDeclined, revokeStatus, revokeLabel }), lifecycleIssueHandler()];
+
   const worker = new JobWorker(
     store,
-    buildHandlers(deps),
+    buildHandlers(deps, jiraIssueHandlers),
     clock,
     logger.child({ component: 'worker' }),
     {
@@ -171,6 +179,10 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     metrics,
     metricsToken: config.ops.metricsToken,
   });
+  const webhookSecret = config.jira.inbound.webhookSecret;
+  const postRoutes: ExtraRoute[] = webhookSecret
+    ? [{ path: JIRA_WEBHOOK_PATH, handler: createJiraWebhookHandler({ secret: webhookSecret, logger, receive: (delivery) => receiveJiraDelivery(deps, jiraIssueHandlers, delivery) }) }]
+    : [];
   const slack = createSlackApp(
     {
       botToken: config.slack.botToken.reveal(),
@@ -179,6 +191,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       slackApiUrl: config.slack.apiUrl,
       ...(checked.botIdentity ? { botIdentity: checked.botIdentity } : {}),
       opsRoutes: { paths: OPS_PATHS, handler: opsHandler },
+      postRoutes,
       homeViewers,
       reloadCatalog: catalogReloader(config, providers, logger, (next) => {
         catalog = next;
@@ -210,7 +223,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     await slack.app.start();
     // Socket Mode needs no port for Slack; the operator endpoints get one only when PORT asks for it.
     if (config.ops.port !== null) {
-      opsServer = await startOpsServer(opsHandler, config.ops.port, options.host);
+      opsServer = await startOpsServer(withRoutes(opsHandler, postRoutes), config.ops.port, options.host);
       baseUrl = urlOf(opsServer);
     }
   } else {

@@ -54,5 +54,10 @@ export class ManualProvider implements IdentityProvider {
     throw new PermanentError('manual apps have no directory account for Keycard to suspend');
   }
 
+  /** No directory, so no manager on record for anyone. */
+  async managersOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    return new Map(userIds.map((id) => [id, null]));
+  }
+
   async checkHealth(): Promise<void> {}
 }

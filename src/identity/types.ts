@@ -70,8 +70,9 @@ export interface IdentityProvider {
    * Every direct member of the group that is a user, with profile and account state (all pages), in as few
    * calls as the API allows (the member listing itself where it carries the profile); nested groups,
    * devices and service principals are skipped. `managerEmail` is filled in where the provider can tell
-   * without a call per member, else null (Entra ID's listing: reviews read the manager elsewhere). Each
-   * adapter documents its state mapping and call count. An unknown group is a PermanentError.
+   * without a call per member, else null (Entra ID's listing: reviews ask `managersOf`). Each adapter
+   * documents its state mapping and call count, and which of its reads it reuses for a moment (see
+   * `recent.ts`): the member listing itself is always read afresh. An unknown group is a PermanentError.
    */
   listGroupMemberProfiles(groupId: string): Promise<GroupMember[]>;
   /**
@@ -101,6 +102,13 @@ export interface IdentityProvider {
    * refusal for want of permission names the permission.
    */
   suspendUser(userId: string): Promise<SuspendOutcome>;
+  /**
+   * The manager's email of each user in `userIds`, keyed by user id (every id has an answer): null when the
+   * user has no manager the provider can name, or is no user of the provider (an answer, not an error). In as
+   * few calls as the API allows, never a call per user: each adapter documents its cost. Reads the provider made
+   * a moment ago (a group's listing) may serve it, as `listGroupMemberProfiles` documents per adapter.
+   */
+  managersOf(userIds: readonly string[]): Promise<Map<string, string | null>>;
   /** Fails with a message naming the missing setting or permission. */
   checkHealth(): Promise<void>;
 }

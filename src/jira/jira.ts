@@ -5,7 +5,7 @@
 import { Version3Client } from 'jira.js';
 import { PermanentError, RetryableError } from '../domain/errors.js';
 import { adfToText, bulletList, doc, heading, linesDoc, paragraph, strong, type AdfDoc } from './adf.js';
-import type { CreatedIssue, IssueAttachment, IssueDescription, IssueFacts, Ticketing } from './types.js';
+import type { CreatedIssue, IssueAttachment, IssueChange, IssueDescription, IssueState, JiraActor, Ticketing } from './types.js';
 
 export interface JiraSettings {
   readonly host: string;
@@ -54,7 +54,7 @@ function descriptionDoc(description: IssueDescription): AdfDoc {
   );
 }
 
-/** A field's value as text (see `IssueFacts.fields`). */
+/** A field's value as text (see `IssueState.fields`). */
 export function fieldText(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'string') return value.trim() === '' ? null : value;
@@ -71,9 +71,21 @@ export function fieldText(value: unknown): string | null {
   return null;
 }
 
+/** The only user fields Keycard reads; `emailAddress` is absent when the person's profile hides it. */
+function toActor(user: { accountId?: string; displayName?: string; emailAddress?: string } | undefined): JiraActor | null {
+  if (!user?.accountId) return null;
+  return { accountId: user.accountId, displayName: user.displayName ?? user.accountId, email: user.emailAddress?.trim() || null };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
 export class JiraTicketing implements Ticketing {
   private readonly client: Version3Client;
   private readonly browseBase: string;
+  private selfId: string | null = null;
 
   constructor(private readonly settings: JiraSettings) {
     this.client = new Version3Client({
@@ -123,35 +135,6 @@ export class JiraTicketing implements Ticketing {
     return key ? { key, url: this.issueUrl(key) } : null;
   }
 
-  async readIssue(key: string, fieldIds: readonly string[] = []): Promise<IssueFacts | null> {
-    let issue: { key: string; fields: unknown };
-    try {
-      issue = await this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'issuetype', 'project', 'status', 'labels', 'reporter', ...fieldIds] });
-    } catch (error) {
-      if ((error as { status?: number }).status === 404) return null;
-      throw classifyJiraError(`read ${key}`, error);
-    }
-    const f = issue.fields as unknown as Record<string, unknown> & {
-      summary?: string;
-      issuetype?: { name?: string };
-      project?: { key?: string };
-      status?: { name?: string };
-      labels?: string[];
-      reporter?: { accountId?: string; emailAddress?: string; displayName?: string } | null;
-    };
-    const reporter = f.reporter?.accountId ? { accountId: f.reporter.accountId, email: f.reporter.emailAddress || null, name: f.reporter.displayName ?? f.reporter.accountId } : null;
-    return {
-      key: issue.key,
-      project: f.project?.key ?? '',
-      type: f.issuetype?.name ?? '',
-      summary: f.summary ?? '',
-      status: f.status?.name ?? '',
-      labels: f.labels ?? [],
-      reporter,
-      fields: Object.fromEntries(fieldIds.map((id) => [id, fieldText(f[id])])),
-    };
-  }
-
   async addComment(key: string, lines: readonly string[]): Promise<void> {
     await this.call(`comment on ${key}`, () => this.client.issueComments.addComment({ issueIdOrKey: key, comment: linesDoc(lines) }));
   }
@@ -197,6 +180,77 @@ export class JiraTicketing implements Ticketing {
 
   async setFields(key: string, fields: Record<string, string | null>): Promise<void> {
     await this.call(`set fields ${Object.keys(fields).join(', ')} on ${key}`, () => this.client.issues.editIssue({ issueIdOrKey: key, fields }));
+  }
+
+  async readIssue(key: string, fieldIds: readonly string[] = []): Promise<IssueState | null> {
+    let issue: { key: string; fields: unknown };
+    try {
+      issue = await this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'issuetype', 'project', 'status', 'labels', 'reporter', ...fieldIds] });
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw classifyJiraError(`read ${key}`, error);
+    }
+    const f = issue.fields as Record<string, unknown> & {
+      summary?: string;
+      issuetype?: { name?: string };
+      project?: { key?: string };
+      status?: { name?: string };
+      labels?: string[];
+      reporter?: { accountId?: string; displayName?: string; emailAddress?: string };
+    };
+    return {
+      key: issue.key,
+      status: f.status?.name ?? '',
+      labels: f.labels ?? [],
+      issueType: f.issuetype?.name ?? '',
+      project: f.project?.key ?? '',
+      summary: f.summary ?? '',
+      reporter: toActor(f.reporter),
+      fields: Object.fromEntries(fieldIds.map((id) => [id, fieldText(f[id])])),
+    };
+  }
+
+  async changelog(key: string): Promise<IssueChange[]> {
+    const entries: IssueChange[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call(`read the changelog of ${key}`, () => this.client.issues.getChangeLogs({ issueIdOrKey: key, startAt, maxResults: 100 }));
+      const values = page.values ?? [];
+      for (const entry of values) {
+        if (!entry.id) continue;
+        entries.push({
+          id: entry.id,
+          at: new Date(entry.created ?? 0),
+          author: toActor(entry.author),
+          items: (entry.items ?? []).map((item) => ({ field: item.field ?? item.fieldId ?? '', from: item.fromString ?? null, to: item.toString ?? null })),
+        });
+      }
+      startAt += values.length;
+      if (values.length === 0 || page.isLast === true || (page.total !== undefined && startAt >= page.total)) return entries;
+    }
+  }
+
+  async userEmail(accountId: string): Promise<string | null> {
+    try {
+      const found = await this.client.users.getUserEmail({ accountId });
+      return found.email?.trim() || null;
+    } catch (error) {
+      // Refused (the look-up is for apps Atlassian approved) or no such user: Jira will not say.
+      const status = statusOf(error);
+      if (status === 401 || status === 403 || status === 404) return null;
+      throw classifyJiraError(`read the email of Jira user ${accountId}`, error);
+    }
+  }
+
+  async selfAccountId(): Promise<string> {
+    if (this.selfId) return this.selfId;
+    const me = await this.call('read the Jira account Keycard writes as', () => this.client.myself.getCurrentUser());
+    if (!me.accountId) throw new PermanentError('Jira did not say which account Keycard writes as (GET /rest/api/3/myself has no accountId)');
+    this.selfId = me.accountId;
+    return me.accountId;
+  }
+
+  async removeLabel(key: string, label: string): Promise<void> {
+    await this.call(`take the label ${label} off ${key}`, () => this.client.issues.editIssue({ issueIdOrKey: key, update: { labels: [{ remove: label }] } }));
   }
 
   async checkHealth(): Promise<void> {

@@ -27,32 +27,47 @@ export interface IssueAttachment {
 }
 
 /**
- * An issue as Keycard re-reads it before acting on it: what a webhook's body says is never trusted, the
- * issue is read back from Jira by its key.
+ * What Keycard reads of an issue before it acts on something done in Jira: what a webhook's body says is
+ * never trusted, the issue is read back by its key.
  */
-export interface IssueFacts {
+export interface IssueState {
   readonly key: string;
-  readonly project: string;
-  /** The issue type's name (`Task`, `Offboarding`). */
-  readonly type: string;
-  readonly summary: string;
+  /** The status's name, e.g. `Approved`. */
   readonly status: string;
   readonly labels: readonly string[];
-  /** Who filed it; `email` is null when Jira hides it (the person's profile visibility). */
-  readonly reporter: { readonly accountId: string; readonly email: string | null; readonly name: string } | null;
+  readonly issueType: string;
+  /** The project's key. */
+  readonly project: string;
+  readonly summary: string;
+  /** Who filed it (`email` null when their profile hides it). */
+  readonly reporter: JiraActor | null;
   /**
-   * Each field asked for, by id, as text: a string as it is, rich text as its plain text, a user as their
-   * email, an option as its value, a list as its items joined with commas; null when unset.
+   * Each field asked for (`readIssue`'s `fieldIds`), by id, as text: a string as it is, rich text as its
+   * plain text, a user as their email, an option as its value, a list as its items joined with commas; null
+   * when unset.
    */
   readonly fields: Readonly<Record<string, string | null>>;
+}
+
+/** Who made a change in Jira. `email` is null when their Atlassian profile hides it from the API. */
+export interface JiraActor {
+  readonly accountId: string;
+  readonly displayName: string;
+  readonly email: string | null;
+}
+
+/** One entry of an issue's changelog: who changed which fields, when; `from`/`to` are the values as text. */
+export interface IssueChange {
+  readonly id: string;
+  readonly at: Date;
+  readonly author: JiraActor | null;
+  readonly items: ReadonlyArray<{ readonly field: string; readonly from: string | null; readonly to: string | null }>;
 }
 
 export interface Ticketing {
   /** Creates an issue labelled with `label` so a retry can find it instead of creating a second one. */
   createIssue(input: { summary: string; description: IssueDescription; label: string }): Promise<CreatedIssue>;
   findIssueByLabel(label: string): Promise<CreatedIssue | null>;
-  /** The issue read back from Jira with the fields named (custom field ids); null when there is no such issue. */
-  readIssue(key: string, fieldIds?: readonly string[]): Promise<IssueFacts | null>;
   /** A comment of plain lines, one paragraph each. */
   addComment(key: string, lines: readonly string[]): Promise<void>;
   /** The plain text of every comment on the issue, oldest first. */
@@ -67,4 +82,17 @@ export interface Ticketing {
   setFields(key: string, fields: Record<string, string | null>): Promise<void>;
   issueUrl(key: string): string;
   checkHealth(): Promise<void>;
+  /** The issue as Jira has it now; null when it does not exist (or Keycard may not see it). */
+  readIssue(key: string, fieldIds?: readonly string[]): Promise<IssueState | null>;
+  /** The issue's whole changelog, oldest first. */
+  changelog(key: string): Promise<IssueChange[]>;
+  /**
+   * The email of a Jira user whose profile hides it, through the unrestricted look-up (`user/email`);
+   * null when Jira does not give it (only apps Atlassian approved may use that look-up).
+   */
+  userEmail(accountId: string): Promise<string | null>;
+  /** The account id Keycard itself writes as (its own changes are not someone's decision). */
+  selfAccountId(): Promise<string>;
+  /** Takes a label off the issue; nothing happens when it does not carry it. */
+  removeLabel(key: string, label: string): Promise<void>;
 }

@@ -17,6 +17,7 @@ import { deprovisionJob, grantNoticeJob, provisionJob, recheckRemovalJob } from 
 import { alertJob, commentJob, createIssueJob, dmJob, fieldsJob, homeJob, resolveMentions, transitionJob } from '../workflows/notify/index.js';
 import { requestReceiptJob, updateReceiptJob } from '../workflows/request/index.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
+import { jiraInboundJob, putBackJob, type JiraIssueHandler } from '../workflows/inbound/index.js';
 import { auditCheckpointJob, auditVerifyJob } from '../workflows/evidence/index.js';
 import {
   buildReviewJob,
@@ -39,7 +40,8 @@ import {
 } from '../workflows/lifecycle/index.js';
 import type { JobHandlers } from './worker.js';
 
-export function buildHandlers(deps: SideEffectDeps): JobHandlers {
+/** `jiraIssueHandlers`: the kinds of Jira issue Keycard acts on (the composition root lists them). */
+export function buildHandlers(deps: SideEffectDeps, jiraIssueHandlers: readonly JiraIssueHandler[] = []): JobHandlers {
   return {
     'jira.create': (job) => createIssueJob(deps, job),
     'jira.comment': (job) => commentJob(deps, job),
@@ -81,6 +83,8 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'lifecycle.profile_sync': (job) => profileSyncJob(deps, job),
     'lifecycle.profile_check': (job) => profileCheckJob(deps, job),
     'lifecycle.bundle_offer': (job) => bundleOfferJob(deps, job),
+    'jira.inbound': (job) => jiraInboundJob(deps, jiraIssueHandlers, job),
+    'jira.put_back': (job) => putBackJob(deps, job),
   };
 }
 

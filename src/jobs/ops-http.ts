@@ -38,7 +38,13 @@ function tokenMatches(header: string | undefined, token: Secret): boolean {
 
 export function createOpsHandler(deps: OpsEndpointsDeps): OpsHandler {
   return (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // A path it does not serve is 404 whatever the method (a POST to /webhooks/jira without its secret set, too).
+    if (!(OPS_PATHS as readonly string[]).includes(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('404 Not Found\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET' });
       res.end();
@@ -82,7 +88,27 @@ export function createOpsHandler(deps: OpsEndpointsDeps): OpsHandler {
   };
 }
 
-/** Socket Mode has no HTTP server of its own: this one serves only the operator's endpoints. */
+/** A route served besides the operator's GET endpoints (the Jira webhook), with its own handler. */
+export interface ExtraRoute {
+  readonly path: string;
+  readonly handler: OpsHandler;
+}
+
+/**
+ * The operator's handler with `routes` in front: a request to one of their paths goes to its handler (which
+ * answers every method), anything else to `ops`. What the Socket Mode server serves on PORT.
+ */
+export function withRoutes(ops: OpsHandler, routes: readonly ExtraRoute[]): OpsHandler {
+  if (routes.length === 0) return ops;
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = routes.find((r) => r.path === path);
+    if (route) route.handler(req, res);
+    else ops(req, res);
+  };
+}
+
+/** Socket Mode has no HTTP server of its own: this one serves only the operator's endpoints (and the Jira webhook). */
 export async function startOpsServer(handler: OpsHandler, port: number, host?: string): Promise<Server> {
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {

@@ -35,7 +35,7 @@ export function serviceOfJob(store: Store, job: Job): string | null {
   const payload = checked.payload;
   let provider: string | undefined;
   if ('grantId' in payload) provider = store.grants.get(payload.grantId)?.provider;
-  else if ('requestId' in payload) provider = store.requests.get(payload.requestId)?.snapshot.provider;
+  else if ('requestId' in payload && payload.requestId !== null) provider = store.requests.get(payload.requestId)?.snapshot.provider;
   return provider && provider !== 'manual' ? provider : null;
 }
 

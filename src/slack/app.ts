@@ -26,6 +26,8 @@ export interface SlackAppOptions {
    * /slack/events in HTTP mode; in Socket Mode the composition root serves them on its own server.
    */
   readonly opsRoutes: { readonly paths: readonly string[]; readonly handler: (req: IncomingMessage, res: ServerResponse) => void };
+  /** POST routes served next to /slack/events in HTTP mode (the Jira webhook); Socket Mode serves them on the ops server. */
+  readonly postRoutes?: ReadonlyArray<{ readonly path: string; readonly handler: (req: IncomingMessage, res: ServerResponse) => void }>;
   readonly reloadCatalog: CatalogReloader;
   /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
   readonly homeViewers?: Set<string>;
@@ -73,7 +75,12 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
     convoStore: false,
     // Slack retries requests it does not see acknowledged in 3 s; the listeners ack first and the worker does the slow parts.
     clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 } },
-    customRoutes: socketMode ? [] : options.opsRoutes.paths.map((path) => ({ path, method: ['GET'], handler: options.opsRoutes.handler })),
+    customRoutes: socketMode
+      ? []
+      : [
+          ...options.opsRoutes.paths.map((path) => ({ path, method: ['GET'], handler: options.opsRoutes.handler })),
+          ...(options.postRoutes ?? []).map((route) => ({ path: route.path, method: ['POST'], handler: route.handler })),
+        ],
   });
 
   const inflight = new Set<Promise<unknown>>();

@@ -77,6 +77,16 @@ export const JOB_PAYLOADS = {
   'lifecycle.profile_sync': z.object({}),
   'lifecycle.profile_check': z.object({ slackId: z.string(), email: z.string() }),
   'lifecycle.bundle_offer': z.object({ offerId: id, to: z.string() }),
+  // Jira → Keycard: a webhook said an issue changed; `handler` (src/workflows/inbound/dispatch.ts) re-reads it and acts.
+  'jira.inbound': z.object({ issueKey: z.string().min(1), handler: z.string().min(1) }),
+  // A change made in Jira that Keycard refused (or that must wait): undo it (status back, label off), then comment why.
+  'jira.put_back': z.object({
+    issueKey: z.string().min(1),
+    requestId: id.nullable(),
+    lines: z.array(commentLine),
+    status: z.object({ from: z.string().min(1), to: z.string().min(1) }).nullable(),
+    label: z.string().min(1).nullable(),
+  }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

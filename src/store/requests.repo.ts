@@ -70,6 +70,11 @@ export class RequestsRepo {
     this.db.update(requests).set({ ...fields, updatedAt: now.getTime() }).where(eq(requests.id, id)).run();
   }
 
+  /** The requests filed as this Jira issue, oldest first: an access request and any extensions of it (they share the issue). */
+  byJiraKey(jiraKey: string): RequestRow[] {
+    return this.db.select().from(requests).where(eq(requests.jiraKey, jiraKey)).orderBy(asc(requests.id)).all();
+  }
+
   listByRequester(slackId: string, statuses?: readonly RequestStatus[]): RequestRow[] {
     const where = statuses
       ? and(eq(requests.requesterSlackId, slackId), inArray(requests.status, [...statuses]))

@@ -76,6 +76,17 @@ export class ReviewsRepo {
       .all();
   }
 
+  /** How many items `itemsOfReviewer` would return, and how many of them are undecided: one counting query. */
+  countsOfReviewer(campaignId: number, slackId: string, admin: boolean): { total: number; left: number } {
+    const mine = admin ? or(eq(reviewItems.reviewerSlackId, slackId), isNull(reviewItems.reviewerSlackId)) : eq(reviewItems.reviewerSlackId, slackId);
+    const row = this.db
+      .select({ total: sql<number>`count(*)`, left: sql<number>`coalesce(sum(case when ${reviewItems.decision} is null then 1 else 0 end), 0)` })
+      .from(reviewItems)
+      .where(and(eq(reviewItems.campaignId, campaignId), mine, or(isNull(reviewItems.slackId), ne(reviewItems.slackId, slackId))))
+      .get();
+    return { total: Number(row?.total ?? 0), left: Number(row?.left ?? 0) };
+  }
+
   itemsByIds(ids: readonly number[]): ReviewItemRow[] {
     if (ids.length === 0) return [];
     return this.db.select().from(reviewItems).where(inArray(reviewItems.id, [...ids])).all();

@@ -38,6 +38,8 @@ export const requests = sqliteTable(
   (t) => [
     index('requests_requester_idx').on(t.requesterSlackId, t.status),
     index('requests_status_idx').on(t.status),
+    // A Jira webhook names the issue: its request is found by key (an extension shares its access's issue).
+    index('requests_jira_key_idx').on(t.jiraKey),
   ],
 );
 
@@ -484,4 +486,30 @@ export const bundleOffers = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('bundle_offers_person_idx').on(t.personSlackId, t.status)],
+);
+
+/**
+ * What Keycard did about a change made in Jira (an issue moved to Approved, a revoke label added), one row
+ * per changelog entry it acted on: the unique entry id is the claim, taken in the transaction of the
+ * decision, so a webhook delivered twice (or a re-read of the same changelog) has no second effect.
+ */
+export const jiraEvents = sqliteTable(
+  'jira_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The Jira changelog entry's id (unique across the site). */
+    changelogId: text('changelog_id').notNull(),
+    issueKey: text('issue_key').notNull(),
+    /** Which handler acted (`request`, …; see src/workflows/inbound/dispatch.ts). */
+    handler: text('handler').notNull(),
+    /** What the entry asked for (`approve`, `deny`, `revoke`) and what came of it (`decided`, `refused`, …). */
+    action: text('action').notNull(),
+    outcome: text('outcome').notNull(),
+    /** The Jira account that made the change, and the email Keycard matched it by (null: hidden). */
+    actorAccountId: text('actor_account_id'),
+    actorEmail: text('actor_email'),
+    requestId: integer('request_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('jira_events_changelog_uq').on(t.changelogId), index('jira_events_issue_idx').on(t.issueKey)],
 );

@@ -6,6 +6,7 @@ import { AuditRepo } from './audit.repo.js';
 import type { DbHandle } from './db.js';
 import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
+import { JiraEventsRepo } from './jira-events.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { LifecycleRepo } from './lifecycle.repo.js';
 import { OpsRepo } from './ops.repo.js';
@@ -32,6 +33,8 @@ export class Store {
   readonly ops: OpsRepo;
   /** Joiners, movers and leavers: offboardings, onboardings, bundles held, profiles seen. */
   readonly lifecycle: LifecycleRepo;
+  /** Changes made in Jira that Keycard acted on (idempotency of webhooks). */
+  readonly jiraEvents: JiraEventsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -46,6 +49,7 @@ export class Store {
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
     this.lifecycle = new LifecycleRepo(handle.db);
+    this.jiraEvents = new JiraEventsRepo(handle.db);
   }
 
   /**

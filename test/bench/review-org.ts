@@ -200,14 +200,13 @@ export function buildOrg(): BenchOrg {
 }
 
 /**
- * Every person's manager. Manager 0 gets people until their Okta and Google items (Entra listings carry no
- * manager, so Entra items go to the admins when the reviewer is the manager) make exactly 500; the others
- * share the rest in turn.
+ * Every person's manager. Manager 0 gets people until their items in every provider make exactly 500 (Entra
+ * ID's listings carry no manager, but the build reads them with `managersOf`); the others share the rest in
+ * turn.
  */
 function assignManagers(people: BenchPerson[], apps: readonly BenchApp[]): void {
   const itemsOf = new Map<number, number>();
   for (const app of apps) {
-    if (app.provider === 'entra') continue;
     for (const role of app.roles) for (const p of role.people) itemsOf.set(p, (itemsOf.get(p) ?? 0) + 1);
   }
   let busy = 0;
@@ -322,7 +321,7 @@ export interface MinimumCalls {
   readonly logs: number;
   /** User reads: overall sign-ins in the API's batches, and what a listing lacks (read once per build). */
   readonly users: number;
-  /** The part of `users` that is what a listing lacks: Okta's managers, Google's profiles. */
+  /** The part of `users` that is what a listing lacks: Okta's managers, Entra's managers, Google's profiles. */
   readonly joins: number;
 }
 
@@ -330,9 +329,11 @@ export interface MinimumCalls {
  * The fewest calls the build can make to `provider`, with the adapters' own page and batch sizes: each
  * group's members in pages (ceil(members / page), at least one call); per app with `signInApp` the pages of
  * its sign-in log in the retention window (someone never signed in, so every page is read), else the
- * overall sign-ins of its users in the batches the API takes (Okta 50 ids a filter, Graph 15, Google the
- * domain listed 500 a page). Joins: Google's member listing has no profiles, so the domain must be read
- * once; Okta's managers (none is in a listed group) must be looked up once, 25 a filter (id or login).
+ * overall sign-ins of its users in the batches the API takes (Okta 50 ids a filter, Graph 15; Google's come
+ * from the domain's listing the profiles need anyway). Joins, once per build (reviewer=manager): Google's
+ * member listing has no profiles, so the domain is read once, 500 a page; Okta's managers (none is in a
+ * listed group) are looked up once, 25 a filter (id or login); Entra's listing has no manager, so every
+ * member's is read once, 15 a call (`managersOf`).
  */
 export function minimumCalls(org: BenchOrg, provider: BenchProvider): MinimumCalls {
   const apps = org.apps.filter((a) => a.provider === provider);
@@ -341,7 +342,9 @@ export function minimumCalls(org: BenchOrg, provider: BenchProvider): MinimumCal
   let members = 0;
   let logs = 0;
   let overall = 0;
+  const everyone = new Set<number>();
   for (const app of apps) {
+    for (const role of app.roles) for (const p of role.people) everyone.add(p);
     for (const role of app.roles) for (const group of role.members) members += Math.max(1, Math.ceil(group.length / page));
     const users = new Set(app.roles.flatMap((r) => r.people)).size;
     if (app.signInApp) {
@@ -350,9 +353,9 @@ export function minimumCalls(org: BenchOrg, provider: BenchProvider): MinimumCal
       const logPage = { okta: OKTA_LOG_PAGE, entra: GRAPH_SIGN_IN_PAGE, google: GOOGLE_REPORT_PAGE }[provider];
       logs += Math.max(1, Math.ceil(events / logPage));
     } else {
-      overall += provider === 'okta' ? Math.ceil(users / OKTA_IDS_PER_FILTER) : provider === 'entra' ? Math.ceil(users / GRAPH_IN_MAX) : Math.ceil(domain / GOOGLE_USER_PAGE);
+      overall += provider === 'okta' ? Math.ceil(users / OKTA_IDS_PER_FILTER) : provider === 'entra' ? Math.ceil(users / GRAPH_IN_MAX) : 0;
     }
   }
-  const joins = provider === 'google' ? Math.ceil(domain / GOOGLE_USER_PAGE) : provider === 'okta' ? Math.ceil(org.managers.length / Math.floor(OKTA_IDS_PER_FILTER / 2)) : 0;
+  const joins = { okta: Math.ceil(org.managers.length / Math.floor(OKTA_IDS_PER_FILTER / 2)), entra: Math.ceil(everyone.size / GRAPH_IN_MAX), google: Math.ceil(domain / GOOGLE_USER_PAGE) }[provider];
   return { members, logs, users: overall + joins, joins };
 }

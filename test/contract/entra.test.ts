@@ -358,6 +358,53 @@ describe('Entra adapter: the member listing and sign-ins of many users', () => {
     expect(graph.callsTo('GET', '/v1.0/auditLogs/signIns')).toHaveLength(1);
   });
 
+  it("reads the managers of 1,200 users in 80 calls of 15 ids, expanding only the manager's mail and UPN, never as an advanced query", async () => {
+    const managers = Array.from({ length: 4 }, (_, m) => {
+      const id = `6f1c2a10-0000-4000-8000-3${String(m).padStart(11, '0')}`;
+      // Manager 3 is cloud-only: no mail, only a UPN.
+      graph.addUser({ id, userPrincipalName: `boss${m}@acme.onmicrosoft.com`, mail: m === 3 ? null : `boss${m}@acme.com`, displayName: `Boss ${m}` });
+      return id;
+    });
+    const ids = addUsers(1_200, false, (i) => ({ managerId: i % 5 === 4 ? null : (managers[i % 5] ?? null) }));
+
+    const answers = await entra().managersOf(ids);
+
+    expect(answers.size).toBe(1_200);
+    expect([0, 1, 2, 3, 4].map((i) => answers.get(guid(i)))).toEqual(['boss0@acme.com', 'boss1@acme.com', 'boss2@acme.com', 'boss3@acme.onmicrosoft.com', null]);
+    const calls = graph.callsTo('GET', '/v1.0/users');
+    expect(calls).toHaveLength(Math.ceil(1_200 / GRAPH_IN_MAX));
+    expect(calls[0]?.query.get('$filter')).toMatch(/^id in \('[-0-9a-f]+'(,'[-0-9a-f]+'){14}\)$/);
+    expect(calls[0]?.query.get('$select')).toBe('id');
+    expect(calls[0]?.query.get('$expand')).toBe('manager($select=mail,userPrincipalName)');
+    expect(calls.every((c) => c.status === 200 && c.headers['consistencylevel'] === undefined)).toBe(true);
+  });
+
+  it('answers null for a user without a manager and for an id no user has; asks for a key that is not a GUID alone', async () => {
+    const [known] = addUsers(1, false);
+    const [boss] = addUsers(1, false, () => ({ userPrincipalName: 'boss@acme.com', mail: 'boss@acme.com' }));
+    graph.addUser({ id: guid(7), userPrincipalName: 'u7@acme.com', mail: 'u7@acme.com', displayName: 'User 7', managerId: boss ?? null });
+    graph.addUser({ id: 'legacy-key', userPrincipalName: 'legacy@acme.com', displayName: 'Legacy', managerId: boss ?? null });
+
+    const answers = await entra().managersOf([guid(7), known ?? '', 'legacy-key', 'u1', guid(999)]);
+
+    expect(answers).toEqual(new Map([[guid(7), 'boss@acme.com'], [known, null], ['legacy-key', 'boss@acme.com'], ['u1', null], [guid(999), null]]));
+    expect(graph.callsTo('GET', '/v1.0/users')).toHaveLength(1);
+    expect(graph.calls.filter((c) => c.path.endsWith('/manager')).map((c) => [c.path, c.status])).toEqual([
+      ['/v1.0/users/legacy-key/manager', 200],
+      ['/v1.0/users/u1/manager', 404],
+    ]);
+  });
+
+  it('carries a 429 from the manager reads to the job queue with its Retry-After', async () => {
+    const ids = addUsers(3, false);
+    graph.inject({ method: 'GET', path: '/v1.0/users', status: 429, headers: { 'retry-after': '15' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
+
+    const error = await entra().managersOf(ids).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(15_000);
+  });
+
   it('carries a 429 from the sign-in logs to the job queue with its Retry-After', async () => {
     const ids = addUsers(3, false);
     graph.inject({ method: 'GET', path: '/v1.0/auditLogs/signIns', status: 429, headers: { 'retry-after': '20' }, body: { error: { code: 'TooManyRequests', message: 'Too many requests' } } });
@@ -388,10 +435,38 @@ describe('Graph fake: what Graph refuses', () => {
     ['a sign-in page over 1000', '/auditLogs/signIns?$top=1001', 'Invalid page size'],
     ['16 ids in one in()', `/users?$filter=id in (${Array.from({ length: 16 }, (_, i) => `'6f1c2a10-0000-4000-8000-${String(i).padStart(12, '0')}'`).join(',')})`, 'Max allowed: 15'],
     ['an id that is not a GUID', "/users?$filter=id in ('u1')", "Invalid object identifier 'u1'"],
+    ['two relationships expanded at once', '/users?$expand=manager($select=mail),memberOf', 'Only one relationship'],
+    ['an expansion it does not serve', '/users?$expand=photo', "property named 'photo'"],
   ])('answers 400 to %s', async (_what, path, message) => {
     const response = await fetch(`${graph.graphBaseUrl}${path}`, { headers });
 
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).toContain(message);
+  });
+
+  it('answers 400 to $expand in an advanced query (ConsistencyLevel: eventual), and serves it without', async () => {
+    graph.addUser({ id: '6f1c2a10-0000-4000-8000-000000000001', userPrincipalName: 'a@acme.com', mail: 'a@acme.com', displayName: 'A' });
+    const path = "/users?$filter=id in ('6f1c2a10-0000-4000-8000-000000000001')&$select=id&$expand=manager($select=mail)&$count=true";
+
+    const advanced = await fetch(`${graph.graphBaseUrl}${path}`, { headers: { ...headers, consistencylevel: 'eventual' } });
+    const plain = await fetch(`${graph.graphBaseUrl}${path}`, { headers });
+
+    expect(advanced.status).toBe(400);
+    expect(JSON.stringify(await advanced.json())).toContain('advanced queries');
+    expect(plain.status).toBe(200);
+    expect(((await plain.json()) as { value: unknown[] }).value).toEqual([{ id: '6f1c2a10-0000-4000-8000-000000000001' }]);
+  });
+
+  it('serves at most 100 users a page with $expand, whatever $top asks, and the manager with what it selects', async () => {
+    graph.addUser({ id: 'boss', userPrincipalName: 'boss@acme.com', mail: 'boss@acme.com', displayName: 'Boss' });
+    for (let i = 0; i < 150; i += 1) graph.addUser({ id: `u${i}`, userPrincipalName: `u${i}@acme.com`, displayName: `U ${i}`, managerId: 'boss' });
+
+    const response = await fetch(`${graph.graphBaseUrl}/users?$select=id&$expand=manager($select=mail)&$top=999`, { headers });
+    const body = (await response.json()) as { value: Array<Record<string, unknown>>; '@odata.nextLink'?: string };
+
+    expect(body.value).toHaveLength(100);
+    expect(new URL(body['@odata.nextLink'] ?? '').searchParams.get('$skiptoken')).toBe('100');
+    expect(body.value.find((u) => u['id'] === 'u1')).toEqual({ id: 'u1', manager: { '@odata.type': '#microsoft.graph.user', id: 'boss', mail: 'boss@acme.com' } });
+    expect(body.value.find((u) => u['id'] === 'boss')).toEqual({ id: 'boss' });
   });
 });

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { PermanentError, RetryableError } from '../../src/domain/errors.js';
 import { GOOGLE_DIRECT_LOOKUPS, GoogleProvider } from '../../src/identity/google/google.js';
+import { RECENT_READS_MS } from '../../src/identity/recent.js';
 import { GoogleFake, googleError } from '../fakes/google.js';
 import { TEST_PRIVATE_KEY } from './fixtures/google.js';
 
@@ -19,13 +20,13 @@ const MEMBERS = /^\/admin\/directory\/v1\/groups\/[^/]+\/members(\/[^/]+)?$/;
 const ALICE = '100000000000000000001';
 const GROUP = '03group00000001';
 
-function provider(fake: GoogleFake, apiRoot = fake.url): GoogleProvider {
+function provider(fake: GoogleFake, apiRoot = fake.url, now = (): number => NOW): GoogleProvider {
   return new GoogleProvider({
     credentials: { client_email: 'keycard@acme-project.iam.gserviceaccount.com', private_key: TEST_PRIVATE_KEY },
     adminSubject: 'admin@acme.com',
     apiRoot,
     accessToken: 'token',
-    now: () => NOW,
+    now,
   });
 }
 
@@ -292,6 +293,105 @@ describe('Google adapter: the member listing and sign-ins of many users', () => 
     expect(answers.get(uid(3))).toEqual({ at: new Date(NOW - 3 * 60_000), scope: 'overall', unsupported: expect.stringContaining('admin.reports.audit.readonly') });
     expect(answers.get(uid(5))?.at).toBeNull();
     expect(answers.get('nobody')).toMatchObject({ at: null, scope: 'overall' });
+  });
+
+  describe('reads shared for a minute', () => {
+    const OTHER = '03group00000002';
+    let at: number;
+
+    function clocked(): GoogleProvider {
+      return provider(fake, fake.url, () => at);
+    }
+
+    beforeEach(() => {
+      at = NOW;
+      fake.addGroup({ id: OTHER, email: 'ops@acme.com', name: 'Operations' });
+    });
+
+    it("lists two groups at once, then their members' sign-ins and managers, with one read of the domain", async () => {
+      const ids = domain(1_200, (i) => i % 8 < 3);
+      const others = Array.from({ length: 300 }, (_, n) => uid(n * 4 + 1));
+      for (const id of others) fake.addMember(OTHER, id);
+      const google = clocked();
+
+      const [eng, ops] = await Promise.all([google.listGroupMemberProfiles(GROUP), google.listGroupMemberProfiles(OTHER)]);
+      const signIns = await google.lastSignIns([...ids, ...others]);
+      const managers = await google.managersOf([...ids, ...others, 'nobody']);
+
+      expect([eng.length, ops.length]).toEqual([450, 300]);
+      expect(ops[0]).toMatchObject({ id: uid(1), managerEmail: 'boss@acme.com', status: 'active' });
+      expect(signIns.get(uid(9))).toEqual({ at: new Date(NOW - 9 * 60_000), scope: 'overall' });
+      expect(managers.get(uid(1))).toBe('boss@acme.com');
+      expect(managers.get('nobody')).toBeNull();
+      expect(fake.callsTo('GET', USERS)).toHaveLength(3);
+      expect(fake.callsTo('GET', USER)).toHaveLength(0);
+    });
+
+    it('goes on with a listing another read began rather than reading its few remaining users one by one', async () => {
+      domain(1_200, (i) => i < 1_000 && i % 4 === 0);
+      const late = [1_010, 1_050, 1_100, 1_150, 1_199].map(uid);
+      for (const id of late) fake.addMember(OTHER, id);
+      const google = clocked();
+
+      await google.listGroupMemberProfiles(GROUP);
+      const pagesForGroup = fake.callsTo('GET', USERS).length;
+      const others = await google.listGroupMemberProfiles(OTHER);
+
+      // GROUP's 250 members are on the first 2 pages; OTHER's 5 on the third, read as a page, not 5 users.get.
+      expect(pagesForGroup).toBe(2);
+      expect(others.map((m) => m.id)).toEqual(late);
+      expect(fake.callsTo('GET', USERS)).toHaveLength(3);
+      expect(fake.callsTo('GET', USER)).toHaveLength(0);
+    });
+
+    it('reads the domain again once the minute is over, and sees what changed', async () => {
+      domain(1_200, (i) => i % 8 < 3);
+      const google = clocked();
+      await google.listGroupMemberProfiles(GROUP);
+      fake.setUserState(uid(1), { suspended: true });
+      fake.addUser({ id: uid(2), primaryEmail: 'u2@acme.com', givenName: 'User', familyName: '2', managerEmail: 'newboss@acme.com' });
+
+      at = NOW + RECENT_READS_MS - 1;
+      const within = await google.listGroupMemberProfiles(GROUP);
+      const pagesWithin = fake.callsTo('GET', USERS).length;
+      at = NOW + RECENT_READS_MS;
+      const after = await google.listGroupMemberProfiles(GROUP);
+
+      expect([within[1]?.status, within[2]?.managerEmail]).toEqual(['active', 'boss@acme.com']);
+      expect(pagesWithin).toBe(3);
+      expect([after[1]?.status, after[2]?.managerEmail]).toEqual(['suspended', 'newboss@acme.com']);
+      expect(fake.callsTo('GET', USERS)).toHaveLength(6);
+    });
+
+    it('reuses users read one by one for a minute, an unknown id included, and reads them again after', async () => {
+      domain(1_200);
+      const google = clocked();
+
+      await google.managersOf([uid(3), uid(4), 'nobody']);
+      const again = await google.managersOf([uid(3), uid(4), 'nobody']);
+      const callsWithin = fake.calls.length;
+      fake.addUser({ id: uid(3), primaryEmail: 'u3@acme.com', givenName: 'User', familyName: '3' });
+      at = NOW + RECENT_READS_MS;
+      const after = await google.managersOf([uid(3)]);
+
+      expect(again).toEqual(new Map([[uid(3), 'boss@acme.com'], [uid(4), 'boss@acme.com'], ['nobody', null]]));
+      expect(callsWithin).toBe(3);
+      expect(after.get(uid(3))).toBeNull();
+      expect(fake.callsTo('GET', USER)).toHaveLength(4);
+    });
+
+    it('does not keep a page that failed: the next read lists the domain afresh', async () => {
+      domain(1_200, (i) => i % 8 < 3);
+      const google = clocked();
+      fake.inject({ method: 'GET', path: USERS, ...googleError(500, 'backendError', 'Backend Error') });
+
+      const error = await google.listGroupMemberProfiles(GROUP).catch((e: unknown) => e);
+      const members = await google.listGroupMemberProfiles(GROUP);
+
+      expect(error).toBeInstanceOf(RetryableError);
+      expect(members).toHaveLength(450);
+      expect(fake.callsTo('GET', USERS).map((c) => c.status)).toEqual([500, 200, 200, 200]);
+    });
   });
 
   it('answers 400 to a users.list page over 500, as Google does', async () => {

@@ -281,6 +281,7 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
 
       expect(await world.provider.lastSignIns([])).toEqual(new Map());
       expect(await world.provider.lastSignIns([], fixture.signInApp)).toEqual(new Map());
+      expect(await world.provider.managersOf([])).toEqual(new Map());
       expect(world.directoryCalls()).toBe(before);
     });
   });
@@ -331,6 +332,49 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
 
       await expect(world.provider.suspendUser(world.alice.id)).rejects.toBeInstanceOf(RetryableError);
       expect(await world.provider.suspendUser(world.alice.id)).toBe('suspended');
+    });
+  });
+
+  describe('the managers a review reads', () => {
+    it("answers every user's manager, null for a user without one and for an id nobody has", async () => {
+      const answers = await world.provider.managersOf([world.alice.id, world.bob.id, 'no-such-user']);
+
+      expect(answers).toEqual(
+        new Map([
+          [world.alice.id, world.alice.managerEmail],
+          [world.bob.id, null],
+          ['no-such-user', null],
+        ]),
+      );
+      expect([...answers.keys()]).toEqual([world.alice.id, world.bob.id, 'no-such-user']);
+    });
+
+    it('answers as findUserByEmail names the manager', async () => {
+      const found = await world.provider.findUserByEmail(world.alice.email);
+
+      expect((await world.provider.managersOf([world.alice.id])).get(world.alice.id)).toBe(found?.managerEmail);
+    });
+
+    it(`reads the managers of ${fixture.bulkMembers} users in ${fixture.bulkManagersCalls} calls, not a call per user`, async () => {
+      const ids = world.addMembers(fixture.bulkMembers).map((m) => m.id);
+      const before = world.directoryCalls();
+
+      const answers = await world.provider.managersOf(ids);
+
+      expect(answers.size).toBe(fixture.bulkMembers);
+      expect(new Set(answers.values())).toEqual(new Set([world.alice.email]));
+      expect(world.directoryCalls() - before).toBe(fixture.bulkManagersCalls);
+    });
+
+    it(`reads them in ${fixture.managersAfterListingCalls} calls right after their group was listed`, async () => {
+      const ids = world.addMembers(fixture.bulkMembers).map((m) => m.id);
+      await world.provider.listGroupMemberProfiles(world.groupId);
+      const before = world.directoryCalls();
+
+      const answers = await world.provider.managersOf(ids);
+
+      expect(new Set(answers.values())).toEqual(new Set([world.alice.email]));
+      expect(world.directoryCalls() - before).toBe(fixture.managersAfterListingCalls);
     });
   });
 

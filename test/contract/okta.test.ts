@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RetryableError } from '../../src/domain/errors.js';
 import { OKTA_IDS_PER_FILTER, OktaProvider } from '../../src/identity/okta/okta.js';
+import { RECENT_READS_MS } from '../../src/identity/recent.js';
 import { OktaFake, type OktaUserStatus } from '../fakes/okta.js';
 
 const NOW = Date.parse('2026-01-06T14:00:00Z');
@@ -241,5 +242,108 @@ describe('Okta adapter: sign-ins of many users', () => {
 
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(12_000);
+  });
+});
+
+describe('Okta adapter: managers, and the reads shared for a minute', () => {
+  const OTHER = '00gOTHER';
+  let at: number;
+
+  function clocked(): OktaProvider {
+    return new OktaProvider({ orgUrl: fake.url, token: TOKEN, now: () => at });
+  }
+
+  /** The filters that looked managers up (by id or login), as opposed to reads of users by id alone. */
+  function managerLookups(): number {
+    return fake.callsTo('GET', '/api/v1/users').filter((c) => (c.query.get('filter') ?? '').includes('profile.login')).length;
+  }
+
+  /** 30 managers outside the groups (u0...u29); 60 members in each of GROUP and OTHER: user i's manager is u<i % 30>. */
+  function org(): { managers: string[]; members: string[]; others: string[] } {
+    fake.addGroup({ id: GROUP, name: 'salesforce-admins' });
+    fake.addGroup({ id: OTHER, name: 'salesforce-auditors' });
+    const managers = addUsers(30, false);
+    const members = addUsers(60, true, (i) => ({ managerId: managers[i % 30] ?? '' }), 100);
+    const others = addUsers(60, false, (i) => ({ managerId: managers[i % 30] ?? '' }), 200);
+    for (const id of others) fake.addMember(OTHER, id);
+    return { managers, members, others };
+  }
+
+  beforeEach(() => {
+    at = NOW;
+  });
+
+  it('looks each manager up once for listings read at the same time, and not again for their managers', async () => {
+    const { members, others } = org();
+    const okta = clocked();
+
+    const [first, second] = await Promise.all([okta.listGroupMemberProfiles(GROUP), okta.listGroupMemberProfiles(OTHER)]);
+    const managers = await okta.managersOf([...members, ...others]);
+
+    expect(first?.find((m) => m.id === '00uU00120')?.managerEmail).toBe('u0@acme.com');
+    expect(second?.find((m) => m.id === '00uU00229')?.managerEmail).toBe('u19@acme.com');
+    expect(managers.get('00uU00131')).toBe('u11@acme.com');
+    // 30 managers, 25 a filter: 2 look-ups between both listings; managersOf reuses what they read.
+    expect(managerLookups()).toBe(Math.ceil(30 / 25));
+    expect(fake.calls).toHaveLength(2 + 2);
+  });
+
+  it('reuses a manager for a minute, then looks them up again and sees what changed', async () => {
+    org();
+    const okta = clocked();
+    await okta.listGroupMemberProfiles(GROUP);
+    fake.addUser({ id: '00uU00000', login: 'u0@acme.com', email: 'u0.new@acme.com', firstName: 'Member', lastName: '0' });
+
+    at = NOW + RECENT_READS_MS - 1;
+    const within = await okta.listGroupMemberProfiles(GROUP);
+    const lookupsWithin = managerLookups();
+    at = NOW + RECENT_READS_MS;
+    const after = await okta.listGroupMemberProfiles(GROUP);
+
+    expect(within.find((m) => m.id === '00uU00120')?.managerEmail).toBe('u0@acme.com');
+    expect(lookupsWithin).toBe(2);
+    expect(after.find((m) => m.id === '00uU00120')?.managerEmail).toBe('u0.new@acme.com');
+    expect(managerLookups()).toBe(4);
+    // The member listing itself is never reused.
+    expect(fake.callsTo('GET', `/api/v1/groups/${GROUP}/users`)).toHaveLength(3);
+  });
+
+  it('reads users not listed lately 50 a filter and their managers 25 a filter, falling back to an email in `manager`', async () => {
+    const managers = addUsers(30, false);
+    const users = addUsers(120, false, (i) => (i === 219 ? { managerId: 'E-4711', manager: 'hr-lead@acme.com' } : { managerId: managers[i % 30] ?? '' }), 100);
+
+    const answers = await clocked().managersOf([...users, '00uNOBODY']);
+
+    expect(answers.get('00uU00100')).toBe('u10@acme.com');
+    expect(answers.get('00uU00219')).toBe('hr-lead@acme.com');
+    expect(answers.get('00uNOBODY')).toBeNull();
+    // ceil(121 / 50) reads of the users, ceil(31 / 25) look-ups of 30 managers and E-4711.
+    expect(fake.callsTo('GET', '/api/v1/users')).toHaveLength(3 + 2);
+  });
+
+  it('reads users it read a minute ago again', async () => {
+    const managers = addUsers(2, false);
+    const [user] = addUsers(1, false, () => ({ managerId: managers[0] ?? '' }), 100);
+    const okta = clocked();
+    await okta.managersOf([user ?? '']);
+    fake.addUser({ id: user ?? '', login: 'u100@acme.com', email: 'u100@acme.com', firstName: 'Member', lastName: '100', managerId: managers[1] ?? '' });
+
+    at = NOW + RECENT_READS_MS;
+    const answers = await okta.managersOf([user ?? '']);
+
+    expect(answers.get(user ?? '')).toBe('u1@acme.com');
+    expect(fake.calls).toHaveLength(4);
+  });
+
+  it('does not keep a failed look-up: the next listing looks the managers up again', async () => {
+    org();
+    const okta = clocked();
+    fake.inject({ method: 'GET', path: '/api/v1/users', status: 500, body: { errorCode: 'E0000009', errorSummary: 'Internal Server Error', errorCauses: [] } });
+
+    const error = await okta.listGroupMemberProfiles(GROUP).catch((e: unknown) => e);
+    const members = await okta.listGroupMemberProfiles(GROUP);
+
+    expect(error).toBeInstanceOf(RetryableError);
+    expect(members.find((m) => m.id === '00uU00120')?.managerEmail).toBe('u0@acme.com');
   });
 });

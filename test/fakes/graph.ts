@@ -21,6 +21,10 @@
  *   `id in ('..', ...)` of at most 15 ids (Graph's limit outside advanced queries: 400 "Too many child
  *   clauses ... Max allowed: 15"); an id that is not a GUID is 400 "Invalid object identifier". Listing users
  *   with `signInActivity` needs the licence and permission as for one user, and serves at most 120 a page.
+ * - `GET /users` takes `$expand=manager` or `$expand=manager($select=...)`: each user carries `manager` (the
+ *   manager's `@odata.type`, `id` and the selected properties), absent when the user has none. As in Graph,
+ *   only one relationship can be expanded, `$expand` on directory objects serves at most 100 a page whatever
+ *   `$top` asks, and `$expand` is refused in an advanced query (`ConsistencyLevel: eventual`): 400.
  * - `GET /auditLogs/signIns` takes a `$filter` of `and`ed `userId eq '..'`, `appId eq '..'`,
  *   `status/errorCode eq N` and `createdDateTime ge <date>` clauses and answers newest first, 1000 a page at
  *   most; like `signInActivity` it needs P1 and AuditLog.Read.All (403 otherwise). With `now` given, entries
@@ -117,6 +121,8 @@ const DIRECTORY_PAGE_MAX = 999;
 const SIGN_IN_PAGE_MAX = 1000;
 /** Users per page when `signInActivity` is selected. */
 const SIGN_IN_ACTIVITY_PAGE_MAX = 120;
+/** Directory objects per page when `$expand` is used (Graph's known limit: `$top` above it is served 100). */
+const EXPAND_PAGE_MAX = 100;
 /** `or`ed clauses (or `in` values) one `$filter` may hold outside advanced queries. */
 const FILTER_CHILD_CLAUSES_MAX = 15;
 const SIGN_IN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -347,6 +353,36 @@ export class GraphFake extends HttpFake {
     );
   }
 
+  /**
+   * `$expand` on `/users`: the manager's `$select`, or a 400 where Graph refuses (another relationship, more
+   * than one, nested options other than `$select`, or an advanced query). Null when nothing is expanded.
+   */
+  private expandManager(call: RecordedCall): { select: string[] | null } | FakeResponse | null {
+    const expand = call.query.get('$expand');
+    if (expand === null) return null;
+    // Graph answers 400 to each of these; the messages are the fake's own.
+    if (String(call.headers['consistencylevel'] ?? '').toLowerCase() === 'eventual') {
+      return this.error(400, 'Request_UnsupportedQuery', "Unsupported Query: '$expand' is not supported with advanced queries (ConsistencyLevel: eventual).");
+    }
+    let depth = 0;
+    const topLevelComma = [...expand].some((c) => ((depth += c === '(' ? 1 : c === ')' ? -1 : 0), c === ',' && depth === 0));
+    if (topLevelComma) return this.error(400, 'Request_BadRequest', 'Only one relationship can be expanded in a single request.');
+    const m = /^manager(?:\((.*)\))?$/i.exec(expand.trim());
+    if (!m) return this.error(400, 'Request_BadRequest', `Could not find a property named '${expand.split('(')[0]}' on type 'microsoft.graph.user' that the Graph fake expands (it expands manager only).`);
+    const options = m[1];
+    if (options === undefined) return { select: null };
+    const select = /^\$select=([\w,]+)$/.exec(options.trim());
+    if (!select) return this.error(400, 'Request_BadRequest', `Invalid $expand options '${options}': the Graph fake takes $select only.`);
+    return { select: (select[1] ?? '').split(',') };
+  }
+
+  /** The expanded `manager` of a user: its type, id and the selected properties. */
+  private managerJson(user: StoredUser, select: string[] | null): Record<string, unknown> | null {
+    const manager = user.managerId ? this.users.get(user.managerId) : undefined;
+    if (!manager) return null;
+    return { '@odata.type': '#microsoft.graph.user', id: manager.id, ...this.userJson(manager, select) };
+  }
+
   /** 403 unless the tenant has P1 and the app AuditLog.Read.All, as for `signInActivity`. */
   private auditLogRefused(): FakeResponse | null {
     if (!this.signInAvailable) {
@@ -522,8 +558,14 @@ export class GraphFake extends HttpFake {
         const refused = this.auditLogRefused();
         if (refused) return refused;
       }
-      const serves = select?.includes('signInActivity') ? SIGN_IN_ACTIVITY_PAGE_MAX : DIRECTORY_PAGE_MAX;
-      return this.page(call, users.map((u) => this.userJson(u, select)), 'users', DIRECTORY_PAGE_MAX, serves);
+      const expand = this.expandManager(call);
+      if (expand && 'status' in expand) return expand;
+      const serves = Math.min(select?.includes('signInActivity') ? SIGN_IN_ACTIVITY_PAGE_MAX : DIRECTORY_PAGE_MAX, expand ? EXPAND_PAGE_MAX : DIRECTORY_PAGE_MAX);
+      const json = (u: StoredUser): Record<string, unknown> => {
+        const manager = expand ? this.managerJson(u, expand.select) : null;
+        return manager ? { ...this.userJson(u, select), manager } : this.userJson(u, select);
+      };
+      return this.page(call, users.map(json), 'users', DIRECTORY_PAGE_MAX, serves);
     });
 
     this.on('GET', '/users/:id', ({ call, params }) => {

@@ -272,6 +272,71 @@ describe('JiraFake with jira.js Version3Client', () => {
     });
   });
 
+  describe('changelog and users', () => {
+    beforeEach(() => {
+      fake.addUser({ accountId: 'acct-marco', displayName: 'Marco Rossi', email: 'marco@acme.test' });
+      fake.addUser({ accountId: 'acct-hidden', displayName: 'Hidden Person', email: 'hidden@acme.test', emailVisible: false });
+    });
+
+    it('records who moved the issue and who changed labels, and serves it oldest first', async () => {
+      const key = await createRequestIssue();
+      await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '11' } });
+      fake.moveIssue(key, 'Done', 'acct-marco');
+      fake.addLabel(key, 'keycard-revoke', 'acct-hidden');
+      await jira.issues.editIssue({ issueIdOrKey: key, update: { labels: [{ remove: 'keycard-revoke' }] } });
+
+      const page = await jira.issues.getChangeLogs({ issueIdOrKey: key });
+
+      expect(page.values?.map((c) => [c.author?.accountId, c.author?.emailAddress, c.items?.map((i) => [i.field, i.fromString, i.toString])])).toEqual([
+        ['5b10a2844c20165700ede21g', email, [['status', 'To Do', 'In Progress']]],
+        ['acct-marco', 'marco@acme.test', [['status', 'In Progress', 'Done']]],
+        ['acct-hidden', undefined, [['labels', 'keycard keycard-req-1', 'keycard keycard-req-1 keycard-revoke']]],
+        ['5b10a2844c20165700ede21g', email, [['labels', 'keycard keycard-req-1 keycard-revoke', 'keycard keycard-req-1']]],
+      ]);
+      expect(page).toMatchObject({ startAt: 0, total: 4, isLast: true });
+    });
+
+    it('pages the changelog', async () => {
+      const key = await createRequestIssue();
+      for (const status of ['In Progress', 'Done', 'In Progress']) fake.moveIssue(key, status, 'acct-marco');
+
+      const first = await jira.issues.getChangeLogs({ issueIdOrKey: key, startAt: 0, maxResults: 2 });
+      const second = await jira.issues.getChangeLogs({ issueIdOrKey: key, startAt: 2, maxResults: 2 });
+
+      expect([first.values?.length, first.isLast, second.values?.length, second.isLast]).toEqual([2, false, 1, true]);
+    });
+
+    it('refuses a move the workflow does not offer', async () => {
+      const key = await createRequestIssue();
+
+      expect(() => fake.moveIssue(key, 'Approved', 'acct-marco')).toThrow('no transition from To Do to Approved');
+    });
+
+    it('hides a hidden email from the user API and refuses the unrestricted look-up to an API token', async () => {
+      const visible = await jira.users.getUser({ accountId: 'acct-marco' });
+      const hidden = await jira.users.getUser({ accountId: 'acct-hidden' });
+      const refused = await httpError(() => jira.users.getUserEmail({ accountId: 'acct-hidden' }));
+
+      expect(visible.emailAddress).toBe('marco@acme.test');
+      expect(hidden.emailAddress).toBeUndefined();
+      expect(refused.status).toBe(403);
+    });
+
+    it('builds the issue_updated webhook body of the latest change', async () => {
+      const key = await createRequestIssue();
+      fake.moveIssue(key, 'Done', 'acct-marco');
+
+      const body = fake.webhookBody(key);
+
+      expect(body).toMatchObject({
+        webhookEvent: 'jira:issue_updated',
+        user: { accountId: 'acct-marco', emailAddress: 'marco@acme.test' },
+        issue: { key, fields: { status: { name: 'Done' } } },
+        changelog: { id: fake.changelog(key)[0]?.id, items: [{ field: 'status', fromString: 'To Do', toString: 'Done' }] },
+      });
+    });
+  });
+
   describe('search', () => {
     it('uses GET /rest/api/3/search/jql for searchForIssuesUsingJqlEnhancedSearch, ids only by default', async () => {
       await createRequestIssue('keycard-req-1');
@@ -505,28 +570,30 @@ describe('JiraTicketing.readIssue against the Jira fake', () => {
 
   it('reads type, summary, status, labels, the reporter and the fields asked for as text; null for an issue that does not exist', async () => {
     const ticketing = new JiraTicketing({ host: fake.url, email, apiToken, projectKey: 'ACC', issueType: 'Task' });
+    fake.addUser({ accountId: '712020:hr-1', displayName: 'Hana Ruiz', email: 'hr@acme.com' });
+    fake.addUser({ accountId: '712020:hr-2', displayName: 'Quiet Person', email: 'quiet@acme.com', emailVisible: false });
     const key = fake.addIssue({
       summary: 'Offboard Priya',
       issuetype: 'Offboarding',
       labels: ['hr'],
-      reporter: { accountId: '712020:hr-1', email: 'hr@acme.com', name: 'Hana Ruiz' },
+      reporter: '712020:hr-1',
       fields: { customfield_10060: 'priya@acme.com', customfield_10061: doc('last day Friday') },
     });
-    const hidden = fake.addIssue({ summary: 'x', reporter: { accountId: '712020:hr-2', email: null, name: 'Quiet Person' } });
+    const hidden = fake.addIssue({ summary: 'x', reporter: '712020:hr-2' });
 
     const facts = await ticketing.readIssue(key, ['customfield_10060', 'customfield_10061']);
 
     expect(facts).toEqual({
       key,
       project: 'ACC',
-      type: 'Offboarding',
+      issueType: 'Offboarding',
       summary: 'Offboard Priya',
       status: 'To Do',
       labels: ['hr'],
-      reporter: { accountId: '712020:hr-1', email: 'hr@acme.com', name: 'Hana Ruiz' },
+      reporter: { accountId: '712020:hr-1', email: 'hr@acme.com', displayName: 'Hana Ruiz' },
       fields: { customfield_10060: 'priya@acme.com', customfield_10061: 'last day Friday' },
     });
-    expect((await ticketing.readIssue(hidden))?.reporter).toEqual({ accountId: '712020:hr-2', email: null, name: 'Quiet Person' });
+    expect((await ticketing.readIssue(hidden))?.reporter).toEqual({ accountId: '712020:hr-2', email: null, displayName: 'Quiet Person' });
     expect(await ticketing.readIssue('ACC-999')).toBeNull();
   });
 });

@@ -16,7 +16,15 @@
  * need `X-Atlassian-Token: no-check`, or Jira answers 403 "XSRF check failed"; the issue lists them in its
  * `attachment` field. Content is kept as text (the fakes read request bodies as UTF-8).
  *
- * Not modelled: permissions, screens per issue type, issue links, attachment size limits, changelog, watchers.
+ * The changelog: every status change (a transition through the API, or `moveIssue` as a person in Jira) and
+ * every label change is kept as an entry with its author, served by `GET /rest/api/3/issue/{key}/changelog`
+ * (paged, oldest first). Authors are the people added with `addUser`; the API's own caller is the bot
+ * account. A person whose profile hides their email (`emailVisible: false`) is served without
+ * `emailAddress`, as Jira Cloud does, and `GET /rest/api/3/user/email` (the unrestricted look-up) answers
+ * 403 unless `unrestrictedEmail` is set: Atlassian grants it only to approved Connect and Forge apps, never
+ * to an API token. `webhookBody(key)` builds the `jira:issue_updated` body Jira would send for the last entry.
+ *
+ * Not modelled: permissions, screens per issue type, issue links, attachment size limits, watchers.
  */
 import { HttpFake, type FakeResponse, type RouteContext } from './http-fake.js';
 
@@ -235,6 +243,36 @@ export interface JiraFakeOptions {
   now?: () => number;
   /** `removed` (default): 410 Gone as on Jira Cloud today. `available`: serve the legacy endpoint. */
   legacySearch?: 'removed' | 'available';
+  /** Serve `GET /rest/api/3/user/email` (only apps approved by Atlassian may); default false: 403. */
+  unrestrictedEmail?: boolean;
+}
+
+/** A person known to the Jira site: authors of changelog entries made in Jira. */
+export interface JiraUserSeed {
+  accountId: string;
+  displayName: string;
+  email: string;
+  /** False: the profile hides the email, so the API leaves `emailAddress` out. Default true. */
+  emailVisible?: boolean;
+}
+
+/** One changed field of a changelog entry, as Jira lists it. */
+export interface JiraChangeItem {
+  readonly field: string;
+  readonly fieldtype: string;
+  readonly fieldId: string;
+  readonly from: string | null;
+  readonly fromString: string | null;
+  readonly to: string | null;
+  readonly toString: string | null;
+}
+
+/** A changelog entry, for assertions: who changed what, when. */
+export interface JiraChangelogRecord {
+  readonly id: string;
+  readonly authorAccountId: string;
+  readonly created: string;
+  readonly items: readonly JiraChangeItem[];
 }
 
 export interface JiraCommentRecord {
@@ -274,8 +312,8 @@ export interface JiraIssueRecord {
 
 export interface JiraSeedIssue {
   summary: string;
-  /** Who filed it (default Keycard's own account); `email` null as Jira answers when the person hides it. */
-  reporter?: { accountId: string; email: string | null; name: string };
+  /** Who filed it: the account id of a person added with `addUser` (default Keycard's own account). */
+  reporter?: string;
   project?: string;
   issuetype?: string;
   description?: AdfDoc | null;
@@ -316,6 +354,14 @@ interface StoredIssue {
   updated: number;
   comments: StoredComment[];
   attachments: StoredAttachment[];
+  changelog: StoredChange[];
+}
+
+interface StoredChange {
+  id: string;
+  author: string;
+  created: number;
+  items: JiraChangeItem[];
 }
 
 interface StoredProject {
@@ -438,6 +484,8 @@ export class JiraFake extends HttpFake {
   private nextIssueId = 10001;
   private nextCommentId = 10100;
   private nextAttachmentId = 10500;
+  private nextChangeId = 10700;
+  private readonly users = new Map<string, JiraUserSeed>();
 
   constructor(private readonly options: JiraFakeOptions) {
     super('Jira');
@@ -477,12 +525,13 @@ export class JiraFake extends HttpFake {
   addIssue(seed: JiraSeedIssue): string {
     const project = this.projects.get(seed.project ?? this.options.projectKey);
     if (!project) throw new Error(`JiraFake.addIssue: unknown project ${seed.project ?? ''}`);
+    if (seed.reporter && !this.users.has(seed.reporter)) throw new Error(`JiraFake.addIssue: no user ${seed.reporter} (addUser first)`);
     const issue = this.insertIssue(project, {
       summary: seed.summary,
       description: seed.description ?? null,
       issuetype: seed.issuetype ?? this.issueTypeNames[0] ?? 'Task',
       labels: seed.labels ?? [],
-      other: { ...seed.fields, ...(seed.reporter ? { reporter: this.personJson(seed.reporter) } : {}) },
+      other: { ...seed.fields, ...(seed.reporter ? { reporter: this.accountJson(seed.reporter) } : {}) },
     });
     if (seed.status !== undefined) issue.status = seed.status;
     return issue.key;
@@ -493,6 +542,31 @@ export class JiraFake extends HttpFake {
     const issue = this.requireIssue(key);
     issue.status = status;
     issue.updated = this.now();
+  }
+
+  /** A person of the site: they can move issues and change labels in Jira (`moveIssue`, `addLabel`). */
+  addUser(user: JiraUserSeed): void {
+    this.users.set(user.accountId, { ...user });
+  }
+
+  /**
+   * `accountId` moves the issue to `status` in Jira (through a workflow transition to it, as the board
+   * would): the status changes and the changelog records who did it. Throws when the workflow has no
+   * transition to that status from where the issue is, as Jira would not offer the move.
+   */
+  moveIssue(key: string, status: string, accountId: string): void {
+    const issue = this.requireIssue(key);
+    if (!this.users.has(accountId)) throw new Error(`JiraFake.moveIssue: no user ${accountId} (addUser first)`);
+    const target = this.availableTransitions(issue).find((t) => t.to === status);
+    if (!target) throw new Error(`JiraFake.moveIssue: the workflow has no transition from ${issue.status} to ${status}`);
+    this.changeStatus(issue, status, accountId);
+  }
+
+  /** `accountId` adds a label to the issue in Jira; the changelog records it. */
+  addLabel(key: string, label: string, accountId: string): void {
+    const issue = this.requireIssue(key);
+    if (!this.users.has(accountId)) throw new Error(`JiraFake.addLabel: no user ${accountId} (addUser first)`);
+    this.changeLabels(issue, [...issue.labels, label], accountId);
   }
 
   // ----- inspection --------------------------------------------------------------------------
@@ -522,6 +596,29 @@ export class JiraFake extends HttpFake {
 
   status(key: string): string {
     return this.requireIssue(key).status;
+  }
+
+  /** The issue's changelog, oldest first. */
+  changelog(key: string): JiraChangelogRecord[] {
+    return this.requireIssue(key).changelog.map((c) => ({ id: c.id, authorAccountId: c.author, created: jiraTime(c.created), items: c.items.map((i) => ({ ...i })) }));
+  }
+
+  /**
+   * The body of the `jira:issue_updated` webhook Jira Cloud sends for the issue's latest changelog entry:
+   * the acting user, the issue with its fields, and the changelog entry's id and items.
+   */
+  webhookBody(key: string): Record<string, unknown> {
+    const issue = this.requireIssue(key);
+    const change = issue.changelog[issue.changelog.length - 1];
+    if (!change) throw new Error(`JiraFake.webhookBody: ${key} has no changelog entry`);
+    return {
+      timestamp: change.created,
+      webhookEvent: 'jira:issue_updated',
+      issue_event_type_name: 'issue_generic',
+      user: this.accountJson(change.author),
+      issue: { id: issue.id, self: `${this.url}/rest/api/3/issue/${issue.id}`, key: issue.key, fields: this.allFields(issue) },
+      changelog: { id: change.id, items: change.items.map((i) => ({ ...i })) },
+    };
   }
 
   /** Files attached to the issue, oldest first. */
@@ -588,6 +685,7 @@ export class JiraFake extends HttpFake {
       updated: at,
       comments: [],
       attachments: [],
+      changelog: [],
     };
     this.store.set(issue.key, issue);
     return issue;
@@ -626,17 +724,53 @@ export class JiraFake extends HttpFake {
     };
   }
 
-  /** Someone else's account as Jira shows it: no `emailAddress` when their profile hides it. */
-  private personJson(person: { accountId: string; email: string | null; name: string }): Record<string, unknown> {
+  /** A user as the API shows them: the bot, or a person of the site (email only when their profile shows it). */
+  private accountJson(accountId: string): Record<string, unknown> {
+    if (accountId === this.accountId) return this.userJson();
+    const user = this.users.get(accountId);
     return {
-      self: `${this.url}/rest/api/3/user?accountId=${person.accountId}`,
-      accountId: person.accountId,
+      self: `${this.url}/rest/api/3/user?accountId=${accountId}`,
+      accountId,
       accountType: 'atlassian',
-      ...(person.email ? { emailAddress: person.email } : {}),
-      displayName: person.name,
-      active: true,
+      ...(user && user.emailVisible !== false ? { emailAddress: user.email } : {}),
+      displayName: user?.displayName ?? 'Former user',
+      active: user !== undefined,
       timeZone: 'Etc/UTC',
     };
+  }
+
+  private changeJson(change: StoredChange): Record<string, unknown> {
+    return { id: change.id, author: this.accountJson(change.author), created: jiraTime(change.created), items: change.items.map((i) => ({ ...i })) };
+  }
+
+  private record(issue: StoredIssue, author: string, items: JiraChangeItem[]): void {
+    if (items.length === 0) return;
+    issue.changelog.push({ id: String(this.nextChangeId++), author, created: this.now(), items });
+  }
+
+  private changeStatus(issue: StoredIssue, status: string, author: string): void {
+    if (issue.status === status) return;
+    const item: JiraChangeItem = {
+      field: 'status',
+      fieldtype: 'jira',
+      fieldId: 'status',
+      from: this.statusId(issue.status),
+      fromString: issue.status,
+      to: this.statusId(status),
+      toString: status,
+    };
+    issue.status = status;
+    issue.updated = this.now();
+    this.record(issue, author, [item]);
+  }
+
+  /** Labels are recorded as Jira does: the whole list before and after, space-separated. */
+  private changeLabels(issue: StoredIssue, labels: string[], author: string): void {
+    const before = issue.labels.join(' ');
+    const after = labels.join(' ');
+    issue.labels = [...labels];
+    issue.updated = this.now();
+    if (before !== after) this.record(issue, author, [{ field: 'labels', fieldtype: 'jira', fieldId: 'labels', from: null, fromString: before, to: null, toString: after }]);
   }
 
   private projectJson(project: StoredProject): Record<string, unknown> {
@@ -982,6 +1116,39 @@ export class JiraFake extends HttpFake {
   private registerRoutes(): void {
     this.on('GET', '/rest/api/3/myself', () => ({ status: 200, body: this.userJson() }));
 
+    this.on('GET', '/rest/api/3/user', ({ call }) => {
+      const accountId = call.query.get('accountId') ?? '';
+      if (accountId !== this.accountId && !this.users.has(accountId)) return jiraError(404, [`Specified user does not exist or you do not have required permissions`]);
+      return { status: 200, body: this.accountJson(accountId) };
+    });
+
+    // Atlassian serves this only to Connect apps it approved and to Forge apps acting as the app.
+    this.on('GET', '/rest/api/3/user/email', ({ call }) => {
+      if (!this.options.unrestrictedEmail) return jiraError(403, ['This resource is only available to apps approved to read email addresses.']);
+      const user = this.users.get(call.query.get('accountId') ?? '');
+      if (!user) return jiraError(404, ['Specified user does not exist']);
+      return { status: 200, body: { accountId: user.accountId, email: user.email } };
+    });
+
+    this.on('GET', '/rest/api/3/issue/:key/changelog', ({ params, call }) => {
+      const issue = this.find(params['key'] ?? '');
+      if (!issue) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+      const startAt = intParam(call.query.get('startAt'), 0);
+      const maxResults = Math.min(intParam(call.query.get('maxResults'), 100) || 100, 100);
+      const page = issue.changelog.slice(startAt, startAt + maxResults);
+      return {
+        status: 200,
+        body: {
+          self: `${this.url}/rest/api/3/issue/${issue.key}/changelog?startAt=${startAt}&maxResults=${maxResults}`,
+          maxResults,
+          startAt,
+          total: issue.changelog.length,
+          isLast: startAt + page.length >= issue.changelog.length,
+          values: page.map((c) => this.changeJson(c)),
+        },
+      };
+    });
+
     this.on('GET', '/rest/api/3/project/:key', ({ params }) => {
       const project = [...this.projects.values()].find((p) => p.key === params['key'] || p.id === params['key']);
       if (!project) return jiraError(404, [`No project could be found with key '${params['key'] ?? ''}'.`]);
@@ -1042,7 +1209,9 @@ export class JiraFake extends HttpFake {
       if (checked.issuetype) draft.issuetype = checked.issuetype;
       const comments = this.applyUpdate(draft, body['update'], errors);
       if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
-      Object.assign(issue, draft, { updated: this.now() });
+      const labels = draft.labels;
+      Object.assign(issue, draft, { labels: issue.labels, updated: this.now() });
+      this.changeLabels(issue, labels, this.accountId);
       for (const c of comments) this.addCommentTo(issue, c);
       if (call.query.get('returnIssue') === 'true') return { status: 200, body: this.issueJson(issue, undefined) };
       return { status: 204 };
@@ -1142,7 +1311,10 @@ export class JiraFake extends HttpFake {
       this.applyValues(draft, checked.values);
       const comments = this.applyUpdate(draft, body['update'], errors);
       if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
-      Object.assign(issue, draft, { status: target.to, updated: this.now() });
+      const labels = draft.labels;
+      Object.assign(issue, draft, { labels: issue.labels, status: issue.status, updated: this.now() });
+      this.changeStatus(issue, target.to, this.accountId);
+      this.changeLabels(issue, labels, this.accountId);
       for (const c of comments) this.addCommentTo(issue, c);
       return { status: 204 };
     });

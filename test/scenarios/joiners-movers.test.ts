@@ -46,6 +46,13 @@ async function onboardPriya(h: Harness): Promise<string> {
   return h.slack.ephemerals(ada.slackId).at(-1)?.text ?? '';
 }
 
+/** The person as a user of the Jira site (an issue's reporter); returns their account id. */
+function jiraUser(h: Harness, person: PersonKey): string {
+  const accountId = `712020:${person}`;
+  h.jira.addUser({ accountId, displayName: PEOPLE[person].name, email: PEOPLE[person].email });
+  return accountId;
+}
+
 describe('joiners: onboarding by bundle', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -99,7 +106,7 @@ describe('joiners: onboarding by bundle', () => {
   it('onboards from a Jira onboarding issue filed by an admin, comments what it filed, and files nothing more on a repeated delivery', async () => {
     h = await Harness.start({ catalogYaml: CATALOG, env: { JIRA_ONBOARDING_ISSUE_TYPE: 'Onboarding' } });
     h.jira.setIssueTypes(['Task', 'Onboarding']);
-    const key = h.jira.addIssue({ summary: 'New starter: eve@acme.com joins Sales on Monday', issuetype: 'Onboarding', reporter: { accountId: '712020:ada', email: ada.email, name: 'Ada Admin' } });
+    const key = h.jira.addIssue({ summary: 'New starter: eve@acme.com joins Sales on Monday', issuetype: 'Onboarding', reporter: jiraUser(h, 'ada') });
 
     for (let i = 0; i < 2; i += 1) {
       await h.driver.command(ada.slackId, '/access-admin', `onboard --from-jira ${key}`);

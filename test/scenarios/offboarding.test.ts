@@ -12,6 +12,7 @@ import type { StoredMessage } from '../fakes/slack.js';
 import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE, TEST_CATALOG, figmaManualApp, type PersonKey } from '../support/people.js';
 import { decideItems } from '../../src/workflows/review/index.js';
+import { automationBody, JIRA_WEBHOOK_SECRET, postJiraWebhook } from '../support/jira-webhook.js';
 
 const { priya, ada, sara, marco } = PEOPLE;
 
@@ -62,6 +63,13 @@ function cardOf(h: Harness, person: PersonKey): StoredMessage {
   const card = h.card(person);
   if (!card) throw new Error(`${person} got no approval card`);
   return h.slack.message(card.channel, card.ts)!;
+}
+
+/** The person as a user of the Jira site (an issue's reporter); returns their account id. */
+function jiraUser(h: Harness, person: PersonKey): string {
+  const accountId = `712020:${person}`;
+  h.jira.addUser({ accountId, displayName: PEOPLE[person].name, email: PEOPLE[person].email });
+  return accountId;
 }
 
 describe('offboarding', () => {
@@ -186,7 +194,7 @@ describe('offboarding', () => {
       summary: 'Leaver: Priya Shah, last day Friday',
       issuetype: 'Offboarding',
       labels: ['keycard-suspend'],
-      reporter: { accountId: '712020:ada', email: ada.email, name: 'Ada Admin' },
+      reporter: jiraUser(h, 'ada'),
       fields: { customfield_10060: priya.email },
     });
 
@@ -209,14 +217,40 @@ describe('offboarding', () => {
     expect(h.store.audit.all().filter((e) => e.action === 'offboarding.started')).toHaveLength(1);
   });
 
+  it('offboards when the Jira webhook names an offboarding issue (Jira Cloud on create, Automation after), once, and not for a forged delivery', async () => {
+    h = await Harness.start({ env: { ...JIRA_ENV, JIRA_WEBHOOK_SECRET } });
+    h.jira.setIssueTypes(['Task', 'Offboarding']);
+    h.jira.addCustomField({ id: 'customfield_10060', name: 'Leaver email', type: 'string' });
+    await h.driver.command(priya.slackId, '/request', 'salesforce viewer');
+    await h.drain();
+    const key = h.jira.addIssue({ summary: 'Leaver', issuetype: 'Offboarding', reporter: jiraUser(h, 'ada'), fields: { customfield_10060: priya.email } });
+    const created = JSON.stringify({ webhookEvent: 'jira:issue_created', issue: { key, fields: { issuetype: { name: 'Offboarding' }, summary: 'Leaver' } } });
+
+    const forged = await postJiraWebhook(h.keycard.baseUrl ?? '', created, { kind: 'signature', secret: 'not-the-secret' });
+    await h.drain();
+    expect(forged.status).toBe(401);
+    expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(true);
+
+    const first = await postJiraWebhook(h.keycard.baseUrl ?? '', created);
+    await h.drain();
+    const again = await postJiraWebhook(h.keycard.baseUrl ?? '', automationBody(key), { kind: 'token-header' });
+    await h.drain();
+
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(false);
+    expect(h.store.audit.all().filter((e) => e.action === 'offboarding.started')).toHaveLength(1);
+    expect(h.jira.comments(key).at(-1)).toContain('Offboarding #1 of Priya Shah (priya@acme.com) finished');
+    expect(h.jira.comments(key).filter((c) => c.includes('finished'))).toHaveLength(1);
+  });
+
   it("refuses a Jira issue whose reporter is not an admin, once, and acts on it when an admin's issue names the person", async () => {
     h = await Harness.start({ env: JIRA_ENV });
     h.jira.setIssueTypes(['Task', 'Offboarding']);
     h.jira.addCustomField({ id: 'customfield_10060', name: 'Leaver email', type: 'string' });
     await h.driver.command(priya.slackId, '/request', 'salesforce viewer');
     await h.drain();
-    const fromSara = h.jira.addIssue({ summary: 'Offboard priya@acme.com', issuetype: 'Offboarding', reporter: { accountId: '712020:sara', email: sara.email, name: 'Sara Lind' } });
-    const ordinary = h.jira.addIssue({ summary: 'Offboard priya@acme.com', issuetype: 'Task', reporter: { accountId: '712020:ada', email: ada.email, name: 'Ada Admin' } });
+    const fromSara = h.jira.addIssue({ summary: 'Offboard priya@acme.com', issuetype: 'Offboarding', reporter: jiraUser(h, 'sara') });
+    const ordinary = h.jira.addIssue({ summary: 'Offboard priya@acme.com', issuetype: 'Task', reporter: jiraUser(h, 'ada') });
 
     for (const key of [fromSara, fromSara, ordinary]) {
       await h.driver.command(ada.slackId, '/access-admin', `offboard --from-jira ${key}`);

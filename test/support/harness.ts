@@ -131,6 +131,11 @@ async function startGoogleFake(): Promise<{ google: GoogleFake; googleKeyFile: s
   return { google, googleKeyFile };
 }
 
+/** The Jira account id of a person of the cast. */
+export function jiraAccountId(person: Person): string {
+  return `acct-${person.login}`;
+}
+
 export async function startFakes(providers: readonly ExtraProvider[] = []): Promise<Fakes> {
   const slack = new SlackFake({ botToken: SECRETS.botToken });
   const jira = new JiraFake({
@@ -157,6 +162,8 @@ export async function startFakes(providers: readonly ExtraProvider[] = []): Prom
       ...(person.managerOktaId ? { managerId: person.managerOktaId } : {}),
     });
   }
+  // Everyone can also act in Jira (move issues, add labels) as `acct-<login>`.
+  for (const person of Object.values(PEOPLE) as Person[]) jira.addUser({ accountId: jiraAccountId(person), displayName: person.name, email: person.email });
   for (const group of ['00g1viewer', '00g1admin', '00g1audit', '00g2write', '00g3analyst']) okta.addGroup({ id: group, name: group });
   slack.addChannel('CALERTS', { name: 'it-alerts' });
   const graph = providers.includes('entra') ? await startGraphFake() : undefined;

@@ -29,6 +29,7 @@ import {
   graphMemberSchema,
   graphSignInSchema,
   graphUserSchema,
+  graphUserWithManagerSchema,
   pageSchema,
   type GraphUser,
   toIdentityUser,
@@ -424,9 +425,9 @@ export class EntraProvider implements IdentityProvider {
    *
    * `managerEmail` is always null in this listing. `manager` cannot be expanded on a member listing (a
    * directoryObject collection; an advanced query takes no `$expand`), and `$expand` caps pages at 100
-   * anyway; reading managers through `/users?$filter=id in (...)&$expand=manager` would add ceil(members /
-   * 15) calls (80 for 1,200 members) to a listing of 2. Reviews read the manager where they need it
-   * (`findUserByEmail`).
+   * anyway; reading managers through `/users?$filter=id in (...)&$expand=manager` adds ceil(members / 15)
+   * calls (80 for 1,200 members) to a listing of 2, so only a review whose reviewers are the managers pays
+   * for them, through `managersOf`. Nothing here is reused between calls.
    */
   async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
     const members = await this.getAll(
@@ -502,6 +503,33 @@ export class EntraProvider implements IdentityProvider {
       next = page['@odata.nextLink'] ? this.relative(page['@odata.nextLink']) : undefined;
     }
     return new Map(ids.map((id) => [id, { at: newest.get(id.toLowerCase()) ?? null, scope: 'app' }]));
+  }
+
+  /**
+   * Reads 15 users a call with `/users?$filter=id in (...)&$select=id&$expand=manager($select=mail,userPrincipalName)`
+   * (1,200 users: 80 calls). That is a default query, not an advanced one: `in` works without
+   * ConsistencyLevel wherever `eq` does, and Graph refuses `$expand` in advanced queries, so the header is
+   * never sent (and the index it reads may lag anyway). `$expand` on directory objects serves at most 100 a
+   * page, more than the 15 an `id in` holds. The manager's `mail`, else its UPN; null when Graph names none
+   * (no `manager` in the answer) and for an id no user has. A key that is not a GUID cannot go in `id in`
+   * (Graph answers 400 for the whole batch), so it is asked alone, as `/users/{id | userPrincipalName}/manager`
+   * takes it (one call each; object ids are GUIDs, so a tenant's own ids never take this path).
+   */
+  async managersOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    const ids = [...new Set(userIds)];
+    const answers = new Map<string, string | null>();
+    const asked = ids.filter((id) => OBJECT_ID.test(id));
+    const alone = new Map<string, string | null>();
+    for (const id of ids.filter((i) => !OBJECT_ID.test(i))) alone.set(id, await this.managerEmail(id));
+    for (let i = 0; i < asked.length; i += GRAPH_IN_MAX) {
+      const chunk = asked.slice(i, i + GRAPH_IN_MAX);
+      const filter = `id in (${chunk.map(literal).join(',')})`.replace(/ /g, '%20');
+      const path = `/users?${query({ $filter: filter, $select: 'id', $expand: 'manager($select=mail,userPrincipalName)', $top: String(GRAPH_IN_MAX) })}`;
+      for (const user of await this.getAll(`read the managers of ${chunk.length} users`, path, graphUserWithManagerSchema)) {
+        answers.set(user.id.toLowerCase(), user.manager?.mail || user.manager?.userPrincipalName || null);
+      }
+    }
+    return new Map(ids.map((id) => [id, (OBJECT_ID.test(id) ? answers.get(id.toLowerCase()) : alone.get(id)) ?? null]));
   }
 
   /** One cheap read per permission Keycard needs, each naming the permission when refused. */

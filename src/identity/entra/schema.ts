@@ -27,6 +27,15 @@ export const graphManagerSchema = z.object({
   userPrincipalName: z.string().nullish(),
 });
 
+/**
+ * A user read with `$select=id&$expand=manager($select=mail,userPrincipalName)`: `manager` is absent when the
+ * user has none. The manager is a directoryObject (a user, or an org contact with only a mail).
+ */
+export const graphUserWithManagerSchema = z.object({
+  id: z.string(),
+  manager: z.object({ mail: z.string().nullish(), userPrincipalName: z.string().nullish() }).nullish(),
+});
+
 export const graphSignInSchema = z.object({
   id: z.string(),
   signInActivity: z

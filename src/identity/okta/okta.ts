@@ -6,6 +6,7 @@ import { Client, DefaultRequestExecutor } from '@okta/okta-sdk-nodejs';
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
+import { Recent } from '../recent.js';
 import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome, SuspendOutcome } from '../types.js';
 
 export interface OktaSettings {
@@ -125,9 +126,15 @@ function classifyOktaError(what: string, error: unknown, nowMs: number = Date.no
 export class OktaProvider implements IdentityProvider {
   readonly kind = 'okta' as const;
   private readonly client: Client;
+  /** Users read a moment ago (group listings, look-ups by id), by id; null: no user has the id. */
+  private readonly recentUsers: Recent<OktaUser | null>;
+  /** Managers looked up a moment ago, by `managerId` as the profile writes it (an id or a login); null: nobody. */
+  private readonly recentManagers: Recent<OktaUser | null>;
 
   constructor(settings: OktaSettings) {
     this.now = settings.now ?? Date.now;
+    this.recentUsers = new Recent(this.now);
+    this.recentManagers = new Recent(this.now);
     this.client = new Client({
       orgUrl: settings.orgUrl,
       token: settings.token,
@@ -201,6 +208,74 @@ export class OktaProvider implements IdentityProvider {
       found.push(...users.map((u) => oktaUserSchema.parse(u)));
     }
     return found;
+  }
+
+  /**
+   * The users with these ids (any status), from those read a moment ago, the rest with one `filter` per
+   * OKTA_IDS_PER_FILTER ids; an id no user has is left out.
+   */
+  private async recentUsersByIds(ids: readonly string[], what: string): Promise<Map<string, OktaUser>> {
+    const pending = new Map<string, Promise<OktaUser | null>>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const kept = this.recentUsers.get(id);
+      if (kept) pending.set(id, kept);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const lookup = this.usersMatching(missing, what, false);
+      for (const id of missing) pending.set(id, this.recentUsers.set(id, lookup.then((users) => users.find((u) => u.id === id) ?? null)));
+    }
+    const found = new Map<string, OktaUser>();
+    for (const [id, user] of await Promise.all([...pending].map(async ([id, read]) => [id, await read] as const))) if (user) found.set(id, user);
+    return found;
+  }
+
+  /**
+   * The users named by these `managerId` values (Okta ids or logins), from those looked up a moment ago, the
+   * rest with one `filter` per 25 values (id or login): a manager shared by many groups is looked up once,
+   * however many listings name them at once. Null: no user has the value.
+   */
+  private async managersNamed(values: readonly string[], what: string): Promise<Map<string, OktaUser | null>> {
+    const pending = new Map<string, Promise<OktaUser | null>>();
+    const missing: string[] = [];
+    for (const value of new Set(values)) {
+      const kept = this.recentManagers.get(value);
+      if (kept) pending.set(value, kept);
+      else missing.push(value);
+    }
+    if (missing.length > 0) {
+      const lookup = this.usersMatching(missing, what, true);
+      for (const value of missing) {
+        const match = lookup.then((users) => users.find((u) => u.id === value) ?? users.find((u) => u.profile.login.toLowerCase() === value.toLowerCase()) ?? null);
+        pending.set(value, this.recentManagers.set(value, match));
+      }
+    }
+    return new Map(await Promise.all([...pending].map(async ([value, read]) => [value, await read] as const)));
+  }
+
+  /**
+   * Each user's manager email, as `findUserByEmail` resolves it (`managerId` as an Okta id or login, else
+   * `manager` when it is an email), keyed by user id: from `users` themselves when the manager is one of them,
+   * else through `managersNamed`. A `managerId` that is only a login shortname, which `GET /users/{idOrLogin}`
+   * would also take, is not matched here.
+   */
+  private async managerEmails(users: readonly OktaUser[], what: string): Promise<Map<string, string | null>> {
+    const known = new Map<string, OktaUser>();
+    for (const user of users) {
+      known.set(user.id, user);
+      known.set(user.profile.login.toLowerCase(), user);
+    }
+    const among = (value: string): OktaUser | undefined => known.get(value) ?? known.get(value.toLowerCase());
+    const named = users.flatMap((u) => (u.profile.managerId && !among(u.profile.managerId) ? [u.profile.managerId] : []));
+    const looked = named.length > 0 ? await this.managersNamed(named, what) : new Map<string, OktaUser | null>();
+    return new Map(
+      users.map((user) => {
+        const { managerId, manager } = user.profile;
+        const found = managerId ? (among(managerId) ?? looked.get(managerId) ?? null) : null;
+        return [user.id, found ? (found.profile.email ?? found.profile.login) : manager && manager.includes('@') ? manager : null];
+      }),
+    );
   }
 
   /** The manager from `managerId` (an Okta id or login), else `manager` when it is an email. */
@@ -317,30 +392,33 @@ export class OktaProvider implements IdentityProvider {
 
   /**
    * `GET /api/v1/groups/{id}/users` returns whole user objects, so the listing is the profile: ceil(members /
-   * 1000) calls. Okta groups hold only users. The manager is resolved as `findUserByEmail` does it
-   * (`managerId` as an Okta id or login, else `manager` when it is an email), but from the listing itself when
-   * the manager is a member, and otherwise with one `filter` per 25 distinct managers rather than one call
-   * per member. A `managerId` that is only a login shortname, which `GET /users/{idOrLogin}` would also
-   * take, is not matched here.
+   * 1000) calls, always read afresh. Okta groups hold only users. The manager is resolved as
+   * `findUserByEmail` does it (`managerEmails`): from the listing itself when the manager is a member, else
+   * with one `filter` per 25 distinct managers not looked up in the last minute (RECENT_READS_MS), so the
+   * listings of one review build look each manager up once between them. The listed users are kept for the
+   * same minute, for `managersOf`.
    */
   async listGroupMemberProfiles(groupId: string): Promise<GroupMember[]> {
     const what = `list the members of group ${groupId} with profiles`;
     const raw = await this.collect(what, () => this.client.groupApi.listGroupUsers({ groupId, limit: OKTA_MEMBER_PAGE }));
     const users = raw.map((u) => oktaUserSchema.parse(u));
-    const known = new Map<string, OktaUser>();
-    const remember = (user: OktaUser): void => {
-      known.set(user.id, user);
-      known.set(user.profile.login.toLowerCase(), user);
-    };
-    users.forEach(remember);
-    const missing = [...new Set(users.flatMap((u) => (u.profile.managerId ? [u.profile.managerId] : [])))].filter((m) => !known.has(m) && !known.has(m.toLowerCase()));
-    if (missing.length > 0) (await this.usersMatching(missing, `look up the managers of group ${groupId}`, true)).forEach(remember);
-    return users.map((user) => {
-      const { managerId, manager } = user.profile;
-      const found = managerId ? (known.get(managerId) ?? known.get(managerId.toLowerCase())) : undefined;
-      const managerEmail = found ? (found.profile.email ?? found.profile.login) : manager && manager.includes('@') ? manager : null;
-      return { ...toIdentityUser(user, managerEmail), status: toAccountStatus(user.status) };
-    });
+    for (const user of users) this.recentUsers.set(user.id, Promise.resolve(user));
+    const managers = await this.managerEmails(users, `look up the managers of group ${groupId}`);
+    return users.map((user) => ({ ...toIdentityUser(user, managers.get(user.id) ?? null), status: toAccountStatus(user.status) }));
+  }
+
+  /**
+   * The users' profiles (those listed or read in the last minute, the rest with one `filter` per 50 ids), then
+   * their managers as `listGroupMemberProfiles` resolves them (a manager looked up in the last minute is not
+   * looked up again): for U users not read recently and M distinct managers not among them nor looked up
+   * recently, ceil(U / 50) + ceil(M / 25) calls. For the members of groups just listed, no call at all.
+   */
+  async managersOf(userIds: readonly string[]): Promise<Map<string, string | null>> {
+    const ids = [...new Set(userIds)];
+    if (ids.length === 0) return new Map();
+    const users = await this.recentUsersByIds(ids, `read the profiles of ${ids.length} users for their managers`);
+    const managers = await this.managerEmails([...users.values()], `look up the managers of ${ids.length} users`);
+    return new Map(ids.map((id) => [id, managers.get(id) ?? null]));
   }
 
   /**

@@ -53,6 +53,8 @@ const KIND_WORDS = {
   'lifecycle.profile_sync': 'start the profile sync',
   'lifecycle.profile_check': "read a person's profile from the identity provider",
   'lifecycle.bundle_offer': 'offer a bundle after a move',
+  'jira.inbound': 'act on a change made in Jira',
+  'jira.put_back': 'undo a change made in Jira that Keycard refused',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;

@@ -7,6 +7,6 @@ export { resolvePerson, type Person, type PersonResult } from './person.js';
 export { startOffboarding, type OffboardInput, type OffboardResult } from './offboard.js';
 export { offboardSettleJob, suspendJob, offboardingFollowUp, offboardingStatusText, offboardingLabel } from './offboard-steps.js';
 export { onboardPerson, type OnboardInput, type OnboardResult } from './onboard.js';
-export { handleOffboardingIssue, handleOnboardingIssue, lifecycleIssueJob, enqueueLifecycleIssue, SUSPEND_LABEL, type IssueOutcome } from './jira-issue.js';
+export { handleOffboardingIssue, handleOnboardingIssue, handleLifecycleIssue, lifecycleIssueHandler, lifecycleIssueJob, enqueueLifecycleIssue, SUSPEND_LABEL, type IssueOutcome } from './jira-issue.js';
 export { issueCommentJob } from './issue-comment.js';
 export { enqueueProfileSync, profileSyncJob, profileCheckJob, bundleOfferJob, fileBundleOffer, type OfferResult } from './movers.js';

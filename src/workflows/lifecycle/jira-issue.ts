@@ -8,8 +8,9 @@
  */
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { Store } from '../../store/store.js';
-import type { IssueFacts } from '../../jira/types.js';
-import type { SideEffectDeps } from '../shared/deps.js';
+import type { IssueState } from '../../jira/types.js';
+import type { JiraDelivery, JiraIssueHandler } from '../inbound/index.js';
+import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { lifecycleIssueKey } from './issue-comment.js';
 import { recordRefusedIssue, startOffboarding } from './offboard.js';
 import { onboardPerson, recordRefusedOnboarding } from './onboard.js';
@@ -31,23 +32,23 @@ export function enqueueLifecycleIssue(store: Store, key: string, now: Date): voi
   store.jobs.enqueue({ kind: 'lifecycle.jira_issue', payload: { key }, orderKey: lifecycleIssueKey(key) }, now);
 }
 
-function personEmail(facts: IssueFacts, field: string | null): string | null {
+function personEmail(facts: IssueState, field: string | null): string | null {
   const fromField = field ? facts.fields[field] : null;
   const match = EMAIL_IN_TEXT.exec(fromField ?? '') ?? EMAIL_IN_TEXT.exec(facts.summary);
   return match ? match[0].toLowerCase() : null;
 }
 
 /** The reporter as a Keycard admin's Slack id, or why not. */
-async function reporterAdmin(deps: SideEffectDeps, facts: IssueFacts, what: string): Promise<{ ok: true; slackId: string } | { ok: false; why: string }> {
+async function reporterAdmin(deps: SideEffectDeps, facts: IssueState, what: string): Promise<{ ok: true; slackId: string } | { ok: false; why: string }> {
   const reporter = facts.reporter;
   if (!reporter) return { ok: false, why: `the issue has no reporter; ${what} from Jira is for Keycard admins` };
-  if (!reporter.email) return { ok: false, why: `Jira does not show ${reporter.name}'s email to Keycard (their profile hides it), so Keycard cannot tell whether they are an admin` };
+  if (!reporter.email) return { ok: false, why: `Jira does not show ${reporter.displayName}'s email to Keycard (their profile hides it), so Keycard cannot tell whether they are an admin` };
   const slackId = await deps.directory.userIdByEmail(reporter.email);
-  if (!slackId || !deps.admins.includes(slackId)) return { ok: false, why: `${reporter.name} (${reporter.email}) is not a Keycard admin: ${what} from Jira is for the admins in KEYCARD_ADMINS, matched by email` };
+  if (!slackId || !deps.admins.includes(slackId)) return { ok: false, why: `${reporter.displayName} (${reporter.email}) is not a Keycard admin: ${what} from Jira is for the admins in KEYCARD_ADMINS, matched by email` };
   return { ok: true, slackId };
 }
 
-async function read(deps: SideEffectDeps, key: string): Promise<{ facts: IssueFacts } | { ignored: string }> {
+async function read(deps: SideEffectDeps, key: string): Promise<{ facts: IssueState } | { ignored: string }> {
   const settings = deps.jiraLifecycle;
   if (!settings || (!settings.offboardingIssueType && !settings.onboardingIssueType)) return { ignored: 'offboarding and onboarding from Jira are not configured' };
   const fields = [settings.offboardingEmailField, settings.onboardingEmailField].filter((f): f is string => f !== null);
@@ -57,11 +58,11 @@ async function read(deps: SideEffectDeps, key: string): Promise<{ facts: IssueFa
   return { facts };
 }
 
-function isType(facts: IssueFacts, type: string | null): boolean {
-  return type !== null && facts.type.toLowerCase() === type.toLowerCase();
+function isType(facts: IssueState, type: string | null): boolean {
+  return type !== null && facts.issueType.toLowerCase() === type.toLowerCase();
 }
 
-async function offboardFromIssue(deps: SideEffectDeps, facts: IssueFacts): Promise<IssueOutcome> {
+async function offboardFromIssue(deps: SideEffectDeps, facts: IssueState): Promise<IssueOutcome> {
   const { store } = deps;
   const earlier = store.lifecycle.offboardingBySourceKey(facts.key);
   if (earlier && earlier.status !== 'refused') return { kind: 'already', text: `offboarding #${earlier.id} came from ${facts.key} already` };
@@ -84,7 +85,7 @@ async function offboardFromIssue(deps: SideEffectDeps, facts: IssueFacts): Promi
   return { kind: 'already', text };
 }
 
-async function onboardFromIssue(deps: SideEffectDeps, facts: IssueFacts): Promise<IssueOutcome> {
+async function onboardFromIssue(deps: SideEffectDeps, facts: IssueState): Promise<IssueOutcome> {
   const earlier = deps.store.lifecycle.onboardingBySourceKey(facts.key);
   if (earlier?.status === 'filed') return { kind: 'already', text: `onboarding #${earlier.id} came from ${facts.key} already` };
   const email = personEmail(facts, deps.jiraLifecycle?.onboardingEmailField ?? null);
@@ -107,7 +108,7 @@ async function onboardFromIssue(deps: SideEffectDeps, facts: IssueFacts): Promis
 export async function handleOffboardingIssue(deps: SideEffectDeps, key: string): Promise<IssueOutcome> {
   const found = await read(deps, key);
   if ('ignored' in found) return { kind: 'ignored', why: found.ignored };
-  if (!isType(found.facts, deps.jiraLifecycle?.offboardingIssueType ?? null)) return { kind: 'ignored', why: `${key} is a ${found.facts.type}, not an offboarding issue` };
+  if (!isType(found.facts, deps.jiraLifecycle?.offboardingIssueType ?? null)) return { kind: 'ignored', why: `${key} is a ${found.facts.issueType}, not an offboarding issue` };
   return offboardFromIssue(deps, found.facts);
 }
 
@@ -115,18 +116,47 @@ export async function handleOffboardingIssue(deps: SideEffectDeps, key: string):
 export async function handleOnboardingIssue(deps: SideEffectDeps, key: string): Promise<IssueOutcome> {
   const found = await read(deps, key);
   if ('ignored' in found) return { kind: 'ignored', why: found.ignored };
-  if (!isType(found.facts, deps.jiraLifecycle?.onboardingIssueType ?? null)) return { kind: 'ignored', why: `${key} is a ${found.facts.type}, not an onboarding issue` };
+  if (!isType(found.facts, deps.jiraLifecycle?.onboardingIssueType ?? null)) return { kind: 'ignored', why: `${key} is a ${found.facts.issueType}, not an onboarding issue` };
   return onboardFromIssue(deps, found.facts);
 }
 
-/** The job behind a webhook delivery (or `--from-jira`): reads the issue once and acts by its type. */
-export async function lifecycleIssueJob(deps: SideEffectDeps, job: JobOf<'lifecycle.jira_issue'>): Promise<void> {
-  const { key } = job.payload;
+/** Reads the issue once and acts by its type: an offboarding or an onboarding issue; anything else is left alone. */
+export async function handleLifecycleIssue(deps: SideEffectDeps, key: string): Promise<IssueOutcome> {
   const found = await read(deps, key);
   let outcome: IssueOutcome;
   if ('ignored' in found) outcome = { kind: 'ignored', why: found.ignored };
   else if (isType(found.facts, deps.jiraLifecycle?.offboardingIssueType ?? null)) outcome = await offboardFromIssue(deps, found.facts);
   else if (isType(found.facts, deps.jiraLifecycle?.onboardingIssueType ?? null)) outcome = await onboardFromIssue(deps, found.facts);
-  else outcome = { kind: 'ignored', why: `${key} is a ${found.facts.type}: neither an offboarding nor an onboarding issue` };
+  else outcome = { kind: 'ignored', why: `${key} is a ${found.facts.issueType}: neither an offboarding nor an onboarding issue` };
   deps.logger.info({ jiraKey: key, outcome: outcome.kind, detail: 'why' in outcome ? outcome.why : outcome.text }, 'lifecycle issue read');
+  return outcome;
+}
+
+/** `/access-admin offboard --from-jira <key>`: the same as a webhook delivery of the issue, through the queue. */
+export async function lifecycleIssueJob(deps: SideEffectDeps, job: JobOf<'lifecycle.jira_issue'>): Promise<void> {
+  await handleLifecycleIssue(deps, job.payload.key);
+}
+
+function sameType(a: string | null | undefined, b: string | null): boolean {
+  return Boolean(a && b && a.toLowerCase() === b.toLowerCase());
+}
+
+/**
+ * Offboarding and onboarding issues for the Jira webhook (src/workflows/inbound/dispatch.ts): a delivery
+ * is claimed when it names one of the configured issue types, or names no type (Jira Automation) for an
+ * issue that is not a Keycard request's; the job reads the issue back and acts by its real type.
+ */
+export function lifecycleIssueHandler(): JiraIssueHandler {
+  return {
+    kind: 'lifecycle',
+    claims(deps: WorkflowDeps, delivery: JiraDelivery): boolean {
+      const settings = deps.jiraLifecycle;
+      if (!settings || (!settings.offboardingIssueType && !settings.onboardingIssueType)) return false;
+      if (delivery.issueType !== null) return sameType(delivery.issueType, settings.offboardingIssueType) || sameType(delivery.issueType, settings.onboardingIssueType);
+      return deps.store.requests.byJiraKey(delivery.issueKey).length === 0;
+    },
+    handle: async (deps, issueKey) => {
+      await handleLifecycleIssue(deps, issueKey);
+    },
+  };
 }

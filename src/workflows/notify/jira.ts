@@ -60,11 +60,15 @@ async function renderLine(deps: SideEffectDeps, line: CommentLine): Promise<stri
   return parts.join('');
 }
 
+/** Comment lines as posted: Keycard's mentions written out, what a person typed kept as typed. */
+export async function renderCommentLines(deps: SideEffectDeps, lines: readonly CommentLine[]): Promise<string[]> {
+  return Promise.all(lines.map((line) => renderLine(deps, line)));
+}
+
 export async function commentJob(deps: SideEffectDeps, job: JobOf<'jira.comment'>): Promise<void> {
   const { requestId, lines } = job.payload;
   const key = jiraKeyOf(deps, requestId);
-  const rendered = await Promise.all(lines.map((line) => renderLine(deps, line)));
-  await deps.ticketing.addComment(key, rendered);
+  await deps.ticketing.addComment(key, await renderCommentLines(deps, lines));
 }
 
 export async function transitionJob(deps: SideEffectDeps, job: JobOf<'jira.transition'>): Promise<void> {

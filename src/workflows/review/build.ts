@@ -3,7 +3,8 @@
  * every role of every app in scope, the members of the role's groups (each group listed once, with
  * profiles, all pages), their last sign-in (one batched read per app: per app where the catalog names the
  * provider's app with `signInApp`, else overall), the Keycard grant behind the access if any, a
- * recommendation, and the reviewer. A member of several groups of one role is one item.
+ * recommendation, and the reviewer (when the managers review, the managers a listing did not name are read in
+ * batches: `managersOf`, never a look-up per person). A member of several groups of one role is one item.
  *
  * Nothing is written until every provider answered: the items, the campaign's move to `open` and the
  * reviewers' DMs commit together, so a failed or retried build never leaves half a campaign.
@@ -138,6 +139,44 @@ async function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]):
   return { found, signIns };
 }
 
+/**
+ * Users per `managersOf` read. Each provider's members are read in slices through its gate, so a few of the
+ * calls overlap (Entra's 1,000 members are 67 calls of 15 one after another otherwise); 150 is a multiple of
+ * the adapters' batches (Entra 15 ids a call, Okta 50), so slicing costs no extra call.
+ */
+const MANAGERS_PER_READ = 150;
+
+/** Keys a provider's user: the same id may name different people in different providers. */
+function userKey(provider: ProviderKind, userId: string): string {
+  return `${provider}\u0000${userId}`;
+}
+
+/**
+ * The managers the listings did not name (Entra ID's listing carries none), for a campaign the managers
+ * review: the provider's `managersOf` for its members without one, each member asked once however many items
+ * they have, READS_AT_ONCE slices in flight per provider. Keyed by `userKey`; the first failure is thrown once
+ * the reads under way have ended.
+ */
+async function readManagers(deps: SideEffectDeps, found: readonly Found[]): Promise<Map<string, string | null>> {
+  const wanted = new Map<ProviderKind, Set<string>>();
+  for (const { app, member } of found) {
+    if (member.managerEmail) continue;
+    (wanted.get(app.provider) ?? wanted.set(app.provider, new Set()).get(app.provider)!).add(member.id);
+  }
+  const state: ReadState = { failure: null };
+  const managers = new Map<string, string | null>();
+  const reads = [...wanted].flatMap(([provider, members]) => {
+    const gate = readGate(READS_AT_ONCE, state);
+    const ids = [...members];
+    return Array.from({ length: Math.ceil(ids.length / MANAGERS_PER_READ) }, async (_, i) => {
+      const answers = await gate(() => providerFor(deps, provider).managersOf(ids.slice(i * MANAGERS_PER_READ, (i + 1) * MANAGERS_PER_READ)));
+      for (const [id, email] of answers) managers.set(userKey(provider, id), email);
+    });
+  });
+  await allEnded(reads);
+  return managers;
+}
+
 const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
 
 /**
@@ -163,13 +202,15 @@ export async function buildReviewJob(deps: SideEffectDeps, job: JobOf<'review.bu
     return;
   }
   let read: Awaited<ReturnType<typeof readProviders>>;
+  let managers: Map<string, string | null>;
   try {
     read = await readProviders(deps, apps as CatalogApp[]);
+    managers = campaign.reviewer === 'manager' ? await readManagers(deps, read.found) : new Map();
   } catch (error) {
     if (error instanceof PermanentError) failCampaign(deps, campaign, error.message);
     throw error;
   }
-  const items = await toItems(deps, campaign, read);
+  const items = await toItems(deps, campaign, read, managers);
   store.tx(() => {
     const now = deps.clock.now();
     if (!store.reviews.moveCampaign(campaign.id, 'building', 'open')) return;
@@ -199,7 +240,12 @@ function failCampaign(deps: WorkflowDeps, campaign: CampaignRow, why: string): v
   });
 }
 
-async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaited<ReturnType<typeof readProviders>>): Promise<NewReviewItem[]> {
+async function toItems(
+  deps: SideEffectDeps,
+  campaign: CampaignRow,
+  read: Awaited<ReturnType<typeof readProviders>>,
+  managers: ReadonlyMap<string, string | null>,
+): Promise<NewReviewItem[]> {
   const { store } = deps;
   const now = deps.clock.now();
   // Peers: the people of each department seen in this review, and how many of them hold each role.
@@ -213,28 +259,8 @@ async function toItems(deps: SideEffectDeps, campaign: CampaignRow, read: Awaite
     const key = `${dept}\u0000${f.app.id}\u0000${f.role.id}`;
     (holders.get(key) ?? holders.set(key, new Set()).get(key)!).add(email);
   }
-  // Listings that carry no manager (Entra's) are completed with one profile read per person, only when managers review.
-  const managers = new Map<string, Promise<string | null>>();
-  const managerOf = (f: Found): Promise<string | null> => {
-    if (f.member.managerEmail || campaign.reviewer !== 'manager') return Promise.resolve(f.member.managerEmail);
-    const key = `${f.app.provider}:${f.member.id}`;
-    let found = managers.get(key);
-    if (!found) {
-      found = providerFor(deps, f.app.provider)
-        .findUserByEmail(f.member.email)
-        .then((u) => u?.managerEmail ?? null)
-        .catch((error: unknown) => {
-          // No single active account (suspended, ambiguous): no manager to ask. Anything else fails the build, to be retried.
-          if (error instanceof PermanentError) return null;
-          throw error;
-        });
-      managers.set(key, found);
-    }
-    return found;
-  };
-  const gate = readGate(READS_AT_ONCE, { failure: null });
-  const managerEmails = new Map<Found, string | null>();
-  await Promise.all(read.found.map(async (f) => managerEmails.set(f, await gate(() => managerOf(f)))));
+  // Listings that carry no manager (Entra's) are completed by `readManagers`, only when managers review.
+  const managerEmails = new Map(read.found.map((f) => [f, f.member.managerEmail ?? managers.get(userKey(f.app.provider, f.member.id)) ?? null]));
   const catalog = deps.catalog();
   const groupRefs = campaign.reviewer.startsWith('group:') ? (catalog.approverGroups[campaign.reviewer.slice('group:'.length)] ?? []) : [];
   const resolveNow = await slackIds(deps, [...read.found.map((f) => f.member.email), ...managerEmails.values(), ...read.found.map((f) => f.app.owner), ...groupRefs]);

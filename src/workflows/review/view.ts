@@ -166,9 +166,9 @@ export interface ReviewToDo {
 export function reviewsToDo(deps: WorkflowDeps, slackId: string): ReviewToDo[] {
   return deps.store.reviews
     .campaigns(['open'])
-    .map((c) => ({ campaign: c, mine: itemsFor(deps, c.id, slackId) }))
-    .filter(({ mine }) => mine.length > 0)
-    .map(({ campaign, mine }) => ({ campaignId: campaign.id, name: campaign.name, left: mine.filter((i) => i.decision === null).length, total: mine.length, dueAt: new Date(campaign.dueAt) }))
+    .map((c) => ({ campaign: c, counts: deps.store.reviews.countsOfReviewer(c.id, slackId, deps.admins.includes(slackId)) }))
+    .filter(({ counts }) => counts.total > 0)
+    .map(({ campaign, counts }) => ({ campaignId: campaign.id, name: campaign.name, left: counts.left, total: counts.total, dueAt: new Date(campaign.dueAt) }))
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.campaignId - b.campaignId);
 }
 

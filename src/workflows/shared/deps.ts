@@ -49,6 +49,8 @@ export interface WorkflowDeps {
   readonly admins: readonly string[];
   readonly timing: TimingPolicy;
   readonly jiraFields: JiraAccessFields;
+  /** Offboarding and onboarding from Jira issues; absent: off. */
+  readonly jiraLifecycle?: JiraLifecycleSettings;
 }
 
 export interface SideEffectDeps extends WorkflowDeps {
@@ -61,8 +63,6 @@ export interface SideEffectDeps extends WorkflowDeps {
   readonly throttle: (provider: string, calls: number, ticket: string) => void;
   /** The provider that answers profile and manager questions for apps on `manual` (first configured). */
   readonly profileProvider: ProviderKind | null;
-  /** Offboarding and onboarding from Jira issues; absent: off. */
-  readonly jiraLifecycle?: JiraLifecycleSettings;
 }
 
 export function providerFor(deps: SideEffectDeps, kind: string): IdentityProvider {
