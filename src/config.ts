@@ -37,6 +37,15 @@ function cronExpression(name: string, fallback: string) {
     .refine((v) => cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 * * * * *" for every minute)`);
 }
 
+/** A cron expression, or null when unset (the schedule is off). */
+function optionalCron(name: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()))
+    .refine((v) => v === null || cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 every day)`);
+}
+
 /** A Jira transition name; unset uses the default, an empty value turns the transition off. */
 function transitionName(fallback: string) {
   return z
@@ -151,6 +160,11 @@ const envSchema = z.object({
   JIRA_TRANSITION_ON_ENDED: transitionName('Done'),
   JIRA_FIELD_ACCESS_START: optionalText,
   JIRA_FIELD_ACCESS_END: optionalText,
+  JIRA_OFFBOARDING_ISSUE_TYPE: optionalText,
+  JIRA_OFFBOARDING_EMAIL_FIELD: optionalText.pipe(z.string().regex(/^customfield_\d+$/, 'JIRA_OFFBOARDING_EMAIL_FIELD must be a custom field id like customfield_10060 (Jira settings > Issues > Custom fields)').optional()),
+  JIRA_ONBOARDING_ISSUE_TYPE: optionalText,
+  JIRA_ONBOARDING_EMAIL_FIELD: optionalText.pipe(z.string().regex(/^customfield_\d+$/, 'JIRA_ONBOARDING_EMAIL_FIELD must be a custom field id like customfield_10060 (Jira settings > Issues > Custom fields)').optional()),
+  KEYCARD_SCHEDULE_PROFILES: optionalCron('KEYCARD_SCHEDULE_PROFILES'),
   KEYCARD_JOB_MAX_ATTEMPTS: optionalText.pipe(
     z.coerce
       .number({ invalid_type_error: JOB_ATTEMPTS_MESSAGE })
@@ -207,11 +221,18 @@ export interface KeycardConfig extends ProviderConfigs {
     readonly transitions: { readonly onApproved: string | null; readonly onActive: string | null; readonly onDenied: string | null; readonly onEnded: string | null };
     /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
+    /** Issue types that start an offboarding or an onboarding, and the custom fields naming the person (null: off / the summary). */
+    readonly lifecycle: {
+      readonly offboardingIssueType: string | null;
+      readonly offboardingEmailField: string | null;
+      readonly onboardingIssueType: string | null;
+      readonly onboardingEmailField: string | null;
+    };
     /** What Keycard hears from Jira (`POST /webhooks/jira`): off unless the secret is set. */
     readonly inbound: JiraInboundSettings;
   } | null;
-  /** `sync`: the drift check's cron, null when unset (no scheduled check). */
-  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly sync: string | null };
+  /** Cron expressions; `sync` (the drift check) and `profiles` (the profile sync that notices movers) are off when unset. */
+  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly sync: string | null; readonly profiles: string | null };
   /** HMAC keys of the audit chain (hex or base64, 32+ bytes): the current one seals new events. */
   readonly audit: { readonly key: Secret | null; readonly previousKeys: readonly Secret[] };
   readonly timing: TimingPolicy;
@@ -336,6 +357,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       issueType: e.JIRA_ISSUE_TYPE ?? 'Task',
       transitions: { onApproved: e.JIRA_TRANSITION_ON_APPROVED, onActive: e.JIRA_TRANSITION_ON_ACTIVE, onDenied: e.JIRA_TRANSITION_ON_DENIED, onEnded: e.JIRA_TRANSITION_ON_ENDED },
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
+      lifecycle: {
+        offboardingIssueType: e.JIRA_OFFBOARDING_ISSUE_TYPE ?? null,
+        offboardingEmailField: e.JIRA_OFFBOARDING_EMAIL_FIELD ?? null,
+        onboardingIssueType: e.JIRA_ONBOARDING_ISSUE_TYPE ?? null,
+        onboardingEmailField: e.JIRA_ONBOARDING_EMAIL_FIELD ?? null,
+      },
       inbound: {
         webhookSecret: e.JIRA_WEBHOOK_SECRET ? new Secret(e.JIRA_WEBHOOK_SECRET) : null,
         statusApproved: e.JIRA_STATUS_APPROVED ?? null,
@@ -345,7 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       },
     },
     ...providers.configs,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, sync: e.KEYCARD_SCHEDULE_SYNC ?? null },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, sync: e.KEYCARD_SCHEDULE_SYNC ?? null, profiles: e.KEYCARD_SCHEDULE_PROFILES },
     audit: { key: e.KEYCARD_AUDIT_KEY ? new Secret(e.KEYCARD_AUDIT_KEY) : null, previousKeys: splitKeys(e.KEYCARD_AUDIT_KEYS_PREVIOUS).map((k) => new Secret(k)) },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,

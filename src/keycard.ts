@@ -33,6 +33,7 @@ import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
 import { receiveJiraDelivery, requestIssueHandler, type JiraIssueHandler } from './workflows/inbound/index.js';
+import { lifecycleIssueHandler } from './workflows/lifecycle/index.js';
 
 export { StartupError } from './jobs/startup.js';
 
@@ -136,6 +137,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
     directory: notifier,
     jiraTransitions: config.jira.transitions,
     jiraFields: config.jira.fields,
+    jiraLifecycle: { projectKey: config.jira.projectKey, ...config.jira.lifecycle },
     timing: config.timing,
     // Profiles and managers for manual apps come from the first directory configured.
     profileProvider: (['okta', 'entra', 'google'] as const).find((kind) => providers[kind] !== undefined) ?? null,
@@ -143,9 +145,9 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
   };
 
   // The kinds of Jira issue Keycard acts on when a webhook names one; the first that claims a delivery takes
-  // it (src/workflows/inbound/dispatch.ts). Offboarding and onboarding issues plug in here as handlers.
+  // it (src/workflows/inbound/dispatch.ts): request issues first, then offboarding and onboarding issues.
   const { statusApproved, statusDeclined, revokeStatus, revokeLabel } = config.jira.inbound;
-  const jiraIssueHandlers: readonly JiraIssueHandler[] = [requestIssueHandler({ statusApproved, statusDeclined, revokeStatus, revokeLabel })];
+  const jiraIssueHandlers: readonly JiraIssueHandler[] = [requestIssueHandler({ statusApproved, statusDeclined, revokeStatus, revokeLabel }), lifecycleIssueHandler()];
 
   const worker = new JobWorker(
     store,

@@ -14,6 +14,7 @@ import {
   scalarText,
 } from './catalog-yaml.js';
 import type { Entry, MapEntries, Reader } from './catalog-yaml.js';
+import { readBundles } from './catalog-bundles.js';
 import { PERSON_RULE, readApproval, readDistinctApprovers, readFallback, readTiming } from './catalog-policy.js';
 import { isPersonRef } from './routing.js';
 import type {
@@ -25,7 +26,7 @@ import type {
   ProviderKind,
 } from './types.js';
 
-const TOP_KEYS = ['version', 'approverGroups', 'apps'] as const;
+const TOP_KEYS = ['version', 'approverGroups', 'apps', 'bundles'] as const;
 /** The keys an app may have (README documents each). */
 export const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'signInApp', 'fallback', 'fulfillers', 'roles'] as const;
 /** The keys a role may have (README documents each). */
@@ -71,11 +72,13 @@ export function parseCatalog(text: string, file: string): CatalogResult {
   const approverGroups = groupsEntry === undefined ? {} : readApproverGroups(r, groupsEntry);
   const appsEntry = requireKey(r, root, 'apps', 'list the requestable apps');
   const apps = appsEntry === undefined ? [] : readApps(r, appsEntry, approverGroups);
+  const bundlesEntry = root.entries.get('bundles');
+  const bundles = bundlesEntry === undefined ? [] : readBundles(r, bundlesEntry, apps, r.issues.length === 0);
 
   // Unknown keys are found while a map is opened, before its fields; operators read by line.
   const issues = [...r.issues].sort((a, b) => a.line - b.line);
   if (issues.length > 0) return { ok: false, issues };
-  return { ok: true, catalog: { version: 1, approverGroups, apps, source: { file, groupLines: r.groupLines } } };
+  return { ok: true, catalog: { version: 1, approverGroups, apps, ...(bundles.length > 0 ? { bundles } : {}), source: { file, groupLines: r.groupLines } } };
 }
 
 /** One line per issue: `catalog.yaml:14 apps[1].roles[0].durations: '6x' is not a duration; ...`. */

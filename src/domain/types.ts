@@ -57,11 +57,30 @@ export interface CatalogApp {
   readonly roles: readonly CatalogRole[];
 }
 
+/** The profile attributes a bundle's `when` can match (the identity provider's department, title, manager's email). */
+export type BundleAttribute = 'department' | 'title' | 'manager';
+
+/**
+ * Birthright access: the roles a person gets for who they are (`when` their profile matches), filed for
+ * them when they join (`/access-admin onboard`) or move into it. Roles the catalog auto-approves are
+ * granted with "birthright: bundle <id>" on record; the others are filed as requests on the person's
+ * behalf and go through their approval chain.
+ */
+export interface CatalogBundle {
+  readonly id: string;
+  readonly name: string;
+  /** Every attribute listed must equal one of its values, ignoring case; none listed matches everyone. */
+  readonly when: Readonly<Partial<Record<BundleAttribute, readonly string[]>>>;
+  readonly roles: ReadonlyArray<{ readonly app: string; readonly role: string }>;
+}
+
 export interface Catalog {
   readonly version: 1;
   /** Named sets of approvers: emails or Slack user ids. */
   readonly approverGroups: Readonly<Record<string, readonly string[]>>;
   readonly apps: readonly CatalogApp[];
+  /** Birthright bundles (catalog key `bundles`); absent or empty when the catalog has none. */
+  readonly bundles?: readonly CatalogBundle[];
   /** Where a parsed catalog was written; absent for a catalog built in code. */
   readonly source?: CatalogSource;
 }

@@ -4,7 +4,7 @@
  * and refuses group changes (the workflows never ask it for them).
  */
 import { PermanentError } from '../domain/errors.js';
-import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from './types.js';
+import type { GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome, SuspendOutcome } from './types.js';
 
 export class ManualProvider implements IdentityProvider {
   readonly kind = 'manual' as const;
@@ -48,6 +48,10 @@ export class ManualProvider implements IdentityProvider {
 
   async lastSignIns(userIds: readonly string[]): Promise<Map<string, LastSignIn>> {
     return new Map(userIds.map((id) => [id, { at: null, scope: 'overall', unsupported: 'manual apps have no sign-in record in Keycard' }]));
+  }
+
+  async suspendUser(): Promise<SuspendOutcome> {
+    throw new PermanentError('manual apps have no directory account for Keycard to suspend');
   }
 
   /** No directory, so no manager on record for anyone. */

@@ -44,6 +44,9 @@ export interface LastSignIn {
 /** What removing a user from a group found (see `IdentityProvider.removeFromGroup`). */
 export type RemovalOutcome = 'removed' | 'not_member' | 'no_group';
 
+/** What suspending an account found (see `IdentityProvider.suspendUser`). */
+export type SuspendOutcome = 'suspended' | 'already_inactive';
+
 export interface IdentityProvider {
   readonly kind: ProviderKind;
   /**
@@ -92,6 +95,15 @@ export interface IdentityProvider {
    * provider knows always gets the answer `lastSignIn` gives.
    */
   lastSignIns(userIds: readonly string[], appId?: string): Promise<Map<string, LastSignIn>>;
+  /**
+   * Blocks the account from signing in and keeps it, groups and all, so it can be turned back on in the
+   * provider's console: Okta's lifecycle suspend, Entra ID `accountEnabled: false`, Google `suspended: true`.
+   * Idempotent: an account that cannot sign in already (suspended, disabled, deactivated, archived) is
+   * `already_inactive` and is left as it is. An unknown user is a PermanentError, and so is an account the
+   * provider will not suspend as it stands (Okta suspends only ACTIVE users: a locked-out one is named). A
+   * refusal for want of permission names the permission.
+   */
+  suspendUser(userId: string): Promise<SuspendOutcome>;
   /**
    * The manager's email of each user in `userIds`, keyed by user id (every id has an answer): null when the
    * user has no manager the provider can name, or is no user of the provider (an answer, not an error). In as

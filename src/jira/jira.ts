@@ -54,6 +54,23 @@ function descriptionDoc(description: IssueDescription): AdfDoc {
   );
 }
 
+/** A field's value as text (see `IssueState.fields`). */
+export function fieldText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    const items = value.map(fieldText).filter((v): v is string => v !== null);
+    return items.length > 0 ? items.join(', ') : null;
+  }
+  if (typeof value === 'object') {
+    const v = value as { type?: unknown; emailAddress?: unknown; value?: unknown; name?: unknown; displayName?: unknown };
+    if (v.type === 'doc') return adfToText(value).trim() || null;
+    for (const candidate of [v.emailAddress, v.value, v.name, v.displayName]) if (typeof candidate === 'string' && candidate) return candidate;
+  }
+  return null;
+}
+
 /** The only user fields Keycard reads; `emailAddress` is absent when the person's profile hides it. */
 function toActor(user: { accountId?: string; displayName?: string; emailAddress?: string } | undefined): JiraActor | null {
   if (!user?.accountId) return null;
@@ -165,15 +182,32 @@ export class JiraTicketing implements Ticketing {
     await this.call(`set fields ${Object.keys(fields).join(', ')} on ${key}`, () => this.client.issues.editIssue({ issueIdOrKey: key, fields }));
   }
 
-  async readIssue(key: string): Promise<IssueState | null> {
-    let issue;
+  async readIssue(key: string, fieldIds: readonly string[] = []): Promise<IssueState | null> {
+    let issue: { key: string; fields: unknown };
     try {
-      issue = await this.client.issues.getIssue({ issueIdOrKey: key, fields: ['status', 'labels', 'issuetype'] });
+      issue = await this.client.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'issuetype', 'project', 'status', 'labels', 'reporter', ...fieldIds] });
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw classifyJiraError(`read ${key}`, error);
     }
-    return { key: issue.key, status: issue.fields.status?.name ?? '', labels: issue.fields.labels ?? [], issueType: issue.fields.issuetype?.name ?? '' };
+    const f = issue.fields as Record<string, unknown> & {
+      summary?: string;
+      issuetype?: { name?: string };
+      project?: { key?: string };
+      status?: { name?: string };
+      labels?: string[];
+      reporter?: { accountId?: string; displayName?: string; emailAddress?: string };
+    };
+    return {
+      key: issue.key,
+      status: f.status?.name ?? '',
+      labels: f.labels ?? [],
+      issueType: f.issuetype?.name ?? '',
+      project: f.project?.key ?? '',
+      summary: f.summary ?? '',
+      reporter: toActor(f.reporter),
+      fields: Object.fromEntries(fieldIds.map((id) => [id, fieldText(f[id])])),
+    };
   }
 
   async changelog(key: string): Promise<IssueChange[]> {

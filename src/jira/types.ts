@@ -26,13 +26,27 @@ export interface IssueAttachment {
   readonly size: number;
 }
 
-/** What Keycard reads of an issue before it acts on something done in Jira. */
+/**
+ * What Keycard reads of an issue before it acts on something done in Jira: what a webhook's body says is
+ * never trusted, the issue is read back by its key.
+ */
 export interface IssueState {
   readonly key: string;
   /** The status's name, e.g. `Approved`. */
   readonly status: string;
   readonly labels: readonly string[];
   readonly issueType: string;
+  /** The project's key. */
+  readonly project: string;
+  readonly summary: string;
+  /** Who filed it (`email` null when their profile hides it). */
+  readonly reporter: JiraActor | null;
+  /**
+   * Each field asked for (`readIssue`'s `fieldIds`), by id, as text: a string as it is, rich text as its
+   * plain text, a user as their email, an option as its value, a list as its items joined with commas; null
+   * when unset.
+   */
+  readonly fields: Readonly<Record<string, string | null>>;
 }
 
 /** Who made a change in Jira. `email` is null when their Atlassian profile hides it from the API. */
@@ -69,7 +83,7 @@ export interface Ticketing {
   issueUrl(key: string): string;
   checkHealth(): Promise<void>;
   /** The issue as Jira has it now; null when it does not exist (or Keycard may not see it). */
-  readIssue(key: string): Promise<IssueState | null>;
+  readIssue(key: string, fieldIds?: readonly string[]): Promise<IssueState | null>;
   /** The issue's whole changelog, oldest first. */
   changelog(key: string): Promise<IssueChange[]>;
   /**

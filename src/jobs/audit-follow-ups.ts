@@ -1,11 +1,13 @@
 /**
  * What follows every audited change, inside its transaction: the time-to-access metric, the requester's
- * receipt losing its Cancel button, and the App Home refreshes of everyone the change concerns. A failure
+ * receipt losing its Cancel button, the App Home refreshes of everyone the change concerns, and the
+ * progress of an offboarding that follows the request. A failure
  * here must not undo the change itself (a Home is re-rendered when opened), so each is logged and skipped.
  */
 import type { Logger } from 'pino';
 import type { AuditEvent } from '../store/audit.repo.js';
 import type { Store } from '../store/store.js';
+import { offboardingFollowUp } from '../workflows/lifecycle/index.js';
 import { refreshHomes } from '../workflows/notify/index.js';
 import { refreshReceipt } from '../workflows/request/index.js';
 import type { KeycardMetrics } from './metrics.js';
@@ -26,5 +28,6 @@ export function auditFollowUps(store: Store, options: { metrics: KeycardMetrics 
     }
     attempt('receipt update', event, () => refreshReceipt(store, event));
     attempt('App Home refresh', event, () => refreshHomes(store, homeViewers, event));
+    attempt('offboarding progress', event, () => offboardingFollowUp(store, event));
   };
 }

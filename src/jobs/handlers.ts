@@ -31,6 +31,15 @@ import {
   reviewSettleJob,
   reviewSummaryJob,
 } from '../workflows/review/index.js';
+import {
+  bundleOfferJob,
+  issueCommentJob,
+  lifecycleIssueJob,
+  offboardSettleJob,
+  profileCheckJob,
+  profileSyncJob,
+  suspendJob,
+} from '../workflows/lifecycle/index.js';
 import type { JobHandlers } from './worker.js';
 
 /** `jiraIssueHandlers`: the kinds of Jira issue Keycard acts on (the composition root lists them). */
@@ -69,6 +78,13 @@ export function buildHandlers(deps: SideEffectDeps, jiraIssueHandlers: readonly 
     'jira.labelled_comment': (job) => labelledCommentJob(deps, job),
     'jira.attach_file': (job) => attachFileJob(deps, job),
     'slack.upload_file': (job) => fileDmJob(deps, job),
+    'lifecycle.offboard_settle': (job) => offboardSettleJob(deps, job),
+    'lifecycle.suspend': (job) => suspendJob(deps, job),
+    'lifecycle.jira_issue': (job) => lifecycleIssueJob(deps, job),
+    'lifecycle.issue_comment': (job) => issueCommentJob(deps, job),
+    'lifecycle.profile_sync': (job) => profileSyncJob(deps, job),
+    'lifecycle.profile_check': (job) => profileCheckJob(deps, job),
+    'lifecycle.bundle_offer': (job) => bundleOfferJob(deps, job),
     'jira.inbound': (job) => jiraInboundJob(deps, jiraIssueHandlers, job),
     'jira.put_back': (job) => putBackJob(deps, job),
     'insight.export': (job) => requestsExportJob(deps, job),

@@ -8,16 +8,19 @@ import type { WorkflowDeps } from '../workflows/shared/deps.js';
 import { enqueueAuditCheckpoint } from '../workflows/evidence/index.js';
 import { sweepApprovals } from '../workflows/approval/index.js';
 import { sweepExpired, sweepWarnings } from '../workflows/grant/index.js';
+import { enqueueProfileSync } from '../workflows/lifecycle/index.js';
 import { sweepReviews } from '../workflows/review/index.js';
 import { enqueueScheduledDriftCheck } from '../workflows/drift/index.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
   runAll(): void;
+  /** Queues the profile sync now, as KEYCARD_SCHEDULE_PROFILES does (tests; off unless configured). */
+  runProfiles(): void;
   stop(): Promise<void>;
 }
 
-export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string; sync?: string | null }, logger: Logger, enabled = true): Schedules {
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string; sync?: string | null; profiles?: string | null }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
     const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
@@ -57,12 +60,17 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
         ...(expressions.sync
           ? [cron.schedule(expressions.sync, () => void (enqueueScheduledDriftCheck(deps) && logger.info('drift check queued')), { name: 'drift-check', noOverlap: true, timezone: 'UTC' })]
           : []),
+        // Not in runAll either: the sync reads every known person's profile, a job per person (movers).
+        ...(expressions.profiles ? [cron.schedule(expressions.profiles, () => enqueueProfileSync(deps), { name: 'profiles', noOverlap: true, timezone: 'UTC' })] : []),
       ]
     : [];
   return {
     runAll() {
       runExpiry();
       runApprovals();
+    },
+    runProfiles() {
+      if (expressions.profiles) enqueueProfileSync(deps);
     },
     async stop() {
       for (const task of tasks) await task.destroy();

@@ -15,6 +15,8 @@ import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners, type RequestListenerDeps } from './listeners/request.js';
 import { registerReviewListeners } from './listeners/review.js';
+import { registerLifecycleListeners } from './listeners/lifecycle.js';
+import type { SideEffectDeps } from '../workflows/shared/deps.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -63,7 +65,8 @@ export interface SlackApp {
   settled(): Promise<void>;
 }
 
-export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps & AdminListenerDeps): SlackApp {
+/** `deps` are the workflows' (side effects included: `/access-admin offboard`, `audit` and `sync` read Slack and the providers before they answer). */
+export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDeps & AdminListenerDeps & SideEffectDeps): SlackApp {
   const socketMode = options.appToken !== null;
   const app = new App({
     token: options.botToken,
@@ -103,6 +106,7 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerAdminListeners(app, deps, options.reloadCatalog, options.steer);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
   registerReviewListeners(app, deps);
+  registerLifecycleListeners(app, deps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

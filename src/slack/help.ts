@@ -60,6 +60,12 @@ export function adminHelpText(): string {
     '• `/access-admin review export <id>`: the review\'s evidence CSV, by DM and on its Jira issue.',
     '• `/access-admin catalog`: the catalog in force (apps, roles, groups, approvals, durations), a page at a time: `catalog 2`, or one app: `catalog salesforce`.',
     '• `/access-admin catalog validate [path]`: check a catalog file (CATALOG_PATH, or a .yaml on the server) as start-up does, groups included, without loading it.',
+    '• `/access-admin offboard <person>`: a leaver: every access Keycard manages for them removed (manual apps: a removal task), what they asked for cancelled, one Jira issue listing each removal and its result, a summary DM when done. A person is an @mention, a Slack id or an email.',
+    '• `/access-admin offboard <person> --suspend`: the same, and their account suspended in each identity provider.',
+    '• `/access-admin offboard status <person>`: their offboarding step by step, with removals failing and how to settle them.',
+    '• `/access-admin offboard --from-jira <issue key>`: act on an offboarding or onboarding issue in Jira now, as its webhook would.',
+    '• `/access-admin onboard <person>`: a joiner: the bundles their profile matches, filed on their behalf (auto-approved roles granted as birthright, the others sent to their approvers).',
+    '• `/access-admin onboard <person> <bundle>`: file that one bundle.',
     '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
   ].join('\n');
 }

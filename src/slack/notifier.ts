@@ -6,7 +6,8 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import type { ApprovalCard, BundleOfferCard, GrantNotice, MessageRef, Notifier, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import { bundleOfferBlocks } from './blocks/bundle-offer.js';
 import { reviewInviteBlocks } from './blocks/review.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
@@ -187,6 +188,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef> {
     const blocks = reviewInviteBlocks(invite);
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text: invite.text, blocks }));
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async sendBundleOffer(userSlackId: string, offer: BundleOfferCard): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text: offer.text, blocks: bundleOfferBlocks(offer) }));
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
   }
 

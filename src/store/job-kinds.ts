@@ -68,6 +68,15 @@ export const JOB_PAYLOADS = {
   'jira.labelled_comment': z.object({ label: issueLabel, lines: z.array(commentLine) }),
   'jira.attach_file': z.object({ label: issueLabel, fileId: id }),
   'slack.upload_file': z.object({ to: z.string(), fileId: id, title: z.string(), comment: z.string() }),
+  // Joiners, movers and leavers (src/workflows/lifecycle/).
+  'lifecycle.offboard_settle': z.object({ offboardingId: id }),
+  'lifecycle.suspend': z.object({ stepId: id }),
+  'lifecycle.jira_issue': z.object({ key: z.string().regex(/^[A-Z][A-Z0-9_]{0,9}-[1-9][0-9]*$/, 'a Jira issue key like ACCESS-12') }),
+  // A comment on an issue Keycard did not create (an offboarding or onboarding issue), by its key.
+  'lifecycle.issue_comment': z.object({ key: z.string().regex(/^[A-Z][A-Z0-9_]{0,9}-[1-9][0-9]*$/, 'a Jira issue key like ACCESS-12'), lines: z.array(commentLine) }),
+  'lifecycle.profile_sync': z.object({}),
+  'lifecycle.profile_check': z.object({ slackId: z.string(), email: z.string() }),
+  'lifecycle.bundle_offer': z.object({ offerId: id, to: z.string() }),
   // Jira → Keycard: a webhook said an issue changed; `handler` (src/workflows/inbound/dispatch.ts) re-reads it and acts.
   'jira.inbound': z.object({ issueKey: z.string().min(1), handler: z.string().min(1) }),
   // A change made in Jira that Keycard refused (or that must wait): undo it (status back, label off), then comment why.

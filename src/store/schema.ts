@@ -353,6 +353,145 @@ export const exportFiles = sqliteTable('export_files', {
 });
 
 /**
+ * An offboarding (src/workflows/lifecycle/): everything Keycard manages for one person ended (grants
+ * removed through the one removal path, what waits cancelled) and, with `suspend`, their accounts
+ * suspended. `status`: `running` until every step is settled, then `done`; `refused` for a Jira issue
+ * Keycard could not act on (`refusal` says why; a later delivery of the issue is looked at again).
+ * `source`: `slack` (`/access-admin offboard`, reported on its own Jira issue labelled
+ * `keycard-offboard-<id>`) or `jira` (an offboarding issue, `sourceKey`, reported on that issue).
+ */
+export const offboardings = sqliteTable(
+  'offboardings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personSlackId: text('person_slack_id'),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    suspend: integer('suspend', { mode: 'boolean' }).notNull().default(false),
+    source: text('source').notNull(),
+    sourceKey: text('source_key'),
+    /** The admin who started it (for Jira: the reporter, matched to an admin by email); gets the summary DM. */
+    requestedBy: text('requested_by'),
+    status: text('status').notNull(),
+    refusal: text('refusal'),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [uniqueIndex('offboardings_source_key_uq').on(t.sourceKey), index('offboardings_person_idx').on(t.personSlackId, t.status), index('offboardings_email_idx').on(t.email, t.status)],
+);
+
+/**
+ * One thing an offboarding does: `access` (a request of the person: its grant removed, or the request
+ * cancelled while it waits) or `suspend` (one identity-provider account). `status`: `pending` (under way,
+ * or waiting: a grant still being provisioned), `failing` (the last attempt failed; retried), `done`.
+ * `result` says what happened (or the error while failing); `reported` is what the Jira issue last said.
+ */
+export const offboardingSteps = sqliteTable(
+  'offboarding_steps',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    offboardingId: integer('offboarding_id')
+      .notNull()
+      .references(() => offboardings.id),
+    kind: text('kind').notNull(),
+    requestId: integer('request_id'),
+    provider: text('provider'),
+    idpUserId: text('idp_user_id'),
+    what: text('what').notNull(),
+    status: text('status').notNull(),
+    result: text('result'),
+    reported: text('reported'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('offboarding_steps_offboarding_idx').on(t.offboardingId), index('offboarding_steps_request_idx').on(t.requestId)],
+);
+
+/**
+ * An onboarding: the birthright bundles filed for a person (`/access-admin onboard`, or an onboarding issue
+ * in Jira, `sourceKey`). `status`: `filed`, or `refused` (`refusal` says why; a Jira issue is looked at again
+ * on its next delivery).
+ */
+export const onboardings = sqliteTable(
+  'onboardings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personSlackId: text('person_slack_id'),
+    email: text('email').notNull(),
+    bundles: text('bundles', { mode: 'json' }).$type<string[]>().notNull(),
+    source: text('source').notNull(),
+    sourceKey: text('source_key'),
+    requestedBy: text('requested_by'),
+    status: text('status').notNull(),
+    refusal: text('refusal'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('onboardings_source_key_uq').on(t.sourceKey)],
+);
+
+/** A request filed because of a bundle (onboarding, or an offer after a move): access held "through a bundle". */
+export const bundleRequests = sqliteTable(
+  'bundle_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requestId: integer('request_id')
+      .notNull()
+      .references(() => requests.id),
+    bundleId: text('bundle_id').notNull(),
+    personSlackId: text('person_slack_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('bundle_requests_request_uq').on(t.requestId), index('bundle_requests_person_idx').on(t.personSlackId)],
+);
+
+/**
+ * The last profile Keycard saw of a person in the identity provider (onboarding, the profile sync): a
+ * department or manager different from this is a move.
+ */
+export const personProfiles = sqliteTable('person_profiles', {
+  slackId: text('slack_id').primaryKey(),
+  email: text('email').notNull(),
+  provider: text('provider').notNull(),
+  idpUserId: text('idp_user_id').notNull(),
+  department: text('department'),
+  title: text('title'),
+  managerEmail: text('manager_email'),
+  seenAt: integer('seen_at').notNull(),
+});
+
+/** A move the profile sync noticed: department or manager before and after, and the mover review it opened. */
+export const profileMoves = sqliteTable('profile_moves', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slackId: text('slack_id').notNull(),
+  fromDepartment: text('from_department'),
+  toDepartment: text('to_department'),
+  fromManager: text('from_manager'),
+  toManager: text('to_manager'),
+  campaignId: integer('campaign_id'),
+  detectedAt: integer('detected_at').notNull(),
+});
+
+/**
+ * A bundle offered to a person after a move (it matches their new profile): a DM to them and their manager
+ * with a button that files it. `status`: `open`, then `filed` (by whom, when).
+ */
+export const bundleOffers = sqliteTable(
+  'bundle_offers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    moveId: integer('move_id'),
+    personSlackId: text('person_slack_id').notNull(),
+    bundleId: text('bundle_id').notNull(),
+    /** Who may file it besides the person and the admins: the manager it was offered to (Slack ids). */
+    offeredTo: text('offered_to', { mode: 'json' }).$type<string[]>().notNull(),
+    status: text('status').notNull(),
+    filedBy: text('filed_by'),
+    filedAt: integer('filed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('bundle_offers_person_idx').on(t.personSlackId, t.status)],
+);
+
+/**
  * What Keycard did about a change made in Jira (an issue moved to Approved, a revoke label added), one row
  * per changelog entry it acted on: the unique entry id is the claim, taken in the transaction of the
  * decision, so a webhook delivered twice (or a re-read of the same changelog) has no second effect.

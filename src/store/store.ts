@@ -11,6 +11,7 @@ import { GrantsRepo } from './grants.repo.js';
 import { JiraEventsRepo } from './jira-events.repo.js';
 import { InsightRepo } from './insight.repo.js';
 import { JobsRepo } from './jobs.repo.js';
+import { LifecycleRepo } from './lifecycle.repo.js';
 import { OpsRepo } from './ops.repo.js';
 import { RequestsRepo } from './requests.repo.js';
 import { ReviewsRepo } from './reviews.repo.js';
@@ -33,6 +34,8 @@ export class Store {
   readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
+  /** Joiners, movers and leavers: offboardings, onboardings, bundles held, profiles seen. */
+  readonly lifecycle: LifecycleRepo;
   /** Changes made in Jira that Keycard acted on (idempotency of webhooks). */
   readonly jiraEvents: JiraEventsRepo;
   /** What audit, export, stats, grants and pending read (src/workflows/insight/). */
@@ -54,6 +57,7 @@ export class Store {
     this.reviews = new ReviewsRepo(handle.db);
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
+    this.lifecycle = new LifecycleRepo(handle.db);
     this.jiraEvents = new JiraEventsRepo(handle.db);
     this.insight = new InsightRepo(handle.db, handle.sqlite);
     this.drift = new DriftRepo(handle.db);

@@ -287,6 +287,55 @@ describe.each(FIXTURES)('IdentityProvider contract: $name', (fixture) => {
     });
   });
 
+  describe('suspending an account', () => {
+    it('blocks an active account from signing in and keeps its groups; the email then matches no active account', async () => {
+      world.addMember(world.alice.id);
+
+      const outcome = await world.provider.suspendUser(world.alice.id);
+
+      expect(outcome).toBe('suspended');
+      expect(world.accountState(world.alice.id)).toBe('suspended');
+      expect(world.isMember(world.groupId, world.alice.id)).toBe(true);
+      const error = await world.provider.findUserByEmail(world.alice.email).catch((e: unknown) => e);
+      expect((error as IdentityMatchError).code).toBe('inactive');
+    });
+
+    it('is idempotent: a second suspend changes nothing and says the account was inactive already', async () => {
+      await world.provider.suspendUser(world.alice.id);
+
+      expect(await world.provider.suspendUser(world.alice.id)).toBe('already_inactive');
+      expect(world.accountState(world.alice.id)).toBe('suspended');
+    });
+
+    it.each(fixture.accountStates.filter((s) => s !== 'active'))('leaves a %s account as it is', async (state) => {
+      world.setAccountState(world.bob.id, state);
+
+      expect(await world.provider.suspendUser(world.bob.id)).toBe('already_inactive');
+      expect(world.accountState(world.bob.id)).toBe(state);
+    });
+
+    it('refuses an unknown user with a permanent error', async () => {
+      await expect(world.provider.suspendUser('no-such-user')).rejects.toBeInstanceOf(PermanentError);
+    });
+
+    it('names the permission it lacks when the provider refuses, as a permanent error', async () => {
+      world.refuseSuspend();
+
+      const error = await world.provider.suspendUser(world.alice.id).catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(PermanentError);
+      expect((error as Error).message).toContain(fixture.suspendPermission);
+      expect(world.accountState(world.alice.id)).toBe('active');
+    });
+
+    it('turns a 500 into a retryable error, then suspends on the next try', async () => {
+      world.failNextSuspend();
+
+      await expect(world.provider.suspendUser(world.alice.id)).rejects.toBeInstanceOf(RetryableError);
+      expect(await world.provider.suspendUser(world.alice.id)).toBe('suspended');
+    });
+  });
+
   describe('the managers a review reads', () => {
     it("answers every user's manager, null for a user without one and for an id nobody has", async () => {
       const answers = await world.provider.managersOf([world.alice.id, world.bob.id, 'no-such-user']);

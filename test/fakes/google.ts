@@ -6,6 +6,8 @@
  * - `Authorization: Bearer <token>` (the configured token, or one issued by `POST /token`) or 401.
  * - Errors in Google's JSON shape `{ error: { code, message, errors: [{ message, domain, reason }] } }`.
  * - `users/{userKey}` takes the unique id, the primary email or an alias; unknown: 404 notFound.
+ * - users.update (PUT) changes `suspended` only: any other field sent is refused as 400 invalid (Keycard
+ *   changes nothing else); an unknown user is 404.
  * - members.insert takes `email` (or `id`) and a role; an existing member is 409 duplicate
  *   "Member already exists."; an unknown group is 404 "Resource Not Found: groupKey".
  * - members.delete of a non-member is 404 "Resource Not Found: memberKey"; of an unknown group 404
@@ -171,6 +173,13 @@ export class GoogleFake extends HttpFake {
     this.activities.push(input);
   }
 
+  /** Whether the user is suspended or archived. */
+  userState(userId: string): { suspended: boolean; archived: boolean } {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`GoogleFake: no user ${userId}`);
+    return { suspended: user.suspended ?? false, archived: user.archived ?? false };
+  }
+
   isMember(groupKey: string, userId: string): boolean {
     return this.findGroup(groupKey)?.members.some((m) => m.userId === userId) ?? false;
   }
@@ -258,6 +267,17 @@ export class GoogleFake extends HttpFake {
     this.authed('GET', `${DIR}/users/:userKey`, (ctx) => {
       const user = this.findUser(ctx.params.userKey ?? '');
       return user ? { status: 200, body: this.userResource(user) } : googleError(404, 'notFound', 'Resource Not Found: userKey');
+    });
+
+    this.authed('PUT', `${DIR}/users/:userKey`, (ctx) => {
+      const user = this.findUser(ctx.params.userKey ?? '');
+      if (!user) return googleError(404, 'notFound', 'Resource Not Found: userKey');
+      const body = (ctx.call.body ?? {}) as Record<string, unknown>;
+      const others = Object.keys(body).filter((k) => k !== 'suspended');
+      if (others.length > 0 || typeof body['suspended'] !== 'boolean') return googleError(400, 'invalid', `Invalid Input: this fake changes only suspended (got ${Object.keys(body).join(', ') || 'nothing'})`);
+      const updated = { ...user, suspended: body['suspended'] };
+      this.users.set(user.id, updated);
+      return { status: 200, body: this.userResource(updated) };
     });
 
     this.authed('GET', `${DIR}/groups`, (ctx) => {

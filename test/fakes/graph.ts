@@ -31,6 +31,8 @@
  *   older than the 30 days a P1 tenant keeps are gone.
  * - Groups may hold non-user members (`addNonUserMember`: groups, devices, service principals); the
  *   member listing returns them with their own `@odata.type`.
+ * - `PATCH /users/{id}` takes `accountEnabled` (204; needs User.EnableDisableAccount.All) and refuses a
+ *   property a user does not have with 400 `Request_BadRequest`.
  * - Permissions can be withdrawn (`revoke('User.Read.All')`): calls needing them answer 403
  *   `Authorization_RequestDenied` "Insufficient privileges to complete the operation."
  * - Collections page with `$top` and an absolute `@odata.nextLink` carrying `$skiptoken`; a `$top` over
@@ -105,7 +107,7 @@ export interface GraphRateLimit {
   now?: () => number;
 }
 
-export type GraphPermission = 'User.Read.All' | 'GroupMember.ReadWrite.All' | 'AuditLog.Read.All';
+export type GraphPermission = 'User.Read.All' | 'GroupMember.ReadWrite.All' | 'AuditLog.Read.All' | 'User.EnableDisableAccount.All';
 
 interface StoredUser extends Required<Omit<GraphUserInput, 'managerId' | 'lastSignIn'>> {
   managerId: string | null;
@@ -225,6 +227,13 @@ export class GraphFake extends HttpFake {
   }
 
   // ----- inspection --------------------------------------------------------------------------
+
+  /** Whether the account may sign in (false once disabled). */
+  accountEnabled(userId: string): boolean {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`GraphFake: no user ${userId}`);
+    return user.accountEnabled;
+  }
 
   members(groupId: string): string[] {
     return [...this.requireGroup(groupId).members];
@@ -570,6 +579,19 @@ export class GraphFake extends HttpFake {
       }
       const user = this.findUser(params['id'] ?? '');
       return user ? { status: 200, body: this.userJson(user, select) } : this.notFound(params['id'] ?? '');
+    });
+
+    this.on('PATCH', '/users/:id', ({ call, params }) => {
+      if (this.revoked.has('User.EnableDisableAccount.All')) return this.denied();
+      const user = this.findUser(params['id'] ?? '');
+      if (!user) return this.notFound(params['id'] ?? '');
+      const body = (call.body ?? {}) as Record<string, unknown>;
+      for (const key of Object.keys(body)) {
+        if (key !== 'accountEnabled') return this.error(400, 'Request_BadRequest', `Property '${key}' is not supported by this fake of microsoft.graph.user (Keycard only changes accountEnabled).`);
+      }
+      if (typeof body['accountEnabled'] !== 'boolean') return this.error(400, 'Request_BadRequest', "Invalid value specified for property 'accountEnabled' of resource 'User'.");
+      user.accountEnabled = body['accountEnabled'];
+      return { status: 204 };
     });
 
     this.on('GET', '/users/:id/manager', ({ call, params }) => {

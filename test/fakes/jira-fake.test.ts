@@ -4,6 +4,7 @@
  */
 import { HttpException, Version3Client } from 'jira.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JiraTicketing } from '../../src/jira/jira.js';
 import { adfToText, JiraFake, type AdfDoc } from './jira.js';
 
 const email = 'keycard-bot@acme.test';
@@ -554,5 +555,45 @@ describe('adfToText', () => {
   it('gives an empty string for anything that is not ADF', () => {
     expect(adfToText(null)).toBe('');
     expect(adfToText('text')).toBe('');
+  });
+});
+
+describe('JiraTicketing.readIssue against the Jira fake', () => {
+  let fake: JiraFake;
+  beforeEach(async () => {
+    fake = new JiraFake({ email, apiToken, projectKey: 'ACC', issueTypes: ['Task', 'Offboarding'], customFields: [{ id: 'customfield_10060', name: 'Leaver email', type: 'string' }, { id: 'customfield_10061', name: 'Notes', type: 'doc' }] });
+    await fake.start();
+  });
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('reads type, summary, status, labels, the reporter and the fields asked for as text; null for an issue that does not exist', async () => {
+    const ticketing = new JiraTicketing({ host: fake.url, email, apiToken, projectKey: 'ACC', issueType: 'Task' });
+    fake.addUser({ accountId: '712020:hr-1', displayName: 'Hana Ruiz', email: 'hr@acme.com' });
+    fake.addUser({ accountId: '712020:hr-2', displayName: 'Quiet Person', email: 'quiet@acme.com', emailVisible: false });
+    const key = fake.addIssue({
+      summary: 'Offboard Priya',
+      issuetype: 'Offboarding',
+      labels: ['hr'],
+      reporter: '712020:hr-1',
+      fields: { customfield_10060: 'priya@acme.com', customfield_10061: doc('last day Friday') },
+    });
+    const hidden = fake.addIssue({ summary: 'x', reporter: '712020:hr-2' });
+
+    const facts = await ticketing.readIssue(key, ['customfield_10060', 'customfield_10061']);
+
+    expect(facts).toEqual({
+      key,
+      project: 'ACC',
+      issueType: 'Offboarding',
+      summary: 'Offboard Priya',
+      status: 'To Do',
+      labels: ['hr'],
+      reporter: { accountId: '712020:hr-1', email: 'hr@acme.com', displayName: 'Hana Ruiz' },
+      fields: { customfield_10060: 'priya@acme.com', customfield_10061: 'last day Friday' },
+    });
+    expect((await ticketing.readIssue(hidden))?.reporter).toEqual({ accountId: '712020:hr-2', email: null, displayName: 'Quiet Person' });
+    expect(await ticketing.readIssue('ACC-999')).toBeNull();
   });
 });

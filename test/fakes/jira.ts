@@ -312,6 +312,8 @@ export interface JiraIssueRecord {
 
 export interface JiraSeedIssue {
   summary: string;
+  /** Who filed it: the account id of a person added with `addUser` (default Keycard's own account). */
+  reporter?: string;
   project?: string;
   issuetype?: string;
   description?: AdfDoc | null;
@@ -523,12 +525,13 @@ export class JiraFake extends HttpFake {
   addIssue(seed: JiraSeedIssue): string {
     const project = this.projects.get(seed.project ?? this.options.projectKey);
     if (!project) throw new Error(`JiraFake.addIssue: unknown project ${seed.project ?? ''}`);
+    if (seed.reporter && !this.users.has(seed.reporter)) throw new Error(`JiraFake.addIssue: no user ${seed.reporter} (addUser first)`);
     const issue = this.insertIssue(project, {
       summary: seed.summary,
       description: seed.description ?? null,
       issuetype: seed.issuetype ?? this.issueTypeNames[0] ?? 'Task',
       labels: seed.labels ?? [],
-      other: { ...seed.fields },
+      other: { ...seed.fields, ...(seed.reporter ? { reporter: this.accountJson(seed.reporter) } : {}) },
     });
     if (seed.status !== undefined) issue.status = seed.status;
     return issue.key;

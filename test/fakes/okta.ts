@@ -20,6 +20,8 @@
  *   defaults to now), `sortOrder` (default ASCENDING by `published`) and `limit` (default 100, at most 1000).
  *   Without `until` an ASCENDING search is a polling query, as in Okta: every page, even an empty one, has
  *   a `next` link, so a client that pages to the end without `until` never ends.
+ * - `POST /api/v1/users/{id}/lifecycle/suspend` suspends an ACTIVE user (200 `{}`); any other status is
+ *   400 E0000001, as Okta allows the operation only on ACTIVE users.
  * - Membership writes are rate limited (sliding one-minute window, see `setRateLimit`) with Okta's
  *   429 E0000047 and `X-Rate-Limit-Limit/-Remaining/-Reset` + `Date` headers, which the SDK's
  *   built-in retry reads.
@@ -274,6 +276,14 @@ export class OktaFake extends HttpFake {
     user.lastLogin = at;
   }
 
+  /** Changes profile fields directly, as HR's sync into Okta would (a move: new department or manager). */
+  updateProfile(userId: string, fields: Partial<Record<'title' | 'department' | 'managerId' | 'manager', string>>): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`OktaFake: no user ${userId}`);
+    for (const [key, value] of Object.entries(fields)) if (value !== undefined) user.profile[key] = value;
+    user.lastUpdated = new Date(this.clock()).toISOString();
+  }
+
   /** Changes a user's status directly, as an admin or a lifecycle policy would. */
   setUserStatus(userId: string, status: OktaUserStatus): void {
     const user = this.users.get(userId);
@@ -303,6 +313,13 @@ export class OktaFake extends HttpFake {
 
   isMember(groupId: string, userId: string): boolean {
     return this.requireGroup(groupId).members.includes(userId);
+  }
+
+  /** A user's status (ACTIVE, SUSPENDED, ...). */
+  userStatus(userId: string): OktaUserStatus {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`OktaFake: no user ${userId}`);
+    return user.status;
   }
 
   /** Every membership write that reached the fake, in order, with the status it got. */
@@ -586,6 +603,15 @@ export class OktaFake extends HttpFake {
         return user ? [user] : [];
       });
       return this.page(members, call, 1000, (u) => this.userJson(u));
+    });
+
+    this.on('POST', '/api/v1/users/:idOrLogin/lifecycle/suspend', ({ params }) => {
+      const key = params['idOrLogin'] ?? '';
+      const user = this.findUser(key);
+      if (!user) return notFound(key, 'User');
+      if (user.status !== 'ACTIVE') return oktaError(400, 'E0000001', 'Api validation failed: Cannot suspend a user that is not active');
+      this.setUserStatus(user.id, 'SUSPENDED');
+      return { status: 200, body: {} };
     });
 
     this.on('GET', '/api/v1/logs', ({ call }) => this.listLogEvents(call));

@@ -34,7 +34,10 @@ function listenerCommands(): string[] {
   expect(steer).toEqual(['sync', 'catalog', 'revoke', 'extend', 'delegate']);
   const delegate = [...read('src/slack/listeners/admin-delegate.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `delegate ${m[1] ?? ''}`);
   const all = [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review'), 'retry job', 'audit verify', ...audit, 'catalog reload', ...review, ...steer.filter((v) => v !== 'revoke'), 'catalog validate', ...delegate];
-  return [...new Set(all)];
+  // `offboard` and `onboard` have their own file too (src/slack/listeners/admin-lifecycle.ts), with `offboard status`.
+  const lifecycle = [...read('src/slack/listeners/admin-lifecycle.ts').matchAll(/case '([a-z]+)'/g)].map((m) => m[1] ?? '');
+  expect(lifecycle.sort()).toEqual(['offboard', 'onboard']);
+  return [...new Set([...all, ...lifecycle, 'offboard status'])];
 }
 
 function usageHint(): string {
@@ -57,7 +60,7 @@ describe('/access-admin help', () => {
   it('answers an empty or unknown command with every command, and understands every command it lists', async () => {
     h = await Harness.start();
     const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project')
-        .replace(/<@user>|<@approver>/g, '<@UMARCO>').replace(/<@delegate>/g, '<@USAM>').replace(/<app\[\/role\]>|<app\/role>/g, 'salesforce/admin').replace(/<duration>/g, '1h').replace(/<date>/g, '2026-01-20').replace(/ \[path\]/g, ''));
+        .replace(/<@user>|<@approver>/g, '<@UMARCO>').replace(/<@delegate>/g, '<@USAM>').replace(/<app\[\/role\]>|<app\/role>/g, 'salesforce/admin').replace(/<duration>/g, '1h').replace(/<date>/g, '2026-01-20').replace(/ \[path\]/g, '').replace(/<person>/g, 'nobody@acme.com').replace(/<bundle>/g, 'data-eng').replace(/<issue key>/g, 'ACCESS-999'));
 
     const empty = await h.driver.command(ada.slackId, '/access-admin', '');
     const unknown = await h.driver.command(ada.slackId, '/access-admin', 'frobnicate');

@@ -89,7 +89,7 @@ describe('parseCatalog rules', () => {
   it.each<[string, Edit[], number, string, string]>([
     ['version must be 1', [replace(1, 'version: 2')], 1, 'version', 'unsupported version 2; allowed: 1'],
     ['version is required', [remove(1)], 1, 'version', "missing required key 'version'; it must be 1"],
-    ['top-level keys are known', [append('owners: [a@acme.com]')], 18, 'owners', 'unknown key \'owners\'; allowed: version, approverGroups, apps'],
+    ['top-level keys are known', [append('owners: [a@acme.com]')], 18, 'owners', 'unknown key \'owners\'; allowed: version, approverGroups, apps, bundles'],
     ['approverGroups is a map', [replace(2, 'approverGroups: [sec-lead@acme.com]'), remove(3), replace(15, '        approval: [manager]')], 2, 'approverGroups', 'expected a map of group names to lists of people; got a list'],
     ['approver group names are slugs', [insertAfter(3, '  Sec Team: [a@acme.com]')], 4, 'approverGroups.Sec Team', "'Sec Team' is not a valid group name; use 1 to 40 lowercase letters, digits, '-' or '_', starting with a letter or digit"],
     ['approver group members are people', [replace(3, '  security: [sec-lead@acme.com, bob]')], 3, 'approverGroups.security', "'bob' is not a person; use an email or a Slack user id (U... or W...)"],
@@ -199,7 +199,7 @@ describe('parseCatalog rules', () => {
           file: 'catalog.yaml',
           line: 1,
           field: '',
-          message: 'expected a map with keys version, approverGroups, apps; got nothing',
+          message: 'expected a map with keys version, approverGroups, apps, bundles; got nothing',
         },
       ],
     });

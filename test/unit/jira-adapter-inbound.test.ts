@@ -35,7 +35,16 @@ describe('the Jira adapter, for changes made in Jira', () => {
     const issue = await setup.jira.readIssue(key);
     const history = await setup.jira.changelog(key);
 
-    expect(issue).toEqual({ key, status: 'In Progress', labels: ['keycard', 'keycard-revoke'], issueType: 'Task' });
+    expect(issue).toEqual({
+      key,
+      status: 'In Progress',
+      labels: ['keycard', 'keycard-revoke'],
+      issueType: 'Task',
+      project: 'ACCESS',
+      summary: 'Access request',
+      reporter: { accountId: 'acct-bot', displayName: 'Keycard Bot', email: 'bot@acme.test' },
+      fields: {},
+    });
     expect(history).toHaveLength(121);
     expect(history[0]).toMatchObject({ author: { accountId: 'acct-marco', displayName: 'Marco Rossi', email: 'marco@acme.test' }, items: [{ field: 'status', from: 'To Do', to: 'Done' }] });
     expect(history[1]).toMatchObject({ items: [{ field: 'status', from: 'Done', to: 'In Progress' }] });

@@ -175,7 +175,7 @@ describe('reading a webhook body', () => {
 });
 
 describe('which changes made in Jira Keycard acts on', () => {
-  const issue = (status: string, labels: string[] = []): IssueState => ({ key: 'ACCESS-1', status, labels, issueType: 'Task' });
+  const issue = (status: string, labels: string[] = []): IssueState => ({ key: 'ACCESS-1', status, labels, issueType: 'Task', project: 'ACCESS', summary: '', reporter: null, fields: {} });
   const person = { accountId: 'acct-marco', displayName: 'Marco', email: 'marco@acme.com' };
   const bot = { accountId: 'acct-bot', displayName: 'Keycard', email: null };
   const change = (id: string, author: typeof person | typeof bot, field: string, from: string | null, to: string | null): IssueChange => ({ id, at: new Date(0), author, items: [{ field, from, to }] });

@@ -19,7 +19,7 @@ import {
 import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
-import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome, SuspendOutcome } from '../types.js';
 import {
   USER_FIELDS,
   checkMemberGroupsSchema,
@@ -533,6 +533,32 @@ export class EntraProvider implements IdentityProvider {
   }
 
   /** One cheap read per permission Keycard needs, each naming the permission when refused. */
+  /**
+   * Blocks sign-in with `PATCH /users/{id}` `{ accountEnabled: false }` (Graph answers 204), after one read of
+   * `accountEnabled` so an account already disabled is left alone. Needs `User.EnableDisableAccount.All`
+   * (with `User.Read.All`) or `User.ReadWrite.All`; a 403 names them. Graph does not let an application
+   * disable an account holding an admin role above its own: that 403 is permanent too.
+   */
+  async suspendUser(userId: string): Promise<SuspendOutcome> {
+    let user: GraphUser;
+    try {
+      user = graphUserSchema.parse(await this.client.api(`/users/${segment(userId)}?$select=id,accountEnabled`).get());
+    } catch (error) {
+      if (statusOf(error) === 404) throw new PermanentError(`no Entra ID user ${userId}`);
+      throw classifyGraphError(`read user ${userId}`, error, this.now());
+    }
+    if (toAccountStatus(user) !== 'active') return 'already_inactive';
+    try {
+      await this.client.api(`/users/${segment(userId)}`).patch({ accountEnabled: false });
+    } catch (error) {
+      if (statusOf(error) === 403) {
+        throw new PermanentError(`Microsoft Graph refused to disable user ${userId} (HTTP 403 ${asFailure(error).message}); grant the app registration User.EnableDisableAccount.All (or User.ReadWrite.All) with admin consent`);
+      }
+      throw classifyGraphError(`disable user ${userId}`, error, this.now());
+    }
+    return 'suspended';
+  }
+
   async checkHealth(): Promise<void> {
     const checks = [
       { path: '/users?$select=id&$top=1', permission: 'User.Read.All' },

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
 import { RECENT_READS_MS, Recent } from '../recent.js';
-import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome, SuspendOutcome } from '../types.js';
 
 /** Least privilege: read users, change memberships, read groups, read the audit (Reports) log. */
 export const GOOGLE_SCOPES = [
@@ -25,6 +25,13 @@ export const GOOGLE_SCOPES = [
   'https://www.googleapis.com/auth/admin.directory.group.readonly',
   'https://www.googleapis.com/auth/admin.reports.audit.readonly',
 ] as const;
+
+/**
+ * The one write to users Keycard makes (suspending a leaver, `/access-admin offboard --suspend`), on a token
+ * of its own: Google refuses a whole token request when one scope asked for is not delegated, so a
+ * deployment that never suspends keeps working with the read-only scope alone.
+ */
+export const GOOGLE_SUSPEND_SCOPE = 'https://www.googleapis.com/auth/admin.directory.user';
 
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 export const DEFAULT_GOOGLE_API_ROOT = 'https://admin.googleapis.com';
@@ -253,6 +260,8 @@ export class GoogleProvider implements IdentityProvider {
   readonly kind = 'google' as const;
   private readonly directory: admin_directory_v1.Admin;
   private readonly reports: admin_reports_v1.Admin;
+  /** Directory client on a token with GOOGLE_SUSPEND_SCOPE, used only to suspend. */
+  private readonly userWriter: admin_directory_v1.Admin;
   private readonly now: () => number;
   /** The domain's users as listed in the last minute (RECENT_READS_MS), page by page; null before any. */
   private domain: DomainListing | null = null;
@@ -264,24 +273,29 @@ export class GoogleProvider implements IdentityProvider {
     this.recentUsers = new Recent(this.now);
     const credentials = settings.credentials ?? (settings.serviceAccountFile ? readServiceAccountFile(settings.serviceAccountFile) : null);
     if (!credentials) throw new PermanentError('Google settings need serviceAccountFile or credentials');
-    const jwt = new auth.JWT({ email: credentials.client_email, key: credentials.private_key, scopes: [...GOOGLE_SCOPES], subject: settings.adminSubject });
     const tokenUrl = settings.tokenUrl;
-    jwt.transporter.interceptors.request.add({
-      resolved: async (config) => {
-        if (String(config.url) === GOOGLE_TOKEN_URL) {
-          // gtoken retries the token POST itself; the queue retries instead.
-          config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
-          if (tokenUrl) config.url = new URL(tokenUrl);
-        }
-        return config;
-      },
-    });
-    // The auth library checks expiry against the real clock, not the injected one.
-    if (settings.accessToken) jwt.setCredentials({ access_token: settings.accessToken, expiry_date: Date.now() + 3_600_000 });
+    const jwtFor = (scopes: readonly string[]) => {
+      const jwt = new auth.JWT({ email: credentials.client_email, key: credentials.private_key, scopes: [...scopes], subject: settings.adminSubject });
+      jwt.transporter.interceptors.request.add({
+        resolved: async (config) => {
+          if (String(config.url) === GOOGLE_TOKEN_URL) {
+            // gtoken retries the token POST itself; the queue retries instead.
+            config.retryConfig = { ...config.retryConfig, retry: 0, noResponseRetries: 0 };
+            if (tokenUrl) config.url = new URL(tokenUrl);
+          }
+          return config;
+        },
+      });
+      // The auth library checks expiry against the real clock, not the injected one.
+      if (settings.accessToken) jwt.setCredentials({ access_token: settings.accessToken, expiry_date: Date.now() + 3_600_000 });
+      return jwt;
+    };
     const rootUrl = `${new URL(settings.apiRoot ?? DEFAULT_GOOGLE_API_ROOT).origin}/`;
-    const common = { auth: jwt, rootUrl, retry: false, retryConfig: { retry: 0, noResponseRetries: 0 }, timeout: 20_000 };
-    this.directory = admin({ version: 'directory_v1', ...common });
-    this.reports = admin({ version: 'reports_v1', ...common });
+    const common = { rootUrl, retry: false, retryConfig: { retry: 0, noResponseRetries: 0 }, timeout: 20_000 };
+    const jwt = jwtFor(GOOGLE_SCOPES);
+    this.directory = admin({ version: 'directory_v1', auth: jwt, ...common });
+    this.reports = admin({ version: 'reports_v1', auth: jwt, ...common });
+    this.userWriter = admin({ version: 'directory_v1', auth: jwtFor([GOOGLE_SUSPEND_SCOPE]), ...common });
   }
 
   private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -648,6 +662,28 @@ export class GoogleProvider implements IdentityProvider {
   }
 
   /** Reads one user and one group page: proves the key, the delegation and the read scopes. */
+  /**
+   * `users.update` with `{ suspended: true }` (a PUT that changes only the fields sent), after one read, so an
+   * account suspended or archived already is left alone. Needs GOOGLE_SUSPEND_SCOPE delegated to the service
+   * account and a GOOGLE_ADMIN_SUBJECT whose role may update users; without them Google's refusal names it.
+   */
+  async suspendUser(userId: string): Promise<SuspendOutcome> {
+    const user = await this.requireUser(userId);
+    if (toAccountStatus(user) !== 'active') return 'already_inactive';
+    try {
+      await this.userWriter.users.update({ userKey: userId, requestBody: { suspended: true } });
+    } catch (error) {
+      const f = describe(error);
+      if (f.status === 401 || f.status === 403 || (f.fromToken && f.status !== null && f.status < 500)) {
+        if (!(f.status === 403 && f.reason !== null && QUOTA_REASONS.has(f.reason))) {
+          throw new PermanentError(`Google refused to suspend user ${userId} (HTTP ${f.status}${f.reason ? ` ${f.reason}` : ''}: ${f.message}); delegate ${GOOGLE_SUSPEND_SCOPE} to the service account and make GOOGLE_ADMIN_SUBJECT an admin who may update users`, { cause: error });
+        }
+      }
+      throw classifyGoogleError(`suspend user ${userId}`, error, this.now());
+    }
+    return 'suspended';
+  }
+
   async checkHealth(): Promise<void> {
     await this.call('list users (health check: admin.directory.user.readonly)', () => this.directory.users.list({ customer: 'my_customer', maxResults: 1 }));
     await this.call('list groups (health check: admin.directory.group.readonly)', () => this.directory.groups.list({ customer: 'my_customer', maxResults: 1 }));

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { chooseAccount } from '../match.js';
 import { Recent } from '../recent.js';
-import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome } from '../types.js';
+import type { AccountStatus, GroupMember, IdentityGroup, IdentityProvider, IdentityUser, LastSignIn, RemovalOutcome, SuspendOutcome } from '../types.js';
 
 export interface OktaSettings {
   readonly orgUrl: string;
@@ -464,6 +464,31 @@ export class OktaProvider implements IdentityProvider {
       throw classifyOktaError(what, error, this.now());
     }
     return new Map(ids.map((id) => [id, { at: newest.get(id) ?? null, scope: 'app' }]));
+  }
+
+  /**
+   * `POST /api/v1/users/{id}/lifecycle/suspend`, which Okta allows only on an ACTIVE user: the status is
+   * read first (one GET), so an account that cannot sign in already is left alone and a LOCKED_OUT,
+   * RECOVERY or PASSWORD_EXPIRED one is refused by name rather than with Okta's validation error. Needs an
+   * admin role with `okta.users.lifecycle.manage` on the user.
+   */
+  async suspendUser(userId: string): Promise<SuspendOutcome> {
+    const user = await this.getUser(userId);
+    if (!user) throw new PermanentError(`no Okta user ${userId}`);
+    if (toAccountStatus(user.status) !== 'active') return 'already_inactive';
+    if (user.status !== 'ACTIVE') {
+      throw new PermanentError(`Okta suspends only ACTIVE users; ${userId} (${user.profile.login}) is ${user.status ?? 'of unknown status'}: unlock or reset it, or suspend or deactivate it in the Okta console`);
+    }
+    try {
+      await this.client.userApi.suspendUser({ userId });
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === 403) {
+        throw new PermanentError(`Okta refused to suspend user ${userId} (HTTP 403): the API token's admin role needs okta.users.lifecycle.manage on this user`, { cause: error });
+      }
+      throw classifyOktaError(`suspend user ${userId}`, error, this.now());
+    }
+    return 'suspended';
   }
 
   async checkHealth(): Promise<void> {

@@ -3,7 +3,7 @@
  */
 import type { App } from '@slack/bolt';
 import { formatDateTimeUtc } from '../../domain/format.js';
-import type { WorkflowDeps } from '../../workflows/shared/deps.js';
+import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
 import { requestAuditVerify } from '../../workflows/evidence/index.js';
 import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.js';
@@ -12,6 +12,7 @@ import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
 import { AUDIT_USAGE, auditCommand, exportCommand, grantsCommand, isAuditLookup, pendingCommand, statsCommand, type AdminListenerDeps } from './admin-evidence.js';
 import { REVOKE_USAGE, steerCommand, type SteerTools } from './admin-steer.js';
+import { isLifecycleCommand, lifecycleCommand } from './admin-lifecycle.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -133,7 +134,7 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
   }
 }
 
-export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload: CatalogReloader, steer: SteerTools): void {
+export function registerAdminListeners(app: App, deps: AdminListenerDeps & SideEffectDeps, reload: CatalogReloader, steer: SteerTools): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -153,6 +154,16 @@ export function registerAdminListeners(app: App, deps: AdminListenerDeps, reload
           await respond({ response_type: 'ephemeral', text });
         },
       });
+      return;
+    }
+    if (isLifecycleCommand(command.text ?? '')) {
+      // Offboarding and onboarding read Slack and the identity providers first: acknowledge, then answer.
+      const answer = lifecycleCommand(deps, command.user_id, command.text ?? '');
+      await ack({ response_type: 'ephemeral', text: answer.now });
+      if (answer.later) {
+        const text = await answer.later().catch((error: unknown) => `:warning: That did not finish: ${error instanceof Error ? error.message : String(error)}. See \`/access-admin status\`.`);
+        await respond({ response_type: 'ephemeral', text });
+      }
       return;
     }
     if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {

@@ -13,3 +13,4 @@ export { recheckRemovalJob } from './recheck.js';
 export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';
 export { extendByAdmin, type AdminExtendResult } from './admin-extend.js';
 export { extendPersonAccess, findPersonAccess, revokePersonAccess, type AccessRef, type PersonAccess } from './by-person.js';
+export { endAccessOfInactiveAccount, type InactiveAccountResult } from './inactive.js';

@@ -5,7 +5,7 @@
 import { accessLabel } from '../../domain/format.js';
 import { WAITING_STATUSES } from '../../domain/request-state.js';
 import { autoApprovalNote, stageToString } from '../../domain/routing.js';
-import type { CatalogApp, CatalogRole } from '../../domain/types.js';
+import type { Actor, CatalogApp, CatalogRole } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
@@ -19,6 +19,12 @@ export interface SubmitInput {
   readonly role: CatalogRole;
   readonly durationMs: number | null;
   readonly justification: string;
+  /**
+   * Filed for the requester by someone else (onboarding, a bundle offer): who filed it (already checked by
+   * the caller), and the words recorded as the approval when the role is auto-approved (`birthright: bundle
+   * data-eng`). The approval chain of any other role runs as usual, and the requester gets the receipt.
+   */
+  readonly onBehalf?: { readonly actor: Actor; readonly autoApprovalNote: string };
 }
 
 export type SubmitResult =
@@ -66,14 +72,14 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitRes
         durationMs: input.durationMs,
         justification: input.justification,
       },
-      { kind: 'user', slackId: input.requesterSlackId },
-      { app: app.id, role: role.id, durationMs: input.durationMs, justification: input.justification },
+      input.onBehalf?.actor ?? { kind: 'user', slackId: input.requesterSlackId },
+      { app: app.id, role: role.id, durationMs: input.durationMs, justification: input.justification, ...(input.onBehalf ? { onBehalfOf: input.requesterSlackId } : {}) },
       now,
     );
     store.jobs.enqueue({ kind: 'jira.create', payload: { requestId: request.id }, orderKey: jiraKey(request.id), requestId: request.id }, now);
     const policy = { kind: 'system', reason: 'catalog policy' } as const;
     if (auto) {
-      const note = autoApprovalNote(app, role);
+      const note = input.onBehalf?.autoApprovalNote ?? autoApprovalNote(app, role);
       moveRequest(store, request.id, { from: 'submitted', to: 'approved', actor: policy, action: 'request.auto_approved', data: { note } }, now);
       enqueueJiraComment(store, request.id, [jiraWords.autoApproved(accessLabel(app.name, role.name), note)], now);
       enqueueProvision(store, request.id, now);

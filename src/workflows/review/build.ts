@@ -16,6 +16,7 @@ import type { CatalogApp, CatalogRole, ProviderKind } from '../../domain/types.j
 import type { GroupMember, LastSignIn } from '../../identity/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, NewReviewItem } from '../../store/reviews.repo.js';
+import { endAccessOfInactiveAccount } from '../grant/index.js';
 import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
 import { allEnded, directoryReader, READS_AT_ONCE, readGate, type DirectoryReader, type ReadState } from '../shared/directory-read.js';
 import { enqueueReviewerDms } from './notify.js';
@@ -148,6 +149,9 @@ export async function buildReviewJob(deps: SideEffectDeps, job: JobOf<'review.bu
     const now = deps.clock.now();
     if (!store.reviews.moveCampaign(campaign.id, 'building', 'open')) return;
     store.reviews.insertItems(campaign.id, items);
+    // An account suspended or deactivated outside Keycard holds no Keycard access any longer (issue 13, point 7).
+    const inactive = new Map(items.filter((i) => i.accountStatus !== 'active' && i.grantId !== null).map((i) => [`${i.provider}\u0000${i.idpUserId}`, i]));
+    for (const item of inactive.values()) endAccessOfInactiveAccount(deps, item.provider, item.idpUserId, `access review "${campaign.name}"`);
     const outside = items.filter((i) => i.grantId === null).length;
     store.audit.append({
       at: now,

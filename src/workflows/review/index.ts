@@ -4,6 +4,7 @@
  */
 export { startReview, checkReviewSpec, campaignLabel, describeReviewer, type StartResult } from './start.js';
 export { buildReviewJob } from './build.js';
+export { openMoverReview, MOVER_REVIEW_DUE_MS, type MoverReviewSpec } from './mover.js';
 export { decideItems, keepRecommended, itemsFor, whyNotDecide, type Decision, type DecideOutcome } from './decide.js';
 export { reviewRevokeJob, reviewSettleJob, enforcementState, itemLabel } from './enforce.js';
 export { reviewerDmJob, reviewJiraIssueJob, reviewOpenedJob, remindReviewers, reviewersOf } from './notify.js';

@@ -27,6 +27,18 @@ export interface JiraAccessFields {
   readonly accessEnd: string | null;
 }
 
+/**
+ * Jira issues that start an offboarding or an onboarding (src/workflows/lifecycle/): their issue types (null:
+ * off) and the custom field naming the person (null: the email is read from the summary).
+ */
+export interface JiraLifecycleSettings {
+  readonly projectKey: string;
+  readonly offboardingIssueType: string | null;
+  readonly offboardingEmailField: string | null;
+  readonly onboardingIssueType: string | null;
+  readonly onboardingEmailField: string | null;
+}
+
 export interface WorkflowDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -37,6 +49,8 @@ export interface WorkflowDeps {
   readonly admins: readonly string[];
   readonly timing: TimingPolicy;
   readonly jiraFields: JiraAccessFields;
+  /** Offboarding and onboarding from Jira issues; absent: off. */
+  readonly jiraLifecycle?: JiraLifecycleSettings;
 }
 
 export interface SideEffectDeps extends WorkflowDeps {

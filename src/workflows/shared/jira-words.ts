@@ -114,4 +114,6 @@ export const jiraWords = {
     `Routing the approval failed after ${attempts} attempt(s): Keycard could not find the approvers. The Keycard admins have been alerted with the details and can retry.`,
   provisioningFailed: (attempts: number, groups: number) =>
     `Provisioning failed after ${attempts} attempt(s): Keycard could not add the requester to the ${groups === 1 ? 'group' : 'groups'}. The Keycard admins have been alerted with the details and can retry.`,
+  accountInactive: (provider: string, idpUserId: string, seenBy: string, ends: 'access' | 'request') =>
+    `${provider} reports the account ${idpUserId} suspended or deactivated outside Keycard (seen during ${seenBy}): Keycard ${ends === 'access' ? 'ends this access' : 'cancels this request'}.`,
 } as const;

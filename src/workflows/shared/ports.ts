@@ -97,6 +97,12 @@ export interface ReviewInvite {
   readonly text: string;
 }
 
+/** A bundle offered to a person after a move, with a button that files it. */
+export interface BundleOfferCard {
+  readonly offerId: number;
+  readonly text: string;
+}
+
 export interface Notifier {
   /** Posts a task card to the alert channel; null when no alert channel is configured. */
   sendTask(card: TaskCard): Promise<MessageRef | null>;
@@ -110,6 +116,8 @@ export interface Notifier {
   updateApprovalCard(ref: MessageRef, card: ApprovalCard): Promise<void>;
   /** The reviewer's DM for an access review, with an **Open review** button. */
   sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef>;
+  /** The DM offering a bundle after a move, with **File these requests**. */
+  sendBundleOffer(userSlackId: string, offer: BundleOfferCard): Promise<MessageRef>;
   /** A direct message in mrkdwn. */
   sendDm(userSlackId: string, text: string): Promise<MessageRef>;
   /**

@@ -43,6 +43,7 @@ export const slackWords = {
   routingFailed: (what: string) => `:warning: Your request for *${what}* is waiting: Keycard could not find its approvers. IT has been alerted.`,
   provisioningFailed: (what: string, groups: number) =>
     `:warning: Your request for *${what}* was approved, but Keycard could not grant it yet. Keycard could not add you to the ${groups === 1 ? 'group' : 'groups'}; IT has been alerted and will retry.`,
+  cancelledAccountInactive: (requestId: number, what: string, provider: string) => `:x: Your request #${requestId} for *${what}* was cancelled: your ${provider} account is suspended or deactivated.`,
 } as const;
 
 export const alertWords = {
