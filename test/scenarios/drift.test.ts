@@ -47,6 +47,19 @@ describe('/access-admin sync', () => {
     h = undefined;
   });
 
+  it('ends the Keycard grants of an account it finds suspended in the provider, through the removal path', async () => {
+    h = await started();
+    h.okta.setUserStatus(priya.oktaId, 'SUSPENDED');
+
+    await h.driver.command(ada.slackId, '/access-admin', 'sync');
+    await h.drain();
+
+    expect(h.store.grants.forRequest(1)).toMatchObject({ status: 'revoked', endingNote: 'account inactive in okta' });
+    expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(false);
+    const issue = h.store.requests.get(1)!.jiraKey!;
+    expect(h.jira.comments(issue).join('\n')).toContain('Access ended (account inactive in okta)');
+  });
+
   it('finds a missing group, unmapped groups, hand-added members and a suspended account, and DMs the admin', async () => {
     h = await started();
 

@@ -11,6 +11,7 @@ import type { JobOf } from '../../store/jobs.repo.js';
 import type { DriftRunRow } from '../../store/drift.repo.js';
 import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { enqueueAlert, enqueueDm, enqueueLabelledComment, enqueueLabelledIssue, labelKey } from '../shared/effects.js';
+import { endAccessOfInactiveAccount } from '../grant/index.js';
 import { findDrift } from './find.js';
 import { driftWords } from './words.js';
 
@@ -74,6 +75,11 @@ export async function driftCheckJob(deps: SideEffectDeps, job: JobOf<'drift.chec
       action: 'drift.checked',
       data: { runId: run.id, counts: driftCounts(report), newSinceLast: driftCounts(fresh), previousRunId: previous?.id ?? null, toJira },
     });
+    // A suspended or deactivated account still holding Keycard grants: its grants end and its requests are
+    // cancelled (the one removal path), as when a review or the profile sync sees it.
+    for (const account of report.inactive) {
+      if (account.grants.length > 0) endAccessOfInactiveAccount(deps, account.provider, account.idpUserId, `drift check #${run.id}`);
+    }
     if (by) enqueueDm(store, by, driftWords.report(report, run.id, toJira), now);
     if (by && toJira) fileInJira(deps, run, by, now);
     if (!by && !isClean(fresh)) enqueueAlert(store, driftWords.alert(fresh, report, run.id), now);
