@@ -37,6 +37,16 @@ function cronExpression(name: string, fallback: string) {
     .refine((v) => cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 * * * * *" for every minute)`);
 }
 
+/** A cron expression, or `off` for a schedule that may be turned off; unset (or empty) uses the default. */
+function optionalCron(name: string, fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()))
+    .refine((v) => v.toLowerCase() === 'off' || cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 UTC every day), or off`)
+    .transform((v) => (v.toLowerCase() === 'off' ? null : v));
+}
+
 /** A Jira transition name; unset uses the default, an empty value turns the transition off. */
 function transitionName(fallback: string) {
   return z
@@ -157,6 +167,7 @@ const envSchema = z.object({
   KEYCARD_AUDIT_KEY: optionalText,
   KEYCARD_AUDIT_KEYS_PREVIOUS: optionalText,
   KEYCARD_SCHEDULE_AUDIT_CHECKPOINT: cronExpression('KEYCARD_SCHEDULE_AUDIT_CHECKPOINT', '0 0 * * * *'),
+  KEYCARD_SCHEDULE_RECLAIM: optionalCron('KEYCARD_SCHEDULE_RECLAIM', '0 0 6 * * *'),
   KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
   KEYCARD_MISSING_GROUPS: optionalText.pipe(
     z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
@@ -200,7 +211,8 @@ export interface KeycardConfig extends ProviderConfigs {
     /** Custom field ids (e.g. customfield_10050) for the start and end of access, when the project has them. */
     readonly fields: { readonly accessStart: string | null; readonly accessEnd: string | null };
   } | null;
-  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string };
+  /** `reclaim`: the auto reclaim scans; null when turned off (`off`). */
+  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly reclaim: string | null };
   /** HMAC keys of the audit chain (hex or base64, 32+ bytes): the current one seals new events. */
   readonly audit: { readonly key: Secret | null; readonly previousKeys: readonly Secret[] };
   readonly timing: TimingPolicy;
@@ -295,7 +307,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       fields: { accessStart: e.JIRA_FIELD_ACCESS_START ?? null, accessEnd: e.JIRA_FIELD_ACCESS_END ?? null },
     },
     ...providers.configs,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, reclaim: e.KEYCARD_SCHEDULE_RECLAIM },
     audit: { key: e.KEYCARD_AUDIT_KEY ? new Secret(e.KEYCARD_AUDIT_KEY) : null, previousKeys: splitKeys(e.KEYCARD_AUDIT_KEYS_PREVIOUS).map((k) => new Secret(k)) },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,

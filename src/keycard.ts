@@ -31,6 +31,7 @@ import { Store } from './store/store.js';
 import type { SideEffectDeps } from './workflows/shared/deps.js';
 import { onJobDead } from './workflows/admin/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
+import { reclaimPreviewText } from './workflows/reclaim/index.js';
 
 export { StartupError } from './jobs/startup.js';
 
@@ -179,6 +180,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       ...(checked.botIdentity ? { botIdentity: checked.botIdentity } : {}),
       opsRoutes: { paths: OPS_PATHS, handler: opsHandler },
       homeViewers,
+      reclaimPreview: (appId) => reclaimPreviewText(deps, appId),
       reloadCatalog: catalogReloader(config, providers, logger, (next) => {
         catalog = next;
       }),

@@ -28,6 +28,7 @@ import {
   reviewSettleJob,
   reviewSummaryJob,
 } from '../workflows/review/index.js';
+import { reclaimEnforceJob, reclaimNoticeJob, reclaimScanJob, reclaimSettleJob } from '../workflows/reclaim/index.js';
 import type { JobHandlers } from './worker.js';
 
 export function buildHandlers(deps: SideEffectDeps): JobHandlers {
@@ -65,6 +66,10 @@ export function buildHandlers(deps: SideEffectDeps): JobHandlers {
     'jira.labelled_comment': (job) => labelledCommentJob(deps, job),
     'jira.attach_file': (job) => attachFileJob(deps, job),
     'slack.upload_file': (job) => fileDmJob(deps, job),
+    'reclaim.scan': (job) => reclaimScanJob(deps, job),
+    'reclaim.notice': (job) => reclaimNoticeJob(deps, job),
+    'reclaim.enforce': (job) => reclaimEnforceJob(deps, job),
+    'reclaim.settle': (job) => reclaimSettleJob(deps, job),
   };
 }
 

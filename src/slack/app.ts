@@ -13,6 +13,8 @@ import { registerTaskListeners } from './listeners/tasks.js';
 import { registerHomeListeners } from './listeners/home.js';
 import { registerRequestListeners, type RequestListenerDeps } from './listeners/request.js';
 import { registerReviewListeners } from './listeners/review.js';
+import { registerReclaimListeners } from './listeners/reclaim.js';
+import type { ReclaimPreviewer } from './listeners/admin-reclaim.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -25,6 +27,8 @@ export interface SlackAppOptions {
    */
   readonly opsRoutes: { readonly paths: readonly string[]; readonly handler: (req: IncomingMessage, res: ServerResponse) => void };
   readonly reloadCatalog: CatalogReloader;
+  /** `/access-admin reclaim preview`: reads the providers (so it is built where they are). */
+  readonly reclaimPreview: ReclaimPreviewer;
   /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
   readonly homeViewers?: Set<string>;
   /** The bot's ids when start-up already asked Slack (auth.test); Bolt then skips its own call. */
@@ -89,9 +93,10 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerGrantListeners(app, deps);
   registerTaskListeners(app, deps);
   registerCancelListeners(app, deps);
-  registerAdminListeners(app, deps, options.reloadCatalog);
+  registerAdminListeners(app, deps, options.reloadCatalog, options.reclaimPreview);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
   registerReviewListeners(app, deps);
+  registerReclaimListeners(app, deps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

@@ -45,6 +45,11 @@ export function adminHelpText(): string {
     '• `/access-admin review status <id>`: one review\'s progress per reviewer and per app, and removals failing.',
     '• `/access-admin review close <id>`: close a review now: undecided items are kept and flagged or revoked, as the review says; the summary goes to its Jira issue.',
     '• `/access-admin review export <id>`: the review\'s evidence CSV, by DM and on its Jira issue.',
+    '• `/access-admin reclaim preview`: auto reclaim across every app with a policy: who would be warned, who is due for removal, apps without sign-in data, the monthly cost freed per app and in total, and the seats reclaimed so far.',
+    '• `/access-admin reclaim preview <app>`: the same for one app.',
+    '• `/access-admin reclaim run`: scan every app with a reclaim policy now (the schedule does it daily).',
+    '• `/access-admin reclaim run <app>`: scan one app now.',
+    '• `/access-admin reclaim exclude <person> <app> [reason]`: never flag this person on this app (@mention, Slack id or email); a warning already sent is withdrawn.',
     '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
   ].join('\n');
 }

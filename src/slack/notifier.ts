@@ -6,7 +6,8 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, GrantNotice, MessageRef, Notifier, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import type { ApprovalCard, GrantNotice, MessageRef, Notifier, ReclaimNotice, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import { buildReclaimNoticeBlocks, reclaimNoticeText } from './blocks/reclaim.js';
 import { reviewInviteBlocks } from './blocks/review.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
@@ -188,6 +189,17 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     const blocks = reviewInviteBlocks(invite);
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text: invite.text, blocks }));
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async sendReclaimNotice(userSlackId: string, notice: ReclaimNotice): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: userSlackId, text: reclaimNoticeText(notice), blocks: buildReclaimNoticeBlocks(notice) }),
+    );
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async updateReclaimNotice(ref: MessageRef, notice: ReclaimNotice): Promise<void> {
+    await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: reclaimNoticeText(notice), blocks: buildReclaimNoticeBlocks(notice) }));
   }
 
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {

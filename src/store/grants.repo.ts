@@ -74,6 +74,16 @@ export class GrantsRepo {
       .all();
   }
 
+  /** Live grants (active or provisioning) of one provider account: whether a group is still needed. */
+  liveOfAccount(provider: string, idpUserId: string): GrantRow[] {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.provider, provider), eq(grants.idpUserId, idpUserId), inArray(grants.status, ['active', 'provisioning'])))
+      .orderBy(asc(grants.id))
+      .all();
+  }
+
   /** Grants whose removal has not finished, oldest first (for `/access-admin status`). */
   ending(limit: number): GrantRow[] {
     return this.db.select().from(grants).where(eq(grants.status, 'ending')).orderBy(asc(grants.id)).limit(limit).all();

@@ -8,6 +8,8 @@ import { FilesRepo } from './files.repo.js';
 import { GrantsRepo } from './grants.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { OpsRepo } from './ops.repo.js';
+import { ReclaimRepo } from './reclaim.repo.js';
+import { RemovalsRepo } from './removals.repo.js';
 import { RequestsRepo } from './requests.repo.js';
 import { ReviewsRepo } from './reviews.repo.js';
 import { TasksRepo } from './tasks.repo.js';
@@ -29,6 +31,10 @@ export class Store {
   readonly files: FilesRepo;
   /** Readiness probes and metrics gauges. */
   readonly ops: OpsRepo;
+  /** Auto reclaim: scans, cases, exclusions. */
+  readonly reclaim: ReclaimRepo;
+  /** Memberships removed outside any Keycard grant, so each is removed once. */
+  readonly removals: RemovalsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -42,6 +48,8 @@ export class Store {
     this.reviews = new ReviewsRepo(handle.db);
     this.files = new FilesRepo(handle.db);
     this.ops = new OpsRepo(handle.db, handle.sqlite);
+    this.reclaim = new ReclaimRepo(handle.db);
+    this.removals = new RemovalsRepo(handle.db);
   }
 
   /**

@@ -26,7 +26,10 @@ function listenerCommands(): string[] {
   // `review` has its own sub-commands, in src/slack/listeners/admin-review.ts.
   const review = [...read('src/slack/listeners/admin-review.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `review ${m[1] ?? ''}`);
   expect(review.length).toBeGreaterThan(0);
-  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review'), 'retry job', 'audit verify', 'catalog reload', ...review];
+  // `reclaim` too, in src/slack/listeners/admin-reclaim.ts.
+  const reclaim = [...read('src/slack/listeners/admin-reclaim.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `reclaim ${m[1] ?? ''}`);
+  expect(reclaim.length).toBeGreaterThan(0);
+  return [...verbs.filter((v) => v !== 'help' && v !== 'audit' && v !== 'catalog' && v !== 'review' && v !== 'reclaim'), 'retry job', 'audit verify', 'catalog reload', ...review, ...reclaim];
 }
 
 function usageHint(): string {
@@ -48,7 +51,7 @@ describe('/access-admin help', () => {
 
   it('answers an empty or unknown command with every command, and understands every command it lists', async () => {
     h = await Harness.start();
-    const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project'));
+    const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project').replace(/<app>/g, 'salesforce').replace(/<person>/g, 'priya@acme.com').replace(/ \[reason\]/g, ' on leave'));
 
     const empty = await h.driver.command(ada.slackId, '/access-admin', '');
     const unknown = await h.driver.command(ada.slackId, '/access-admin', 'frobnicate');

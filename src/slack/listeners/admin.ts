@@ -10,6 +10,7 @@ import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.j
 import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
+import { isReclaimPreview, reclaimCommand, reclaimPreviewCommand, type ReclaimPreviewer } from './admin-reclaim.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -112,6 +113,8 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
     }
     case 'review':
       return reviewCommand(deps, userId, rest);
+    case 'reclaim':
+      return reclaimCommand(deps, userId, rest);
     case 'catalog':
       // `catalog reload` itself is answered by the listener (see registerAdminListeners).
       return 'Usage: `/access-admin catalog reload`.';
@@ -122,7 +125,7 @@ function adminCommand(deps: WorkflowDeps, userId: string, text: string): string 
   }
 }
 
-export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader): void {
+export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: CatalogReloader, reclaimPreview: ReclaimPreviewer): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -132,6 +135,12 @@ export function registerAdminListeners(app: App, deps: WorkflowDeps, reload: Cat
       // Checking the groups in every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
       await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Checking the catalog file and its groups in the identity providers...' });
       await respond({ response_type: 'ephemeral', text: await reloadCommand(deps, command.user_id, reload) });
+      return;
+    }
+    if (isReclaimPreview(command.text ?? '')) {
+      // Reading every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Reading members and sign-ins from the identity providers for the reclaim preview...' });
+      await respond({ response_type: 'ephemeral', text: await reclaimPreviewCommand(reclaimPreview, command.text ?? '') });
       return;
     }
     if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {

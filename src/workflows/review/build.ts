@@ -11,130 +11,24 @@
 import { findApp } from '../../domain/catalog.js';
 import { PermanentError } from '../../domain/errors.js';
 import { recommend } from '../../domain/review.js';
-import type { CatalogApp, CatalogRole, ProviderKind } from '../../domain/types.js';
-import type { GroupMember, LastSignIn } from '../../identity/types.js';
+import type { CatalogApp } from '../../domain/types.js';
+import type { GroupMember } from '../../identity/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, NewReviewItem } from '../../store/reviews.repo.js';
 import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
+import { READS_AT_ONCE, readDirectory, readGate, type DirectoryRead, type RoleMember, type SignInRead } from '../shared/directory-read.js';
 import { enqueueReviewerDms } from './notify.js';
 import { campaignJiraKey } from './start.js';
 
-interface Found {
-  readonly app: CatalogApp;
-  readonly role: CatalogRole;
-  readonly member: GroupMember;
-  readonly groups: string[];
+type Found = RoleMember;
+
+/** Reviews read every app's own sign-ins where the catalog names the app (`signInApp`), else the last sign-in anywhere. */
+function reviewSignIns(app: CatalogApp): SignInRead {
+  return app.signInApp ? { kind: 'app', appId: app.signInApp } : { kind: 'overall' };
 }
 
-/**
- * Reads in flight at once per provider. Each adapter read (a group's member listing, an app's sign-ins) is
- * its calls one after another, so this bounds the calls in flight too. A few overlap the round trips that
- * otherwise add up app after app (`npm run bench -- review`: 5,000 items over 20 apps, provider reads 8 s
- * → 2 s); Okta's concurrency limit is 35 to 75 transactions an org (its guidance: "even large bulk loads
- * rarely require more than 10"), and the rest of Keycard shares it.
- */
-const READS_AT_ONCE = 4;
-
-/** Remembers the first failure; after it, reads not yet started are skipped rather than made. */
-interface ReadState {
-  failure: { readonly error: unknown } | null;
-}
-
-/** Runs reads at most `limit` at a time, in the order asked. */
-function readGate(limit: number, state: ReadState): <T>(read: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (read) => {
-    if (active < limit) active += 1;
-    // A finishing read hands its place straight to the next one waiting.
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      if (state.failure) throw new Error('skipped: an earlier read failed');
-      return await read();
-    } catch (error) {
-      state.failure ??= { error };
-      throw error;
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
-}
-
-/**
- * Every answer, in order, once all have ended: no read is still going when the build gives up (and a
- * retried build does not race the failed one).
- */
-async function allEnded<T>(pending: ReadonlyArray<Promise<T>>): Promise<T[]> {
-  const outcomes = await Promise.allSettled(pending);
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) throw failure.reason;
-  return outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-}
-
-interface AppRead {
-  readonly found: Found[];
-  readonly signIns: ReadonlyMap<string, LastSignIn>;
-}
-
-type Reads = {
-  readonly listed: (provider: ProviderKind, group: string) => Promise<GroupMember[]>;
-  readonly signIns: (app: CatalogApp, users: readonly string[]) => Promise<Map<string, LastSignIn>>;
-};
-
-/** One app: every role's groups listed, merged into one item per role and member, then the members' sign-ins. */
-async function readApp(app: CatalogApp, reads: Reads): Promise<AppRead> {
-  const roles = await allEnded(app.roles.map(async (role) => ({ role, lists: await allEnded(role.groups.map(async (group) => ({ group, members: await reads.listed(app.provider, group) }))) })));
-  const byItem = new Map<string, Found>();
-  for (const { role, lists } of roles) {
-    for (const { group, members } of lists) {
-      for (const member of members) {
-        const key = `${role.id}\u0000${member.id}`;
-        const item = byItem.get(key);
-        if (item) item.groups.push(group);
-        else byItem.set(key, { app, role, member, groups: [group] });
-      }
-    }
-  }
-  const found = [...byItem.values()];
-  const users = [...new Set(found.map((i) => i.member.id))];
-  return { found, signIns: users.length === 0 ? new Map() : await reads.signIns(app, users) };
-}
-
-/**
- * Reads every app's members and sign-ins; the calls made are what the campaign costs the providers. Every
- * app is read at once, each provider's reads through its gate (READS_AT_ONCE); each group is listed once
- * however many roles name it. The items come out in catalog order whatever order the answers came in; the
- * first failure is thrown once the reads under way have ended.
- */
-async function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]): Promise<{ found: Found[]; signIns: Map<string, LastSignIn> }> {
-  const state: ReadState = { failure: null };
-  const gates = new Map<ProviderKind, ReturnType<typeof readGate>>();
-  const gate = (provider: ProviderKind) => gates.get(provider) ?? gates.set(provider, readGate(READS_AT_ONCE, state)).get(provider)!;
-  const listings = new Map<string, Promise<GroupMember[]>>();
-  const reads: Reads = {
-    listed(provider, group) {
-      const key = `${provider}:${group}`;
-      let found = listings.get(key);
-      if (!found) {
-        found = gate(provider)(() => providerFor(deps, provider).listGroupMemberProfiles(group));
-        listings.set(key, found);
-      }
-      return found;
-    },
-    signIns: (app, users) => gate(app.provider)(() => providerFor(deps, app.provider).lastSignIns(users, app.signInApp)),
-  };
-  const perApp = await Promise.allSettled(apps.map((app) => readApp(app, reads)));
-  if (state.failure) throw state.failure.error;
-  const found: Found[] = [];
-  const signIns = new Map<string, LastSignIn>();
-  perApp.forEach((read, i) => {
-    if (read.status === 'rejected') throw read.reason;
-    found.push(...read.value.found);
-    for (const [user, answer] of read.value.signIns) signIns.set(`${apps[i]?.id}\u0000${user}`, answer);
-  });
-  return { found, signIns };
+function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]): Promise<DirectoryRead> {
+  return readDirectory(deps, apps, reviewSignIns);
 }
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
