@@ -44,4 +44,117 @@ describe('auto reclaim', () => {
     expect(h.lastDm('ada')?.text).toContain('Reclaim scan of *Figma* (run #1) done: 6 members read, 2 warned');
     expect(h.store.audit.all().filter((e) => e.action === 'reclaim.warned')).toHaveLength(2);
   });
+
+  it('previews who would be warned and why the others are left alone, with the monthly cost freed', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    for (const who of [eve, marco, sam, sara, owen]) h.okta.addMember('00g4editor', who.oktaId);
+    h.okta.setUserStatus(owen.oktaId, 'SUSPENDED');
+    h.clock.advance(40 * DAY);
+    signIn(h, 'marco', 2);
+
+    const ack = await h.driver.command(ada.slackId, '/access-admin', 'reclaim preview');
+    await h.settle();
+
+    expect(ack.body).toContain('Reading members and sign-ins');
+    const preview = lastAnswer(h, 'ada');
+    expect(preview).toContain('*Figma* (`figma`): unused for 30d: warned, then removed after 7d unless kept; a seat costs 25 a month.');
+    expect(preview).toContain('• Would be warned now: 2: Eve Stone (no sign-in on record), Priya Shah (no sign-in on record)');
+    expect(preview).toContain('• Left alone: 1 account suspended or deactivated (left to offboarding); 1 excluded person; 1 excluded group; 1 active');
+    expect(preview).toContain('• Suspended or deactivated, left to offboarding: Owen Park (suspended)');
+    expect(preview).toContain('• Monthly cost freed: 50 (2 seats × 25)');
+    expect(preview).toContain('*Total monthly cost freed*: 50 (2 seats: Figma 50).');
+    expect(h.store.reclaim.casesOfApp('figma')).toEqual([]);
+    expect(reclaimDms(h, 'priya')).toEqual([]);
+  });
+
+  it('Keep it: asks for an optional reason, records it, restarts the clock, and the removal does not happen', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    h.clock.advance(40 * DAY);
+    await scan(h);
+    const warning = reclaimDms(h, 'priya')[0]!;
+
+    await click(h, 'priya', warning, RECLAIM_KEEP_ACTION);
+    const form = h.slack.openViews(priya.slackId)[0]!;
+    await h.driver.submitView(priya.slackId, form.id, { [RECLAIM_KEEP_REASON_BLOCK]: { [RECLAIM_KEEP_REASON_ACTION]: 'quarterly brand refresh' } });
+    await h.settle();
+
+    expect(caseOf(h, 'priya')).toMatchObject({ status: 'kept', keptReason: 'quarterly brand refresh', decidedBy: priya.slackId });
+    expect(h.slack.view(form.id)?.blocks.map((b) => JSON.stringify(b)).join('')).toContain('Kept *Figma (Editor)*');
+    expect(buttonsOf(h.slack.message(warning.channel, warning.ts))).toEqual([]);
+    expect(h.slack.message(warning.channel, warning.ts)?.text).toContain('You kept Figma (Editor) on Feb 15');
+    expect(h.jira.comments(h.jira.issueByLabel('keycard-reclaim-1')!.key).join('\n')).toContain('Priya Shah (priya@acme.com), Editor: kept by them at 2026-02-15 14:00 UTC. Reason: quarterly brand refresh');
+    expect(h.jira.comments(h.jira.issueByLabel('keycard-reclaim-1')!.key).join('\n')).toContain('All 1 person of this run are settled:');
+
+    await h.settle(8 * DAY);
+    expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(true);
+    // Twenty days after keeping it: not flagged again yet. Thirty-one days after: warned again, a new case.
+    h.clock.advance(12 * DAY);
+    await scan(h);
+    expect(h.store.reclaim.casesOfApp('figma')).toHaveLength(1);
+    h.clock.advance(11 * DAY);
+    await scan(h);
+    expect(h.store.reclaim.casesOfApp('figma').map((c) => c.status)).toEqual(['kept', 'warned']);
+    expect(h.store.audit.all().filter((e) => e.action.startsWith('reclaim.')).map((e) => e.action)).toEqual(
+      expect.arrayContaining(['reclaim.run_started', 'reclaim.warned', 'reclaim.scanned', 'reclaim.kept']),
+    );
+  });
+
+  it('after the grace period takes the access back through the removal path, per group outside Keycard, and says so everywhere', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    h.okta.addMember('00g4editor', eve.oktaId);
+    h.okta.addMember('00g4shared', eve.oktaId);
+    h.clock.advance(2 * DAY);
+    signIn(h, 'priya', 0);
+    h.clock.advance(38 * DAY);
+    await scan(h);
+
+    await h.settle(7 * DAY);
+    await h.drain();
+
+    expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(false);
+    expect(h.okta.isMember('00g4shared', priya.oktaId)).toBe(false);
+    expect(h.okta.isMember('00g4editor', eve.oktaId)).toBe(false);
+    expect(h.okta.isMember('00g4shared', eve.oktaId)).toBe(false);
+    expect(caseOf(h, 'priya')).toMatchObject({ status: 'reclaimed', result: 'removed' });
+    expect(caseOf(h, 'eve')).toMatchObject({ status: 'reclaimed', removed: { '00g4editor': 'removed', '00g4shared': 'removed' } });
+    const grant = h.store.grants.forRequest(1);
+    expect(grant).toMatchObject({ status: 'revoked', endingNote: 'reclaimed: unused since Jan 8' });
+    expect(h.jira.comments(h.store.requests.get(1)!.jiraKey!).join('\n')).toContain('Access ended (reclaimed: unused since Jan 8)');
+    const result = reclaimDms(h, 'priya').at(-1);
+    expect(result?.text).toBe('Figma (Editor) was removed (unused since Jan 8). Need it again? Ask for it back by Mar 8 and it is restored without approval.'.replace(/^/, ':lock: '));
+    expect(buttonsOf(result)).toEqual(['Ask for it back']);
+    // One DM about the end (the reclaim's, with its button), not the generic "has ended" too.
+    expect(h.slack.dms(priya.slackId).filter((m) => m.text.includes('has ended'))).toEqual([]);
+    const comments = h.jira.comments(h.jira.issueByLabel('keycard-reclaim-1')!.key).join('\n');
+    expect(comments).toContain('Priya Shah (priya@acme.com), Editor: grace period over at 2026-02-22 14:00 UTC, still unused; removing.');
+    expect(comments).toContain('All 2 people of this run are settled:');
+    expect(comments).toContain('Priya Shah (priya@acme.com), Editor: last sign-in Jan 8 (this app); warning sent 2026-02-15 14:00 UTC; result: removed.');
+    expect(h.store.audit.verify().ok).toBe(true);
+  });
+
+  it('Remove now takes it away at once; a click by anyone else is refused and audited', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    h.clock.advance(40 * DAY);
+    await scan(h);
+    const warning = reclaimDms(h, 'priya')[0]!;
+
+    await click(h, 'priya', warning, RECLAIM_REMOVE_NOW_ACTION, 'eve');
+    expect(lastAnswer(h, 'eve')).toContain("someone else's access");
+    expect(caseOf(h, 'priya').status).toBe('warned');
+
+    await click(h, 'priya', warning, RECLAIM_REMOVE_NOW_ACTION);
+    await h.settle();
+
+    expect(lastAnswer(h, 'priya')).toContain('Removing *Figma (Editor)* now.');
+    expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(false);
+    expect(caseOf(h, 'priya')).toMatchObject({ status: 'reclaimed', decidedBy: priya.slackId });
+    expect(h.store.audit.all().filter((e) => e.action === 'reclaim.refused').map((e) => e.actor)).toEqual([`user:${eve.slackId}`]);
+    // The grace job later finds nothing to do.
+    await h.settle(8 * DAY);
+    expect(caseOf(h, 'priya').status).toBe('reclaimed');
+  });
 });

@@ -92,9 +92,13 @@ export function buttonsOf(message: StoredMessage | undefined): string[] {
   return blocks.filter((b) => b.block_id === RECLAIM_ACTIONS_BLOCK).flatMap((b) => (b.elements ?? []).map((e) => e.text?.text ?? ''));
 }
 
-/** `person` clicks a reclaim button on a DM. */
-export async function click(h: Harness, person: PersonKey, message: StoredMessage, actionId: string, as: PersonKey = person): Promise<void> {
-  await h.driver.clickButton(PEOPLE[as].slackId, { actionId, blockId: RECLAIM_ACTIONS_BLOCK, container: { message: { channel: message.channel, ts: message.ts } }, force: as !== person });
+/**
+ * A click on a reclaim button of `person`'s DM; `as` someone else, the same click forged from another account
+ * (Slack would not show them the message); `stale`, a click on a button the DM no longer shows (an old copy).
+ */
+export async function click(h: Harness, person: PersonKey, message: StoredMessage, actionId: string, as: PersonKey = person, stale?: { caseId: number }): Promise<void> {
+  const forged = as !== person || stale !== undefined;
+  await h.driver.clickButton(PEOPLE[as].slackId, { actionId, blockId: RECLAIM_ACTIONS_BLOCK, container: { message: { channel: message.channel, ts: message.ts } }, force: forged, ...(stale ? { value: String(stale.caseId) } : {}) });
   await h.settle();
 }
 

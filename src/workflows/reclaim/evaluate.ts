@@ -10,7 +10,7 @@ import type { CatalogApp, CatalogRole, ReclaimPolicy } from '../../domain/types.
 import type { GroupMember } from '../../identity/types.js';
 import type { LiveGrantRow, ReclaimCaseRow } from '../../store/reclaim.repo.js';
 import type { SideEffectDeps } from '../shared/deps.js';
-import { readDirectory, type SignInRead } from '../shared/directory-read.js';
+import { readDirectory, type RoleMember, type SignInRead } from '../shared/directory-read.js';
 
 const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
 
@@ -82,31 +82,37 @@ async function resolveExclusions(deps: SideEffectDeps, app: CatalogApp, policy: 
   return { people, groups };
 }
 
+/**
+ * Which role each membership is: roles may share groups (Viewer [view, shared], Editor [edit, shared]), so a
+ * member of `shared` is not a Viewer because of it when a Keycard grant of another role, or all the groups
+ * of another role, explain it. An entry keeps only the groups nothing else explains; none left, no entry.
+ */
+function attribute(found: readonly RoleMember[], grants: ReadonlyMap<string, LiveGrant>): RoleMember[] {
+  const explains = new Map<string, Array<{ roleId: string; groups: readonly string[] }>>();
+  const add = (userId: string, roleId: string, groups: readonly string[]) => (explains.get(userId) ?? explains.set(userId, []).get(userId)!).push({ roleId, groups });
+  for (const g of grants.values()) if (g.idpUserId && g.status !== 'ending') add(g.idpUserId, g.roleId, g.groups);
+  for (const f of found) if (f.groups.length === f.role.groups.length) add(f.member.id, f.role.id, f.groups);
+  return found.flatMap((f) => {
+    if (grants.has(`${f.role.id}\u0000${f.member.id}`) || f.groups.length === f.role.groups.length) return [f];
+    const others = (explains.get(f.member.id) ?? []).filter((e) => e.roleId !== f.role.id);
+    const groups = f.groups.filter((g) => !others.some((e) => e.groups.includes(g)));
+    return groups.length > 0 ? [{ ...f, groups }] : [];
+  });
+}
+
 /** Reads and judges one app; `now` is the clock the verdicts are for. */
 export async function evaluateApp(deps: SideEffectDeps, app: CatalogApp, policy: ReclaimPolicy, now: Date): Promise<AppEvaluation> {
   const { store } = deps;
   const lowerRole = lowerRoleOf(app, policy);
-  // A downgrade's lower role is where people go, not what is taken back.
-  const inScope = { ...app, roles: app.roles.filter((r) => r.id !== lowerRole?.id) };
   const signIns = signInReadOf(app, policy);
-  const read = await readDirectory(deps, [inScope], () => signIns);
+  // Every role is read (a downgrade's lower role too): roles may share groups, and who holds which decides below.
+  const read = await readDirectory(deps, [app], () => signIns);
   const exclusions = await resolveExclusions(deps, app, policy);
   const grants = store.reclaim.liveGrantsOfApp(app.id, app.provider);
   const kept = store.reclaim.lastKeptOfApp(app.id);
   const open = new Map(store.reclaim.openCasesOf(app.id).map((c) => [`${c.roleId}\u0000${c.idpUserId}`, c]));
-  // Groups a live Keycard grant of another role explains (roles may share groups): holding one of them is not holding this role.
-  const explained = new Map<string, Set<string>>();
-  for (const g of grants.values()) {
-    if (!g.idpUserId) continue;
-    const set = explained.get(g.idpUserId) ?? explained.set(g.idpUserId, new Set()).get(g.idpUserId)!;
-    for (const group of g.groups) set.add(`${g.roleId}\u0000${group}`);
-  }
-  const byOthers = (roleId: string, userId: string, group: string): boolean => [...(explained.get(userId) ?? [])].some((k) => k.endsWith(`\u0000${group}`) && !k.startsWith(`${roleId}\u0000`));
-  const entries = read.found.flatMap((found) => {
-    if (grants.has(`${found.role.id}\u0000${found.member.id}`)) return [found];
-    const groups = found.groups.filter((g) => !byOthers(found.role.id, found.member.id, g));
-    return groups.length > 0 ? [{ ...found, groups }] : [];
-  });
+  // A downgrade's lower role is where people go, not what is taken back.
+  const entries = attribute(read.found, grants).filter((found) => found.role.id !== lowerRole?.id);
   const first = entries.map((found) => {
     const key = `${found.role.id}\u0000${found.member.id}`;
     const grant = grants.get(key) ?? null;
