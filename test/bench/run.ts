@@ -7,7 +7,8 @@
  *    50 ms per call: total time against the sum of those three calls, and the API calls one request costs.
  * 3. `-- expiry`: the expiry sweep at scale (expiry.ts).
  * 4. `-- review`: an access review of 5,000 items: build calls against the minimum, CSV export, reviewer list (review.ts).
- * 5. `-- faults [--seed N]`: access requests through random faults and SIGKILLs, then IdP vs records (faults.ts);
+ * 5. `-- reclaim`: an auto reclaim scan of 20,000 members over 50 apps: provider calls against the minimum, wall time, peak RSS (reclaim.ts).
+ * 6. `-- faults [--seed N]`: access requests through random faults and SIGKILLs, then IdP vs records (faults.ts);
  *    only when asked for.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,7 @@ import type { RecordedCall } from '../fakes/http-fake.js';
 import { DOCUMENTED_LIMITS, benchExpiry } from './expiry.js';
 import { benchFaults, faultOptions } from './faults.js';
 import { benchReview } from './review.js';
+import { benchReclaim } from './reclaim.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -273,6 +275,7 @@ async function main(): Promise<void> {
     await benchExpiry(20_000, 2_000, DOCUMENTED_LIMITS.google.perMinute, 'google');
   }
   if (!only || only === 'review') await benchReview();
+  if (!only || only === 'reclaim') await benchReclaim();
   // Minutes long, so only when asked for: `npm run bench -- faults [--seed N]`.
   if (only === 'faults') await benchFaults(faultOptions(process.argv.slice(3)));
 }

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECLAIM_ASK_BACK_ACTION, RECLAIM_KEEP_ACTION, RECLAIM_KEEP_REASON_ACTION, RECLAIM_KEEP_REASON_BLOCK, RECLAIM_REMOVE_NOW_ACTION } from '../../src/slack/blocks/reclaim.js';
+import { startReclaimRuns } from '../../src/workflows/reclaim/index.js';
 import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
 import { DAY, buttonsOf, caseOf, click, grantEditor, lastAnswer, reclaimDms, scan, signIn, startReclaim } from '../support/reclaim-world.js';
@@ -133,6 +134,11 @@ describe('auto reclaim', () => {
     expect(comments).toContain('All 2 people of this run are settled:');
     expect(comments).toContain('Priya Shah (priya@acme.com), Editor: last sign-in Jan 8 (this app); warning sent 2026-02-15 14:00 UTC; result: removed.');
     expect(h.store.audit.verify().ok).toBe(true);
+
+    // The preview counts the seats taken back and what they save, by month.
+    await h.driver.command(ada.slackId, '/access-admin', 'reclaim preview figma');
+    await h.settle();
+    expect(lastAnswer(h, 'ada')).toContain('• 2026-02: 2 seats reclaimed, saving 50 a month');
   });
 
   it('Remove now takes it away at once; a click by anyone else is refused and audited', async () => {
@@ -156,5 +162,45 @@ describe('auto reclaim', () => {
     // The grace job later finds nothing to do.
     await h.settle(8 * DAY);
     expect(caseOf(h, 'priya').status).toBe('reclaimed');
+  });
+
+  it('the schedule queues one scan per app with a policy and skips one still queued; a scan failing for good fails only its run', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    h.clock.advance(40 * DAY);
+    h.okta.inject({ method: 'GET', path: '/api/v1/groups/00g4editor/users', status: 500, times: Infinity });
+
+    const first = startReclaimRuns(h.keycard.deps, { appId: null, trigger: 'schedule', by: null });
+    const second = startReclaimRuns(h.keycard.deps, { appId: null, trigger: 'schedule', by: null });
+    await h.drain(60_000);
+
+    expect(first.kind === 'started' && first.runs.map((r) => r.app.id)).toEqual(['figma']);
+    expect(second.kind === 'started' && second.runs).toEqual([]);
+    expect(h.store.reclaim.run(1)).toMatchObject({ status: 'failed', trigger: 'schedule' });
+    expect(h.slack.messages('CALERTS').map((m) => m.text).join('\n')).toContain('Reclaim scan of *Figma* (run #1) failed');
+    expect(h.store.jobs.countByStatus().dead).toBe(0);
+    expect(reclaimDms(h, 'priya')).toEqual([]);
+
+    h.okta.clearFaults();
+    startReclaimRuns(h.keycard.deps, { appId: null, trigger: 'schedule', by: null });
+    await h.settle();
+    expect(h.store.reclaim.run(2)).toMatchObject({ status: 'done', warned: 1 });
+    expect(reclaimDms(h, 'priya')).toHaveLength(1);
+  });
+
+  it('tells an admin what cannot be reclaimed', async () => {
+    h = await startReclaim();
+
+    const unknown = await h.driver.command(ada.slackId, '/access-admin', 'reclaim run figmaa');
+    const noPolicy = await h.driver.command(ada.slackId, '/access-admin', 'reclaim preview salesforce');
+    await h.settle();
+    const usage = await h.driver.command(ada.slackId, '/access-admin', 'reclaim');
+    const notAdmin = await h.driver.command(priya.slackId, '/access-admin', 'reclaim run figma');
+
+    expect(unknown.body).toContain("No app 'figmaa' in the catalog; apps with a reclaim policy: figma.");
+    expect(lastAnswer(h, 'ada')).toContain('Salesforce (salesforce) has no reclaim policy: add `reclaim:` to it in the catalog');
+    expect(usage.body).toContain('`/access-admin reclaim preview [app]`');
+    expect(notAdmin.body).toContain('is for Keycard admins');
+    expect(h.store.reclaim.unfinishedRuns('figma')).toEqual([]);
   });
 });

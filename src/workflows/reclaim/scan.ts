@@ -1,7 +1,7 @@
 /**
  * Scans: the daily schedule (`KEYCARD_SCHEDULE_RECLAIM`) or `/access-admin reclaim run [app]` records one
- * run per app with a reclaim policy and queues its scan as a durable job (one provider's scans one after
- * another, so the reads in flight stay bounded). The scan reads and judges the app (evaluate.ts) and then,
+ * run per app with a reclaim policy and queues its scan as a durable job (a provider's scans take turns in
+ * two lanes, so the reads in flight stay bounded). The scan reads and judges the app (evaluate.ts) and then,
  * in one transaction, opens a case per person to warn (the database refuses a second open case for the same
  * access, so nobody is warned twice, whatever restarts in between), queues each warning DM and each removal
  * at the end of the grace period, and files the run's Jira issue listing the people warned.
@@ -16,6 +16,13 @@ import { enqueueAlert, enqueueDm, enqueueLabelledComment, enqueueLabelledIssue }
 import { RECLAIM_SYSTEM, enqueueNotice, reclaimLabel } from './cases.js';
 import { evaluateApp, type AppEvaluation, type Bucket } from './evaluate.js';
 import { describePolicy, reclaimJiraWords, reclaimSlackWords } from './words.js';
+
+/**
+ * Scans of one provider that run at once. Each reads at most READS_AT_ONCE at a time (shared/directory-read.ts),
+ * so a provider sees at most 8 reads in flight from scans: under Okta's guidance ("even large bulk loads
+ * rarely require more than 10"), and twice the overlap of one lane (`npm run bench -- reclaim`).
+ */
+const SCAN_LANES = 2;
 
 /** Apps a scan can cover: those with a `reclaim:` policy. */
 export function reclaimApps(deps: WorkflowDeps): CatalogApp[] {
@@ -50,13 +57,16 @@ export function startReclaimRuns(deps: WorkflowDeps, input: { appId: string | nu
   return store.tx(() => {
     const now = deps.clock.now();
     const runs: Array<{ runId: number; app: CatalogApp }> = [];
+    const lanes = new Map<string, number>();
     for (const app of apps) {
       if (input.trigger === 'schedule' && store.reclaim.unfinishedRuns(app.id).length > 0) continue;
       const run = store.reclaim.insertRun({ appId: app.id, trigger: input.trigger, requestedBy: input.by }, now);
       const actor = input.by ? ({ kind: 'user', slackId: input.by } as const) : ({ kind: 'system', reason: 'reclaim schedule' } as const);
       store.audit.append({ at: now, actor, action: 'reclaim.run_started', data: { runId: run.id, app: app.id, trigger: input.trigger } });
-      // One provider's scans run one after another: each reads with its own bounded concurrency.
-      store.jobs.enqueue({ kind: 'reclaim.scan', payload: { runId: run.id }, orderKey: `reclaim-scan:${app.provider}` }, now);
+      // A provider's scans take turns in SCAN_LANES lanes, each scan reading with its own bounded concurrency.
+      const lane = lanes.get(app.provider) ?? 0;
+      lanes.set(app.provider, lane + 1);
+      store.jobs.enqueue({ kind: 'reclaim.scan', payload: { runId: run.id }, orderKey: `reclaim-scan:${app.provider}:${lane % SCAN_LANES}` }, now);
       runs.push({ runId: run.id, app });
     }
     return { kind: 'started', runs };
