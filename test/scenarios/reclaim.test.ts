@@ -7,9 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECLAIM_ASK_BACK_ACTION, RECLAIM_KEEP_ACTION, RECLAIM_KEEP_REASON_ACTION, RECLAIM_KEEP_REASON_BLOCK, RECLAIM_REMOVE_NOW_ACTION } from '../../src/slack/blocks/reclaim.js';
 import { startReclaimRuns } from '../../src/workflows/reclaim/index.js';
-import { Harness, stopCheckingFakes } from '../support/harness.js';
+import { Harness, stopCheckingFakes, testCatalog } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { DAY, buttonsOf, caseOf, click, grantEditor, lastAnswer, reclaimDms, scan, signIn, startReclaim } from '../support/reclaim-world.js';
+import { DAY, buttonsOf, caseOf, click, grantEditor, lastAnswer, reclaimCatalog, reclaimDms, scan, signIn, startReclaim } from '../support/reclaim-world.js';
 
 const { priya, eve, marco, sam, sara, owen, ada } = PEOPLE;
 
@@ -202,5 +202,26 @@ describe('auto reclaim', () => {
     expect(usage.body).toContain('`/access-admin reclaim preview [app]`');
     expect(notAdmin.body).toContain('is for Keycard admins');
     expect(h.store.reclaim.unfinishedRuns('figma')).toEqual([]);
+  });
+
+  it('takes nothing back from someone who used it during the grace period, or whom the catalog excluded since', async () => {
+    h = await startReclaim();
+    await grantEditor(h, 'priya');
+    h.okta.addMember('00g4editor', eve.oktaId);
+    h.clock.advance(40 * DAY);
+    await scan(h);
+    h.clock.advance(3 * DAY);
+    signIn(h, 'priya', 0);
+    h.keycard.setCatalog(testCatalog(reclaimCatalog({ exclude: '[group:execs, user:sara@acme.com, user:eve@acme.com]' })));
+
+    await h.settle(4 * DAY);
+    await h.drain();
+
+    expect(caseOf(h, 'priya')).toMatchObject({ status: 'cancelled', result: 'used again (signed in 4 days ago) before the removal' });
+    expect(caseOf(h, 'eve')).toMatchObject({ status: 'cancelled', result: 'excluded: user:eve@acme.com since the warning' });
+    expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(true);
+    expect(h.okta.isMember('00g4editor', eve.oktaId)).toBe(true);
+    const warning = reclaimDms(h, 'priya')[0]!;
+    expect(h.slack.message(warning.channel, warning.ts)?.text).toBe(':information_source: No change to Figma (Editor): used again (signed in 4 days ago) before the removal.');
   });
 });

@@ -18,7 +18,7 @@
 import { findRole } from '../../domain/catalog.js';
 import { PermanentError, RetryableError } from '../../domain/errors.js';
 import { accessLabel } from '../../domain/format.js';
-import { judge, telemetryOf } from '../../domain/reclaim.js';
+import { excludedBy, judge, telemetryOf } from '../../domain/reclaim.js';
 import type { Actor, CatalogApp, CatalogRole } from '../../domain/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { ReclaimCaseRow } from '../../store/reclaim.repo.js';
@@ -26,7 +26,7 @@ import { busyError, removeOutsideGrants, startRemoval } from '../grant/index.js'
 import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
 import { enqueueJiraComment } from '../shared/effects.js';
 import { RECLAIM_SYSTEM, caseActor, caseWords, enqueueContinue, enqueueNotice, enqueueRunComment, lowerRoleIdOf, policyOf, summarizeRunIfSettled } from './cases.js';
-import { signInReadOf } from './evaluate.js';
+import { resolveExclusions, signInReadOf } from './evaluate.js';
 import { fileAutoApprovedRequest } from './requests.js';
 import { reclaimJiraWords, unusedSince } from './words.js';
 
@@ -51,10 +51,18 @@ async function graceOver(deps: SideEffectDeps, caseId: number): Promise<void> {
   // The one person's sign-ins again: one call, whatever the provider (a batch of one).
   const read = signInReadOf(app, policy);
   const answer = read.kind === 'none' ? undefined : (await providerFor(deps, c.provider).lastSignIns([c.idpUserId], read.kind === 'app' ? read.appId : undefined)).get(c.idpUserId);
+  // An exclusion the catalog gained since the warning counts too (an admin's own withdraws the warning at once).
+  const excluded = excludedBy({ email: c.email, slackId: c.slackId }, await resolveExclusions(deps, app, policy));
   const now = deps.clock.now();
-  const verdict = judge({ accountStatus: 'active', keycardGrant: null, excluded: null, telemetry: telemetryOf(answer, policy), keptAt: null }, policy, now);
+  const verdict = judge({ accountStatus: 'active', keycardGrant: null, excluded, telemetry: telemetryOf(answer, policy), keptAt: null }, policy, now);
   if (!verdict.flagged) {
-    cancel(deps, c, verdict.reason === 'active' ? `used again (${verdict.detail}) before the removal` : `no sign-in data at the removal (${verdict.detail}): nothing is removed automatically`, RECLAIM_SYSTEM);
+    const why =
+      verdict.reason === 'active'
+        ? `used again (${verdict.detail}) before the removal`
+        : verdict.reason === 'no_telemetry'
+          ? `no sign-in data at the removal (${verdict.detail}): nothing is removed automatically`
+          : `${verdict.detail} since the warning`;
+    cancel(deps, c, why, RECLAIM_SYSTEM);
     return;
   }
   store.tx(() => {

@@ -57,7 +57,7 @@ export function lowerRoleOf(app: CatalogApp, policy: ReclaimPolicy): CatalogRole
  * Every person an exclusion names, as lower-case emails and Slack ids: a Slack id is looked up to its email
  * (a profile each, cached by the Slack adapter; exclusions are few), so a member listed by email matches.
  */
-async function resolveExclusions(deps: SideEffectDeps, app: CatalogApp, policy: ReclaimPolicy): Promise<ResolvedExclusions> {
+export async function resolveExclusions(deps: SideEffectDeps, app: CatalogApp, policy: ReclaimPolicy): Promise<ResolvedExclusions> {
   const keysOf = async (refs: ReadonlyArray<string | null>): Promise<Set<string>> => {
     const keys = new Set<string>();
     for (const ref of refs) {
