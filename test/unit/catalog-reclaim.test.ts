@@ -2,6 +2,7 @@
  * The catalog's `reclaim:` policy: read into milliseconds and defaults, and every problem named with the
  * file, line and field, like the rest of the catalog.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatCatalogIssues, parseCatalog } from '../../src/domain/catalog.js';
 import { RECLAIM_KEYS } from '../../src/domain/catalog-reclaim.js';
@@ -104,5 +105,14 @@ describe('catalog reclaim policy', () => {
     const text = catalog(['    reclaim:', '      inactiveAfter: 30d', '      grace: 7d', '      action: downgrade:viewer']).replace(/ {6}- id: admin[\s\S]*?(?= {6}- id: viewer)/, '');
 
     expect(issues(text)).toBe("catalog.yaml:14 apps[0].reclaim.action: downgrade:viewer leaves nothing to reclaim: viewer is the app's only role, and a downgrade applies to the other roles; use revoke");
+  });
+});
+
+describe('the README documents the reclaim policy', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### 6. The catalog'), readme.indexOf('### 7. '));
+
+  it.each([...RECLAIM_KEYS])('names the key %s in the catalog section', (key) => {
+    expect(section).toMatch(new RegExp(`\\b${key}:`));
   });
 });
