@@ -15,7 +15,7 @@ export type CaseAnswer = { kind: 'ok'; text: string } | { kind: 'refused'; text:
 /** Why `slackId` may not answer this case now; null when they may. Audits a click by someone else. */
 export function whyNotAnswer(deps: WorkflowDeps, caseId: number, slackId: string, audit = true): string | null {
   const c = deps.store.reclaim.case(caseId);
-  if (!c) return 'That warning is not on record any more.';
+  if (!c) return reclaimSlackWords.caseGone;
   if (c.slackId !== slackId) {
     if (audit) deps.store.audit.append({ at: deps.clock.now(), actor: { kind: 'user', slackId }, action: 'reclaim.refused', requestId: c.requestId, data: { caseId, reason: 'not_the_holder' } });
     return reclaimSlackWords.refusedNotYours;
@@ -39,7 +39,7 @@ export function keepCase(deps: WorkflowDeps, caseId: number, slackId: string, re
     const note = reason?.trim() ? reason.trim().slice(0, 500) : null;
     if (!store.reclaim.moveCase(caseId, ['warned'], 'kept', { keptAt: now.getTime(), keptReason: note, decidedBy: slackId, result: note ? `kept by them: ${note}` : 'kept by them', closedAt: now.getTime() })) {
       const c = store.reclaim.case(caseId);
-      return { kind: 'refused', text: c ? reclaimSlackWords.notOpen(c, caseLabel(deps, c)) : 'That warning is not on record any more.' };
+      return { kind: 'refused', text: c ? reclaimSlackWords.notOpen(c, caseLabel(deps, c)) : reclaimSlackWords.caseGone };
     }
     const c = store.reclaim.case(caseId) as ReclaimCaseRow;
     store.audit.append({ at: now, actor: { kind: 'user', slackId }, action: 'reclaim.kept', requestId: c.requestId, data: { caseId, app: c.appId, role: c.roleId, reason: note } });
@@ -58,7 +58,7 @@ export function removeNow(deps: WorkflowDeps, caseId: number, slackId: string): 
     const now = deps.clock.now();
     if (!store.reclaim.moveCase(caseId, ['warned'], 'removing', { decidedBy: slackId, removingSince: now.getTime() })) {
       const c = store.reclaim.case(caseId);
-      return { kind: 'refused', text: c ? reclaimSlackWords.notOpen(c, caseLabel(deps, c)) : 'That warning is not on record any more.' };
+      return { kind: 'refused', text: c ? reclaimSlackWords.notOpen(c, caseLabel(deps, c)) : reclaimSlackWords.caseGone };
     }
     const c = store.reclaim.case(caseId) as ReclaimCaseRow;
     const actor = { kind: 'user', slackId } as const;

@@ -28,7 +28,7 @@ import { enqueueJiraComment } from '../shared/effects.js';
 import { RECLAIM_SYSTEM, caseActor, caseWords, enqueueContinue, enqueueNotice, enqueueRunComment, lowerRoleIdOf, policyOf, summarizeRunIfSettled } from './cases.js';
 import { resolveExclusions, signInReadOf } from './evaluate.js';
 import { fileAutoApprovedRequest } from './requests.js';
-import { reclaimJiraWords, unusedSince } from './words.js';
+import { reclaimJiraWords, reclaimReasons, reclaimRequestWords, unusedSince } from './words.js';
 
 const LIVE: ReadonlySet<string> = new Set(['active', 'provisioning', 'ending']);
 
@@ -44,7 +44,7 @@ async function graceOver(deps: SideEffectDeps, caseId: number): Promise<void> {
   if (!c || c.status !== 'warned') return;
   const found = policyOf(deps, c);
   if (!found) {
-    cancel(deps, c, `the catalog no longer reclaims ${c.appId}/${c.roleId}`, RECLAIM_SYSTEM);
+    cancel(deps, c, reclaimReasons.catalogDropped(c.appId, c.roleId), RECLAIM_SYSTEM);
     return;
   }
   const { app, policy } = found;
@@ -56,12 +56,7 @@ async function graceOver(deps: SideEffectDeps, caseId: number): Promise<void> {
   const now = deps.clock.now();
   const verdict = judge({ accountStatus: 'active', keycardGrant: null, excluded, telemetry: telemetryOf(answer, policy), keptAt: null }, policy, now);
   if (!verdict.flagged) {
-    const why =
-      verdict.reason === 'active'
-        ? `used again (${verdict.detail}) before the removal`
-        : verdict.reason === 'no_telemetry'
-          ? `no sign-in data at the removal (${verdict.detail}): nothing is removed automatically`
-          : `${verdict.detail} since the warning`;
+    const why = verdict.reason === 'active' ? reclaimReasons.usedAgain(verdict.detail) : verdict.reason === 'no_telemetry' ? reclaimReasons.noTelemetry(verdict.detail) : reclaimReasons.since(verdict.detail);
     cancel(deps, c, why, RECLAIM_SYSTEM);
     return;
   }
@@ -83,20 +78,19 @@ export function beginRemoval(deps: WorkflowDeps, c: ReclaimCaseRow, actor: Actor
   const { store } = deps;
   const found = policyOf(deps, c);
   if (!found) {
-    cancel(deps, c, `the catalog no longer reclaims ${c.appId}/${c.roleId}`, actor);
+    cancel(deps, c, reclaimReasons.catalogDropped(c.appId, c.roleId), actor);
     return;
   }
   const grant = c.grantId ? store.grants.get(c.grantId) : undefined;
   if (grant && grant.status !== 'active') {
     // Ended or being removed by someone else (an access review, an admin, expiry): the same membership is not removed twice.
-    const what = grant.status === 'ending' ? `already being removed (${grant.endingNote ?? grant.endingReason ?? 'revoked'})` : `already ended (${grant.status})`;
-    cancel(deps, c, `nothing to do: the access was ${what}`, actor);
+    cancel(deps, c, grant.status === 'ending' ? reclaimReasons.alreadyRemoving(grant.endingNote ?? grant.endingReason ?? 'revoked') : reclaimReasons.alreadyEnded(grant.status), actor);
     return;
   }
   const lower = lowerRoleIdOf(c);
   const lowerRole = lower ? findRole(found.app, lower) : undefined;
   if (lower && !lowerRole) {
-    cancel(deps, c, `the catalog no longer has the role ${lower} to downgrade to`, actor);
+    cancel(deps, c, reclaimReasons.lowerRoleGone(lower), actor);
     return;
   }
   enqueueNotice(deps, c, 'warning', now);
@@ -117,7 +111,7 @@ function fileLowerRole(deps: WorkflowDeps, c: ReclaimCaseRow, app: CatalogApp, l
     who: c,
     app,
     role: lowerRole,
-    justification: `Downgrade by auto reclaim #${c.id}: ${accessLabel(w.appName, w.roleName)} ${unusedSince(c, now)}; ${lowerRole.name} is given first, then ${w.roleName} is removed.`,
+    justification: reclaimRequestWords.downgrade(c.id, accessLabel(w.appName, w.roleName), unusedSince(c, now), lowerRole.name, w.roleName),
     approvedAs: `downgrade by reclaim #${c.id}`,
     data: { reclaimCaseId: c.id },
     now,
@@ -215,7 +209,7 @@ export function settleCase(deps: WorkflowDeps, caseId: number): boolean {
     const now = deps.clock.now();
     const outcomes = outside.map((g) => c.removed[g]);
     if (!grant && outcomes.length > 0 && outcomes.every((o) => o === 'already_removed' || o === 'kept')) {
-      cancel(deps, c, 'nothing to do: the membership was already removed by someone else (see the audit log)', caseActor(c));
+      cancel(deps, c, reclaimReasons.removedByOthers, caseActor(c));
       return true;
     }
     const downgraded = lower !== null;

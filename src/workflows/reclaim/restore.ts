@@ -11,7 +11,7 @@ import { WAITING_STATUSES } from '../../domain/request-state.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { caseLabel, caseWords, enqueueNotice, enqueueRunComment } from './cases.js';
 import { fileAutoApprovedRequest } from './requests.js';
-import { reclaimJiraWords, reclaimSlackWords, unusedSince } from './words.js';
+import { reclaimJiraWords, reclaimRequestWords, reclaimSlackWords, unusedSince } from './words.js';
 
 export type RestoreAnswer =
   | { readonly kind: 'restored'; readonly text: string; readonly requestId: number }
@@ -24,7 +24,7 @@ export function askForItBack(deps: WorkflowDeps, caseId: number, slackId: string
   return store.tx((): RestoreAnswer => {
     const now = deps.clock.now();
     const c = store.reclaim.case(caseId);
-    if (!c) return { kind: 'refused', text: 'That reclaim is not on record any more.' };
+    if (!c) return { kind: 'refused', text: reclaimSlackWords.caseGone };
     if (c.slackId !== slackId) {
       store.audit.append({ at: now, actor: { kind: 'user', slackId }, action: 'reclaim.refused', requestId: c.requestId, data: { caseId, reason: 'not_the_holder', asked: 'restore' } });
       return { kind: 'refused', text: reclaimSlackWords.refusedNotYours };
@@ -33,24 +33,24 @@ export function askForItBack(deps: WorkflowDeps, caseId: number, slackId: string
     if (c.status !== 'reclaimed' && c.status !== 'downgraded') return { kind: 'refused', text: reclaimSlackWords.notOpen(c, what) };
     const app = findApp(deps.catalog(), c.appId);
     const role = app ? findRole(app, c.roleId) : undefined;
-    if (!app || !role) return { kind: 'refused', text: `The catalog no longer has ${what}: ask IT.` };
+    if (!app || !role) return { kind: 'refused', text: reclaimSlackWords.roleGone(what) };
     const within = c.restoreUntil !== null && now.getTime() <= c.restoreUntil;
     if (!within || isTimeBound(role)) {
       const restoreWithin = app.reclaim?.restoreWithinMs ?? 14 * 24 * 3600_000;
-      const notice = isTimeBound(role) ? `${what} is time-bound: choose how long you need it.` : reclaimSlackWords.afterRestoreWindow(what, formatDuration(restoreWithin));
+      const notice = isTimeBound(role) ? reclaimSlackWords.timeBound(what) : reclaimSlackWords.afterRestoreWindow(what, formatDuration(restoreWithin));
       store.audit.append({ at: now, actor: { kind: 'user', slackId }, action: 'reclaim.restore_by_request', requestId: c.requestId, data: { caseId, restoreUntil: c.restoreUntil, timeBound: isTimeBound(role) } });
       return { kind: 'request_form', appId: app.id, roleId: role.id, notice };
     }
     const held = store.grants.activeOf(slackId, app.id, role.id);
-    if (held) return { kind: 'refused', text: `You already have *${what}* again (request #${held.requestId}).` };
+    if (held) return { kind: 'refused', text: reclaimSlackWords.alreadyHeld(what, held.requestId) };
     const pending = store.requests.firstAccessRequest(slackId, app.id, role.id, WAITING_STATUSES);
-    if (pending) return { kind: 'refused', text: `A request for *${what}* is already on its way: request #${pending.id}.` };
+    if (pending) return { kind: 'refused', text: reclaimSlackWords.alreadyAsked(what, pending.id) };
     if (!store.reclaim.moveCase(c.id, ['reclaimed', 'downgraded'], 'restored', { decidedBy: slackId })) return { kind: 'refused', text: reclaimSlackWords.notOpen(store.reclaim.case(c.id) ?? c, what) };
     const request = fileAutoApprovedRequest(deps, {
       who: c,
       app,
       role,
-      justification: `Restore of reclaim #${c.id}: ${what} was ${c.status === 'downgraded' ? 'downgraded' : 'removed'} (${unusedSince(c, now)}) and asked back within the restore window.`,
+      justification: reclaimRequestWords.restore(c.id, what, c.status === 'downgraded', unusedSince(c, now)),
       approvedAs: `restore of reclaim #${c.id}`,
       data: { reclaimCaseId: c.id },
       now,

@@ -15,7 +15,7 @@ import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { enqueueAlert, enqueueDm, enqueueLabelledComment, enqueueLabelledIssue } from '../shared/effects.js';
 import { RECLAIM_SYSTEM, enqueueNotice, reclaimLabel } from './cases.js';
 import { evaluateApp, type AppEvaluation, type Bucket } from './evaluate.js';
-import { describePolicy, reclaimJiraWords, reclaimSlackWords } from './words.js';
+import { describePolicy, reclaimJiraWords, reclaimReasonsForRun, reclaimRequestWords, reclaimSlackWords } from './words.js';
 
 /**
  * Scans of one provider that run at once. Each reads at most READS_AT_ONCE at a time (shared/directory-read.ts),
@@ -34,10 +34,9 @@ export type StartRunsResult = { kind: 'started'; runs: ReadonlyArray<{ runId: nu
 /** The app named by an admin, or why it cannot be reclaimed. */
 export function reclaimAppNamed(deps: WorkflowDeps, appId: string): { kind: 'ok'; app: CatalogApp } | { kind: 'refused'; message: string } {
   const app = findApp(deps.catalog(), appId);
-  const withPolicy = reclaimApps(deps).map((a) => a.id);
-  const known = withPolicy.length > 0 ? `apps with a reclaim policy: ${withPolicy.join(', ')}` : 'no app in the catalog has a reclaim policy yet';
-  if (!app) return { kind: 'refused', message: `No app '${appId}' in the catalog; ${known}.` };
-  if (!app.reclaim) return { kind: 'refused', message: `${app.name} (${app.id}) has no reclaim policy: add \`reclaim:\` to it in the catalog (see the README's catalog section); ${known}.` };
+  const known = reclaimApps(deps).map((a) => a.id);
+  if (!app) return { kind: 'refused', message: reclaimSlackWords.unknownApp(appId, known) };
+  if (!app.reclaim) return { kind: 'refused', message: reclaimSlackWords.noPolicy(app.name, app.id, known) };
   return { kind: 'ok', app };
 }
 
@@ -53,7 +52,7 @@ export function startReclaimRuns(deps: WorkflowDeps, input: { appId: string | nu
     if (named.kind === 'refused') return named;
     apps = [named.app];
   } else apps = reclaimApps(deps);
-  if (apps.length === 0) return { kind: 'refused', message: 'No app in the catalog has a reclaim policy: add `reclaim:` to an app (see the README\'s catalog section).' };
+  if (apps.length === 0) return { kind: 'refused', message: reclaimSlackWords.noApps };
   return store.tx(() => {
     const now = deps.clock.now();
     const runs: Array<{ runId: number; app: CatalogApp }> = [];
@@ -79,7 +78,7 @@ export async function reclaimScanJob(deps: SideEffectDeps, job: JobOf<'reclaim.s
   if (!run || (run.status !== 'queued' && run.status !== 'scanning')) return;
   const app = findApp(deps.catalog(), run.appId);
   if (!app?.reclaim) {
-    failRun(deps, run, `the catalog no longer has a reclaim policy for ${run.appId}`);
+    failRun(deps, run, reclaimReasonsForRun.noPolicy(run.appId));
     return;
   }
   store.reclaim.moveRun(run.id, ['queued'], 'scanning');
@@ -166,7 +165,7 @@ function commitScan(deps: SideEffectDeps, run: ReclaimRunRow, evaluation: AppEva
       const done = store.reclaim.run(run.id) ?? run;
       const issue = reclaimJiraWords.issue(done, app.name, describePolicy(policy, lowerRole?.name ?? null), { members: evaluation.judged.length, warned: warned.length, notFlagged: notFlagged.join(', ') }, lines.slice(0, WARNED_IN_DESCRIPTION));
       enqueueLabelledIssue(store, label, issue.summary, issue.description, now);
-      for (let i = WARNED_IN_DESCRIPTION; i < lines.length; i += 100) enqueueLabelledComment(store, label, ['Also warned:', ...lines.slice(i, i + 100)], now);
+      for (let i = WARNED_IN_DESCRIPTION; i < lines.length; i += 100) enqueueLabelledComment(store, label, [reclaimRequestWords.alsoWarned, ...lines.slice(i, i + 100)], now);
     }
     const finished = store.reclaim.run(run.id);
     if (run.requestedBy && finished) enqueueDm(store, run.requestedBy, reclaimSlackWords.scanDone(finished, app.name, warned.length > 0), now);

@@ -81,6 +81,22 @@ export const reclaimSlackWords = {
     return `:lock: *${what}* was removed (${why}). Need it again? ${back}`;
   },
   refusedNotYours: ':no_entry: This is about someone else\'s access: only they can answer it.',
+  caseGone: 'That reclaim is not on record any more.',
+  roleGone: (what: string): string => `The catalog no longer has *${escapeMrkdwn(what)}*: ask IT.`,
+  timeBound: (what: string): string => `${escapeMrkdwn(what)} is time-bound: choose how long you need it.`,
+  alreadyHeld: (what: string, requestId: number): string => `You already have *${escapeMrkdwn(what)}* again (request #${requestId}).`,
+  alreadyAsked: (what: string, requestId: number): string => `A request for *${escapeMrkdwn(what)}* is already on its way: request #${requestId}.`,
+  unknownApp: (appId: string, known: readonly string[]): string => `No app '${appId}' in the catalog; ${reclaimSlackWords.withPolicy(known)}.`,
+  noPolicy: (appName: string, appId: string, known: readonly string[]): string =>
+    `${appName} (${appId}) has no reclaim policy: add \`reclaim:\` to it in the catalog (see the README's catalog section); ${reclaimSlackWords.withPolicy(known)}.`,
+  withPolicy: (known: readonly string[]): string => (known.length > 0 ? `apps with a reclaim policy: ${known.join(', ')}` : 'no app in the catalog has a reclaim policy yet'),
+  noApps: "No app in the catalog has a reclaim policy: add `reclaim:` to an app (see the README's catalog section).",
+  manualApp: (appName: string): string => `${appName} is a manual app: it has no sign-ins to judge, so nothing is ever reclaimed there.`,
+  excluded: (who: string, appName: string, hasPolicy: boolean, exclusionId: number, reason: string | null, withdrawn: number, removing: number): string => {
+    const policy = hasPolicy ? '' : ` (${appName} has no reclaim policy yet; the exclusion applies once it has one)`;
+    const notes = [withdrawn > 0 ? 'their warning is withdrawn' : '', removing > 0 ? 'a removal already under way is not stopped (give the access again with `/request` if needed)' : ''].filter(Boolean);
+    return `:white_check_mark: ${who} is excluded from reclaim on *${escapeMrkdwn(appName)}*${policy}; recorded as exclusion #${exclusionId}${reason ? ` (${escapeMrkdwn(reason)})` : ''}.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`;
+  },
   kept: (what: string, inactiveAfterMs: number): string => `:white_check_mark: Kept *${escapeMrkdwn(what)}*. Keycard asks again only if it stays unused for ${formatDuration(inactiveAfterMs)} from now.`,
   removing: (what: string, lower: string | null): string => (lower ? `:arrow_down: Changing *${escapeMrkdwn(what)}* to *${escapeMrkdwn(lower)}* now. You'll get a DM when it's done.` : `:wave: Removing *${escapeMrkdwn(what)}* now. You'll get a DM when it's done.`),
   restored: (what: string, requestId: number, caseId: number): string => `:key: Restoring *${escapeMrkdwn(what)}*: request #${requestId}, no approval needed (restore of reclaim #${caseId}). You'll get a DM when it's back.`,
@@ -97,6 +113,33 @@ export const reclaimSlackWords = {
   scanDone: (run: ReclaimRunRow, appName: string, jira: boolean): string =>
     `:broom: Reclaim scan of *${escapeMrkdwn(appName)}* (run #${run.id}) done: ${run.members ?? 0} members read, ${run.warned ?? 0} warned, ${run.noTelemetry ?? 0} without usable sign-ins.${jira ? ` The run's Jira issue is labelled \`keycard-reclaim-${run.id}\`.` : ''}`,
   scanFailed: (run: ReclaimRunRow, appName: string, why: string): string => `:warning: Reclaim scan of *${escapeMrkdwn(appName)}* (run #${run.id}) failed: ${escapeMrkdwn(why)}. Nobody was warned.`,
+};
+
+/** Why a case ends with no change: on the case, the run's issue, the audit log and the person's DM. */
+export const reclaimReasons = {
+  catalogDropped: (appId: string, roleId: string): string => `the catalog no longer reclaims ${appId}/${roleId}`,
+  lowerRoleGone: (roleId: string): string => `the catalog no longer has the role ${roleId} to downgrade to`,
+  usedAgain: (detail: string): string => `used again (${detail}) before the removal`,
+  noTelemetry: (detail: string): string => `no sign-in data at the removal (${detail}): nothing is removed automatically`,
+  since: (detail: string): string => `${detail} since the warning`,
+  alreadyRemoving: (what: string): string => `nothing to do: the access was already being removed (${what})`,
+  alreadyEnded: (status: string): string => `nothing to do: the access was already ended (${status})`,
+  removedByOthers: 'nothing to do: the membership was already removed by someone else (see the audit log)',
+  excludedByAdmin: 'excluded from reclaim by an admin: the warning is withdrawn',
+};
+
+/** Why a run failed without reading anything. */
+export const reclaimReasonsForRun = {
+  noPolicy: (appId: string): string => `the catalog no longer has a reclaim policy for ${appId}`,
+};
+
+/** The justification of the requests a reclaim files for the person. */
+export const reclaimRequestWords = {
+  downgrade: (caseId: number, what: string, unused: string, lower: string, higher: string): string =>
+    `Downgrade by auto reclaim #${caseId}: ${what} ${unused}; ${lower} is given first, then ${higher} is removed.`,
+  restore: (caseId: number, what: string, downgraded: boolean, unused: string): string =>
+    `Restore of reclaim #${caseId}: ${what} was ${downgraded ? 'downgraded' : 'removed'} (${unused}) and asked back within the restore window.`,
+  alsoWarned: 'Also warned:',
 };
 
 function person(c: Pick<ReclaimCaseRow, 'name' | 'email'>): string {
