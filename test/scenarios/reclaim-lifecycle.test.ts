@@ -10,7 +10,7 @@ import { JUSTIFICATION_ACTION, JUSTIFICATION_BLOCK } from '../../src/slack/block
 import { decideItems } from '../../src/workflows/review/index.js';
 import { Harness, stopCheckingFakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { DAY, buttonsOf, caseOf, click, grantEditor, lastAnswer, reclaimCatalog, reclaimDms, scan, signIn, startReclaim } from '../support/reclaim-world.js';
+import { DAY, buttonsOf, caseOf, click, grantEditor, lastAnswer, reclaimCatalog, reclaimDms, scan, startReclaim } from '../support/reclaim-world.js';
 
 const { priya, eve, marco, owen, ada } = PEOPLE;
 

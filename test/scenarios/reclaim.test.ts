@@ -5,7 +5,7 @@
  * without approval within the window, and through a normal request after it. Every step on record.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RECLAIM_ASK_BACK_ACTION, RECLAIM_KEEP_ACTION, RECLAIM_KEEP_REASON_ACTION, RECLAIM_KEEP_REASON_BLOCK, RECLAIM_REMOVE_NOW_ACTION } from '../../src/slack/blocks/reclaim.js';
+import { RECLAIM_KEEP_ACTION, RECLAIM_KEEP_REASON_ACTION, RECLAIM_KEEP_REASON_BLOCK, RECLAIM_REMOVE_NOW_ACTION } from '../../src/slack/blocks/reclaim.js';
 import { startReclaimRuns } from '../../src/workflows/reclaim/index.js';
 import { Harness, stopCheckingFakes, testCatalog } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
@@ -194,6 +194,7 @@ describe('auto reclaim', () => {
     const unknown = await h.driver.command(ada.slackId, '/access-admin', 'reclaim run figmaa');
     const noPolicy = await h.driver.command(ada.slackId, '/access-admin', 'reclaim preview salesforce');
     await h.settle();
+    expect(noPolicy.body).toContain('Reading members and sign-ins');
     const usage = await h.driver.command(ada.slackId, '/access-admin', 'reclaim');
     const notAdmin = await h.driver.command(priya.slackId, '/access-admin', 'reclaim run figma');
 

@@ -6,7 +6,7 @@
 import { findApp } from '../../domain/catalog.js';
 import type { PersonArg } from '../../domain/admin-args.js';
 import type { WorkflowDeps } from '../shared/deps.js';
-import { cancel } from './enforce.js';
+import { cancel } from './settle.js';
 import { reclaimReasons, reclaimSlackWords } from './words.js';
 
 export type ExcludeResult = { readonly kind: 'excluded'; readonly text: string } | { readonly kind: 'refused'; readonly text: string };

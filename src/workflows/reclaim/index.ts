@@ -5,7 +5,8 @@
  * preview, run and exclude; every step is in the audit log and on the run's Jira issue.
  */
 export { startReclaimRuns, reclaimScanJob, reclaimScanDead, reclaimApps, type StartRunsResult } from './scan.js';
-export { reclaimEnforceJob, reclaimSettleJob } from './enforce.js';
+export { reclaimEnforceJob } from './enforce.js';
+export { reclaimSettleJob } from './settle.js';
 export { reclaimNoticeJob } from './notice.js';
 export { keepCase, removeNow, whyNotAnswer, keepFormLabel, type CaseAnswer } from './decide.js';
 export { askForItBack, type RestoreAnswer } from './restore.js';
