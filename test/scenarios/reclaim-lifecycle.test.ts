@@ -168,10 +168,20 @@ describe('auto reclaim lifecycle', () => {
     h = await startReclaim();
     await twoWarned(h);
     h.okta.inject({ method: 'GET', path: '/api/v1/logs', status: 503, times: 2 });
-    h.okta.inject({ method: 'DELETE', path: /\/groups\/00g4editor\/users\//, status: 503, times: 4 });
+    h.okta.inject({ method: 'DELETE', path: /\/groups\/00g4editor\/users\//, status: 503, times: Infinity });
 
     await h.settle(7 * DAY);
+    await h.settle(2000);
+    await h.settle(2000);
     expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(true);
+    await h.driver.command(ada.slackId, '/access-admin', 'reclaim preview figma');
+    await h.settle();
+    const preview = lastAnswer(h, 'ada');
+    expect(preview).toContain('• Being removed now: 2:');
+    expect(preview).toMatch(/Eve Stone \(failing: could not remove 00g4editor \(.*503/);
+    expect(preview).toMatch(/Priya Shah \(failing: 00g4editor: .*503/);
+
+    h.okta.clearFaults();
     await h.drain(60_000);
 
     expect(h.okta.isMember('00g4editor', priya.oktaId)).toBe(false);

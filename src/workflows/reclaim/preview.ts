@@ -33,7 +33,13 @@ function lastSeen(j: Judged, now: Date): string {
   return at ? `last sign-in ${shortDate(at, now)}` : 'no sign-in on record';
 }
 
-function appSection(e: AppEvaluation, now: Date): { lines: string[]; seats: number; cost: number } {
+function appSection(deps: WorkflowDeps, e: AppEvaluation, now: Date): { lines: string[]; seats: number; cost: number } {
+  // A removal's last error: the case's own (groups outside Keycard), or its grant's (a group still held).
+  const failing = (j: Judged): string | null => {
+    if (j.openCase?.error) return j.openCase.error;
+    const held = j.openCase?.grantId ? deps.store.grants.held(j.openCase.grantId).find((r) => r.lastError) : undefined;
+    return held ? `${held.groupId}: ${held.lastError ?? ''}` : null;
+  };
   const { app, policy } = e;
   const by = (bucket: Bucket) => e.judged.filter((j) => j.bucket === bucket);
   const warn = by('warn');
@@ -52,7 +58,7 @@ function appSection(e: AppEvaluation, now: Date): { lines: string[]; seats: numb
   lines.push(`• Would be warned now: ${warn.length}${warn.length > 0 ? `: ${names(warn, (j) => lastSeen(j, now))}` : ''}`);
   const action = lower ? `downgrade to ${escapeMrkdwn(lower)}` : 'removal';
   lines.push(`• Warned, ${action} due: ${warned.length}${warned.length > 0 ? `: ${names(warned, (j) => shortDate(new Date(j.openCase?.removeAt ?? 0), now))}` : ''}`);
-  if (removing.length > 0) lines.push(`• Being removed now: ${removing.length}: ${names(removing, (j) => j.openCase?.error ? `failing: ${escapeMrkdwn(j.openCase.error)}` : 'in progress')}`);
+  if (removing.length > 0) lines.push(`• Being removed now: ${removing.length}: ${names(removing, (j) => (failing(j) ? `failing: ${escapeMrkdwn(failing(j) ?? '')}` : 'in progress'))}`);
   const left = (Object.keys(NOT_FLAGGED_WORDS) as Array<keyof typeof NOT_FLAGGED_WORDS>).filter((r) => r !== 'no_telemetry' || none.length !== judgeable.length).flatMap((r) => {
     const n = by(r).length;
     return n > 0 ? [`${n} ${NOT_FLAGGED_WORDS[r]}`] : [];
@@ -111,7 +117,7 @@ export async function reclaimPreviewText(deps: SideEffectDeps, appId: string | n
   for (const app of apps) {
     const policy = app.reclaim;
     if (!policy) continue;
-    const section = appSection(await evaluateApp(deps, app, policy, now), now);
+    const section = appSection(deps, await evaluateApp(deps, app, policy, now), now);
     lines.push('', ...section.lines);
     total += section.cost;
     seats += section.seats;
