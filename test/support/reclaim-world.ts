@@ -102,7 +102,7 @@ export async function click(h: Harness, person: PersonKey, message: StoredMessag
   await h.settle();
 }
 
-/** The newest ephemeral answer (a respond()) or DM a person got. */
+/** The newest answer only the person sees (an ephemeral, or a respond() to their command or click). */
 export function lastAnswer(h: Harness, person: PersonKey): string {
   const ephemeral = h.slack.ephemerals(PEOPLE[person].slackId).at(-1)?.text ?? '';
   return ephemeral;
