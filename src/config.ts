@@ -46,6 +46,16 @@ function optionalCron(name: string) {
     .refine((v) => v === null || cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 every day)`);
 }
 
+/** A cron expression, or `off` for a schedule that may be turned off; unset (or empty) uses the default. */
+function cronOrOff(name: string, fallback: string) {
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? fallback : v.trim()))
+    .refine((v) => v.toLowerCase() === 'off' || cron.validate(v), `${name} is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 UTC every day), or off`)
+    .transform((v) => (v.toLowerCase() === 'off' ? null : v));
+}
+
 /** A Jira transition name; unset uses the default, an empty value turns the transition off. */
 function transitionName(fallback: string) {
   return z
@@ -179,6 +189,7 @@ const envSchema = z.object({
   KEYCARD_SCHEDULE_SYNC: optionalText.pipe(
     z.string().refine((v) => cron.validate(v), 'KEYCARD_SCHEDULE_SYNC is not a valid cron expression (5 or 6 fields, e.g. "0 0 6 * * *" for 06:00 UTC every day); leave it unset for no scheduled drift check').optional(),
   ),
+  KEYCARD_SCHEDULE_RECLAIM: cronOrOff('KEYCARD_SCHEDULE_RECLAIM', '0 0 6 * * *'),
   KEYCARD_LEASE_HEARTBEAT: durationSetting('KEYCARD_LEASE_HEARTBEAT', '10s'),
   KEYCARD_MISSING_GROUPS: optionalText.pipe(
     z.enum(['error', 'warn'], { errorMap: () => ({ message: 'KEYCARD_MISSING_GROUPS must be error (refuse to start when a catalog group does not exist in its provider, the default) or warn (log it and start)' }) }).optional(),
@@ -231,8 +242,8 @@ export interface KeycardConfig extends ProviderConfigs {
     /** What Keycard hears from Jira (`POST /webhooks/jira`): off unless the secret is set. */
     readonly inbound: JiraInboundSettings;
   } | null;
-  /** Cron expressions; `sync` (the drift check) and `profiles` (the profile sync that notices movers) are off when unset. */
-  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly sync: string | null; readonly profiles: string | null };
+  /** Cron expressions; `sync` (the drift check) and `profiles` (movers) are off when unset; `reclaim` (auto reclaim scans) is null when turned off (`off`). */
+  readonly schedules: { readonly expiry: string; readonly approvals: string; readonly auditCheckpoint: string; readonly sync: string | null; readonly profiles: string | null; readonly reclaim: string | null };
   /** HMAC keys of the audit chain (hex or base64, 32+ bytes): the current one seals new events. */
   readonly audit: { readonly key: Secret | null; readonly previousKeys: readonly Secret[] };
   readonly timing: TimingPolicy;
@@ -372,7 +383,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): KeycardConfig 
       },
     },
     ...providers.configs,
-    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, sync: e.KEYCARD_SCHEDULE_SYNC ?? null, profiles: e.KEYCARD_SCHEDULE_PROFILES },
+    schedules: { expiry: e.KEYCARD_SCHEDULE_EXPIRY, approvals: e.KEYCARD_SCHEDULE_APPROVALS, auditCheckpoint: e.KEYCARD_SCHEDULE_AUDIT_CHECKPOINT, sync: e.KEYCARD_SCHEDULE_SYNC ?? null, profiles: e.KEYCARD_SCHEDULE_PROFILES, reclaim: e.KEYCARD_SCHEDULE_RECLAIM },
     audit: { key: e.KEYCARD_AUDIT_KEY ? new Secret(e.KEYCARD_AUDIT_KEY) : null, previousKeys: splitKeys(e.KEYCARD_AUDIT_KEYS_PREVIOUS).map((k) => new Secret(k)) },
     timing: {
       warnBeforeShortMs: e.KEYCARD_WARN_BEFORE_SHORT,

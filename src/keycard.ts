@@ -34,6 +34,7 @@ import { onJobDead } from './workflows/admin/index.js';
 import { auditKeyWarnings } from './workflows/evidence/index.js';
 import { receiveJiraDelivery, requestIssueHandler, type JiraIssueHandler } from './workflows/inbound/index.js';
 import { lifecycleIssueHandler } from './workflows/lifecycle/index.js';
+import { reclaimPreviewText } from './workflows/reclaim/index.js';
 
 export { StartupError } from './jobs/startup.js';
 
@@ -193,6 +194,7 @@ export async function startKeycard(options: KeycardOptions): Promise<Keycard> {
       opsRoutes: { paths: OPS_PATHS, handler: opsHandler },
       postRoutes,
       homeViewers,
+      reclaimPreview: (appId) => reclaimPreviewText(deps, appId),
       reloadCatalog: catalogReloader(config, providers, logger, (next) => {
         catalog = next;
       }),

@@ -16,6 +16,7 @@ import {
 import type { Entry, MapEntries, Reader } from './catalog-yaml.js';
 import { readBundles } from './catalog-bundles.js';
 import { PERSON_RULE, readApproval, readDistinctApprovers, readFallback, readTiming } from './catalog-policy.js';
+import { readReclaim } from './catalog-reclaim.js';
 import { isPersonRef } from './routing.js';
 import type {
   Catalog,
@@ -28,7 +29,7 @@ import type {
 
 const TOP_KEYS = ['version', 'approverGroups', 'apps', 'bundles'] as const;
 /** The keys an app may have (README documents each). */
-export const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'signInApp', 'fallback', 'fulfillers', 'roles'] as const;
+export const APP_KEYS = ['id', 'name', 'description', 'category', 'owner', 'provider', 'signInApp', 'fallback', 'fulfillers', 'roles', 'reclaim'] as const;
 /** The keys a role may have (README documents each). */
 export const ROLE_KEYS = ['id', 'name', 'description', 'groups', 'approval', 'durations', 'maxDuration', 'extend', 'fallback', 'distinctApprovers'] as const;
 const PROVIDERS: readonly ProviderKind[] = ['okta', 'entra', 'google', 'manual'];
@@ -207,6 +208,7 @@ function readApp(
   const roles = readRoles(r, map, provider, approverGroups);
   const fulfillers = readFulfillers(r, map, provider);
   const signInApp = readSignInApp(r, map, provider);
+  const reclaim = readReclaim(r, map, provider, roles, approverGroups);
   if (
     id === undefined ||
     name === undefined ||
@@ -227,6 +229,7 @@ function readApp(
     ...fallback,
     ...(fulfillers ? { fulfillers } : {}),
     roles,
+    ...reclaim,
   };
 }
 

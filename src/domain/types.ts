@@ -55,6 +55,30 @@ export interface CatalogApp {
   /** Manual apps: who may confirm grants and removals, besides the admins (emails or Slack ids). */
   readonly fulfillers?: readonly string[];
   readonly roles: readonly CatalogRole[];
+  /** Auto reclaim: take back seats nobody uses (src/workflows/reclaim/). Never set on a manual app. */
+  readonly reclaim?: ReclaimPolicy;
+}
+
+/** Who a reclaim policy never flags: everyone in an approver group, or one person (email or Slack id). */
+export type ReclaimExclusion = { readonly kind: 'group'; readonly name: string } | { readonly kind: 'user'; readonly ref: string };
+
+/** What a reclaim does to inactive access: remove it, or move the person down to a lower role of the app. */
+export type ReclaimAction = { readonly kind: 'revoke' } | { readonly kind: 'downgrade'; readonly roleId: string };
+
+/** An app's catalog `reclaim:` policy. */
+export interface ReclaimPolicy {
+  /** No sign-in for this long makes access inactive (and a Keycard grant younger than this is never flagged). */
+  readonly inactiveAfterMs: number;
+  /** Between the warning and the removal. */
+  readonly graceMs: number;
+  readonly exclude: readonly ReclaimExclusion[];
+  readonly action: ReclaimAction;
+  /** What one seat costs a month (any currency): what a reclaim frees. */
+  readonly seatCost?: number;
+  /** Judge by the last sign-in anywhere where the provider cannot tell it for this app (default false). */
+  readonly useOverallSignIn: boolean;
+  /** How long "Ask for it back" restores the role without approval (default 14 days). */
+  readonly restoreWithinMs: number;
 }
 
 /** The profile attributes a bundle's `when` can match (the identity provider's department, title, manager's email). */

@@ -40,6 +40,7 @@ import {
   profileSyncJob,
   suspendJob,
 } from '../workflows/lifecycle/index.js';
+import { reclaimEnforceJob, reclaimNoticeJob, reclaimScanJob, reclaimSettleJob } from '../workflows/reclaim/index.js';
 import type { JobHandlers } from './worker.js';
 
 /** `jiraIssueHandlers`: the kinds of Jira issue Keycard acts on (the composition root lists them). */
@@ -90,6 +91,10 @@ export function buildHandlers(deps: SideEffectDeps, jiraIssueHandlers: readonly 
     'insight.export': (job) => requestsExportJob(deps, job),
     'drift.check': (job) => driftCheckJob(deps, job),
     'drift.filed': (job) => driftFiledJob(deps, job),
+    'reclaim.scan': (job) => reclaimScanJob(deps, job),
+    'reclaim.notice': (job) => reclaimNoticeJob(deps, job),
+    'reclaim.enforce': (job) => reclaimEnforceJob(deps, job),
+    'reclaim.settle': (job) => reclaimSettleJob(deps, job),
   };
 }
 

@@ -11,6 +11,7 @@ import { sweepExpired, sweepWarnings } from '../workflows/grant/index.js';
 import { enqueueProfileSync } from '../workflows/lifecycle/index.js';
 import { sweepReviews } from '../workflows/review/index.js';
 import { enqueueScheduledDriftCheck } from '../workflows/drift/index.js';
+import { startReclaimRuns } from '../workflows/reclaim/index.js';
 
 export interface Schedules {
   /** Runs every schedule once now (start-up catch-up, tests, the demo). */
@@ -20,7 +21,7 @@ export interface Schedules {
   stop(): Promise<void>;
 }
 
-export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string; sync?: string | null; profiles?: string | null }, logger: Logger, enabled = true): Schedules {
+export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string; approvals: string; auditCheckpoint?: string; sync?: string | null; profiles?: string | null; reclaim?: string | null }, logger: Logger, enabled = true): Schedules {
   const runExpiry = () => {
     const warned = sweepWarnings(deps);
     const started = sweepExpired(deps);
@@ -34,6 +35,11 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
     // Access reviews share this schedule: close those due, remind reviewers with undecided items.
     const reviews = sweepReviews(deps);
     if (reviews.closed > 0 || reviews.reminded > 0) logger.info(reviews, 'access reviews sweep');
+  };
+  // Auto reclaim: one durable scan job per app with a policy (the scans read the providers, not this callback).
+  const runReclaim = () => {
+    const result = startReclaimRuns(deps, { appId: null, trigger: 'schedule', by: null });
+    if (result.kind === 'started' && result.runs.length > 0) logger.info({ apps: result.runs.map((r) => r.app.id) }, 'reclaim scans queued');
   };
   // On the clock, a mass expiry is marked a batch at a time with a turn of the event loop in between,
   // so Slack's 3-second acknowledgements never wait behind it.
@@ -62,6 +68,8 @@ export function startSchedules(deps: WorkflowDeps, expressions: { expiry: string
           : []),
         // Not in runAll either: the sync reads every known person's profile, a job per person (movers).
         ...(expressions.profiles ? [cron.schedule(expressions.profiles, () => enqueueProfileSync(deps), { name: 'profiles', noOverlap: true, timezone: 'UTC' })] : []),
+        // Not in runAll either: a missed daily scan is simply the next day's; the removals already due are durable jobs.
+        ...(expressions.reclaim ? [cron.schedule(expressions.reclaim, runReclaim, { name: 'reclaim', noOverlap: true, timezone: 'UTC' })] : []),
       ]
     : [];
   return {

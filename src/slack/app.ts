@@ -17,6 +17,8 @@ import { registerRequestListeners, type RequestListenerDeps } from './listeners/
 import { registerReviewListeners } from './listeners/review.js';
 import { registerLifecycleListeners } from './listeners/lifecycle.js';
 import type { SideEffectDeps } from '../workflows/shared/deps.js';
+import { registerReclaimListeners } from './listeners/reclaim.js';
+import type { ReclaimPreviewer } from './listeners/admin-reclaim.js';
 
 export interface SlackAppOptions {
   readonly botToken: string;
@@ -33,6 +35,8 @@ export interface SlackAppOptions {
   readonly reloadCatalog: CatalogReloader;
   /** What `/access-admin catalog validate` and the commands naming people by email need. */
   readonly steer: SteerTools;
+  /** `/access-admin reclaim preview`: reads the providers (so it is built where they are). */
+  readonly reclaimPreview: ReclaimPreviewer;
   /** Who opened their App Home since start-up: filled by the Home listener, read by the Home refresh. */
   readonly homeViewers?: Set<string>;
   /** The bot's ids when start-up already asked Slack (auth.test); Bolt then skips its own call. */
@@ -103,10 +107,11 @@ export function createSlackApp(options: SlackAppOptions, deps: RequestListenerDe
   registerGrantListeners(app, deps);
   registerTaskListeners(app, deps);
   registerCancelListeners(app, deps);
-  registerAdminListeners(app, deps, options.reloadCatalog, options.steer);
+  registerAdminListeners(app, deps, options.reloadCatalog, options.steer, options.reclaimPreview);
   registerHomeListeners(app, deps, options.homeViewers ?? new Set());
   registerReviewListeners(app, deps);
   registerLifecycleListeners(app, deps);
+  registerReclaimListeners(app, deps);
 
   app.error(async (error) => {
     deps.logger.error({ err: error.message, code: (error as { code?: string }).code }, 'Slack listener failed');

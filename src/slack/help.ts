@@ -66,6 +66,11 @@ export function adminHelpText(): string {
     '• `/access-admin offboard --from-jira <issue key>`: act on an offboarding or onboarding issue in Jira now, as its webhook would.',
     '• `/access-admin onboard <person>`: a joiner: the bundles their profile matches, filed on their behalf (auto-approved roles granted as birthright, the others sent to their approvers).',
     '• `/access-admin onboard <person> <bundle>`: file that one bundle.',
+    '• `/access-admin reclaim preview`: auto reclaim across every app with a policy: who would be warned, who is due for removal, apps without sign-in data, the monthly cost freed per app and in total, and the seats reclaimed so far.',
+    '• `/access-admin reclaim preview <app>`: the same for one app.',
+    '• `/access-admin reclaim run`: scan every app with a reclaim policy now (the schedule does it daily).',
+    '• `/access-admin reclaim run <app>`: scan one app now.',
+    '• `/access-admin reclaim exclude <person> <app> [reason]`: never flag this person on this app (@mention, Slack id or email); a warning already sent is withdrawn.',
     '• `/access-admin catalog reload`: re-read the catalog file (an invalid file is refused and the last good catalog stays).',
   ].join('\n');
 }

@@ -6,8 +6,9 @@
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { PermanentError, RetryableError } from '../domain/errors.js';
-import type { ApprovalCard, BundleOfferCard, GrantNotice, MessageRef, Notifier, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
+import type { ApprovalCard, BundleOfferCard, GrantNotice, MessageRef, Notifier, ReclaimNotice, RequestReceipt, ReviewInvite, SlackDirectory, SlackProfile, TaskCard } from '../workflows/shared/ports.js';
 import { bundleOfferBlocks } from './blocks/bundle-offer.js';
+import { buildReclaimNoticeBlocks, reclaimNoticeText } from './blocks/reclaim.js';
 import { reviewInviteBlocks } from './blocks/review.js';
 import { approvalCardText, buildApprovalCardBlocks } from './blocks/approval-card.js';
 import { buildGrantNoticeBlocks, grantNoticeText } from './blocks/grant-notice.js';
@@ -119,10 +120,17 @@ function toProfile(user: SlackUser): SlackProfile {
 
 /** Up to this many emails are looked up one by one; more are found in one paged read of the members. */
 const BULK_LOOKUP_AFTER = 20;
+/** How long a whole read of the workspace's members answers look-ups (as long as the per-email cache). */
+const WORKSPACE_TTL_MS = 15 * 60_000;
 
 export class SlackNotifier implements Notifier, SlackDirectory {
   private readonly profiles = new LookupCache<SlackProfile | null>(15 * 60_000);
   private readonly emails = new LookupCache<string | null>(15 * 60_000);
+  /**
+   * The workspace's members read whole (users.list), email → Slack id, for 15 minutes: a run of scans or a big
+   * review reads the workspace once, and callers asking at the same time share the one read.
+   */
+  private workspace: { readonly at: number; readonly ids: Promise<Map<string, string>> } | null = null;
 
   constructor(
     private readonly client: WebClient,
@@ -196,6 +204,17 @@ export class SlackNotifier implements Notifier, SlackDirectory {
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
   }
 
+  async sendReclaimNotice(userSlackId: string, notice: ReclaimNotice): Promise<MessageRef> {
+    const res = await this.call('chat.postMessage', () =>
+      this.client.chat.postMessage({ channel: userSlackId, text: reclaimNoticeText(notice), blocks: buildReclaimNoticeBlocks(notice) }),
+    );
+    return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
+  }
+
+  async updateReclaimNotice(ref: MessageRef, notice: ReclaimNotice): Promise<void> {
+    await this.call('chat.update', () => this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: reclaimNoticeText(notice), blocks: buildReclaimNoticeBlocks(notice) }));
+  }
+
   async sendDm(userSlackId: string, text: string): Promise<MessageRef> {
     const res = await this.call('chat.postMessage', () => this.client.chat.postMessage({ channel: userSlackId, text, mrkdwn: true }));
     return { channel: res.channel ?? userSlackId, ts: res.ts ?? '' };
@@ -248,15 +267,38 @@ export class SlackNotifier implements Notifier, SlackDirectory {
   async userIdsByEmail(emails: readonly string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(emails.map((e) => e.toLowerCase()))];
     const found = new Map<string, string>();
-    if (wanted.length <= BULK_LOOKUP_AFTER) {
+    const recent = this.workspace !== null && Date.now() - this.workspace.at < WORKSPACE_TTL_MS;
+    if (wanted.length <= BULK_LOOKUP_AFTER && !recent) {
       for (const email of wanted) {
         const id = await this.userIdByEmail(email);
         if (id) found.set(email, id);
       }
       return found;
     }
+    const ids = await this.workspaceIds();
+    for (const email of wanted) {
+      const id = ids.get(email);
+      if (id) found.set(email, id);
+    }
+    return found;
+  }
+
+  /** Every member's Slack id by email: the recent whole read, or a new one (shared by callers meanwhile). */
+  private workspaceIds(): Promise<Map<string, string>> {
+    if (this.workspace && Date.now() - this.workspace.at < WORKSPACE_TTL_MS) return this.workspace.ids;
+    const ids = this.readWorkspace();
+    const entry = { at: Date.now(), ids };
+    this.workspace = entry;
+    // A failed read is not remembered.
+    ids.catch(() => {
+      if (this.workspace === entry) this.workspace = null;
+    });
+    return ids;
+  }
+
+  private async readWorkspace(): Promise<Map<string, string>> {
     // users.list is Tier 2 (20+ a minute) at up to 200 a page; users.lookupByEmail is Tier 3 (50+ a minute), one each.
-    const want = new Set(wanted);
+    const ids = new Map<string, string>();
     let cursor: string | undefined;
     do {
       const page = await this.call('users.list', () => this.client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) }));
@@ -267,11 +309,11 @@ export class SlackNotifier implements Notifier, SlackDirectory {
         const email = profile.email?.toLowerCase();
         if (!email) continue;
         this.emails.put(email, user.id);
-        if (want.has(email)) found.set(email, user.id);
+        ids.set(email, user.id);
       }
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
-    return found;
+    return ids;
   }
 
   profile(slackId: string): Promise<SlackProfile | null> {

@@ -74,6 +74,16 @@ export class GrantsRepo {
       .all();
   }
 
+  /** Live grants (active or provisioning) of one provider account: whether a group is still needed. */
+  liveOfAccount(provider: string, idpUserId: string): GrantRow[] {
+    return this.db
+      .select()
+      .from(grants)
+      .where(and(eq(grants.provider, provider), eq(grants.idpUserId, idpUserId), inArray(grants.status, ['active', 'provisioning'])))
+      .orderBy(asc(grants.id))
+      .all();
+  }
+
   /** Grants whose removal has not finished, oldest first (for `/access-admin status`). */
   ending(limit: number): GrantRow[] {
     return this.db.select().from(grants).where(eq(grants.status, 'ending')).orderBy(asc(grants.id)).limit(limit).all();
@@ -217,16 +227,6 @@ export class GrantsRepo {
     for (const row of held) if (row.user) found.add(`${row.user}\u0000${row.group}`);
     for (const row of planned) if (row.user) for (const group of row.groups) found.add(`${row.user}\u0000${group}`);
     return found;
-  }
-
-  /** The live grants (active or being provisioned) of one provider account, oldest first. */
-  liveOfAccount(provider: string, idpUserId: string): GrantRow[] {
-    return this.db
-      .select()
-      .from(grants)
-      .where(and(eq(grants.provider, provider), eq(grants.idpUserId, idpUserId), inArray(grants.status, ['active', 'provisioning'])))
-      .orderBy(asc(grants.id))
-      .all();
   }
 
   /** The person's grants that still hold or are about to hold access (provisioning, active, ending), oldest first. */

@@ -92,6 +92,14 @@ export const JOB_PAYLOADS = {
   // A drift check: `by` the admin who asked (null: the schedule), `toJira` to file it as one issue.
   'drift.check': z.object({ by: z.string().nullable(), toJira: z.boolean() }),
   'drift.filed': z.object({ runId: id, label: issueLabel, to: z.string() }),
+  // Auto reclaim (src/workflows/reclaim/): one app's scan; a case's DM (the warning, or the result with Ask
+  // for it back), sent or redrawn from the case as it is then; the removal or downgrade of a case; and the
+  // cases waiting for a grant's removal to end.
+  'reclaim.scan': z.object({ runId: id }),
+  'reclaim.notice': z.object({ caseId: id, which: z.enum(['warning', 'result']) }),
+  // `grace`: the warning's grace period is over (re-checks the sign-ins, then starts); `continue`: the next removal step.
+  'reclaim.enforce': z.object({ caseId: id, step: z.enum(['grace', 'continue']) }),
+  'reclaim.settle': z.object({ grantId: id }),
 } as const satisfies Record<string, z.ZodTypeAny>;
 
 export type JobKind = keyof typeof JOB_PAYLOADS;

@@ -163,13 +163,4 @@ export class ReviewsRepo {
       .orderBy(asc(grants.id))
       .get();
   }
-
-  /** Live Keycard grants of one provider account, for checking whether a group is still needed. */
-  liveGrantsOf(provider: string, idpUserId: string): Array<{ id: number; requestId: number; groups: string[]; appId: string; roleId: string }> {
-    return this.db
-      .select({ id: grants.id, requestId: grants.requestId, groups: grants.groups, appId: grants.appId, roleId: grants.roleId })
-      .from(grants)
-      .where(and(eq(grants.provider, provider), eq(grants.idpUserId, idpUserId), inArray(grants.status, ['active', 'provisioning'])))
-      .all();
-  }
 }

@@ -3,8 +3,8 @@
  * `npm run db:generate -- --name <what_changed>` writes the SQL migration into migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { DriftReport } from '../domain/drift.js';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const requests = sqliteTable(
   'requests',
@@ -583,4 +583,146 @@ export const stepDelegates = sqliteTable(
     endedAt: integer('ended_at'),
   },
   (t) => [index('step_delegates_step_idx').on(t.stepId), index('step_delegates_delegation_idx').on(t.delegationId, t.endedAt)],
+);
+
+/**
+ * One scan of one app by auto reclaim (src/workflows/reclaim/): run by the `KEYCARD_SCHEDULE_RECLAIM`
+ * schedule or `/access-admin reclaim run`. `status`: `queued`, `scanning`, `done`, `failed` (`error` says
+ * why). The people it warned are its cases; its Jira issue carries the label `keycard-reclaim-<id>`.
+ */
+export const reclaimRuns = sqliteTable(
+  'reclaim_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    appId: text('app_id').notNull(),
+    /** `schedule` or `admin`. */
+    trigger: text('trigger').notNull(),
+    /** The admin who ran it (Slack id); null for the schedule. */
+    requestedBy: text('requested_by'),
+    status: text('status').notNull(),
+    /** Members read (one per person and role), people warned, and members whose sign-ins could not be judged. */
+    members: integer('members'),
+    warned: integer('warned'),
+    noTelemetry: integer('no_telemetry'),
+    error: text('error'),
+    /** True once the Jira issue got its closing summary (every case of the run settled). */
+    summarized: integer('summarized', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('reclaim_runs_app_idx').on(t.appId, t.status)],
+);
+
+/**
+ * One person's inactive access to one role, from the warning to its end. `status`: `warned` (DM sent,
+ * removal due at `removeAt`), `kept` (the person said Keep it: the clock restarts at `keptAt`), `removing`
+ * (grace over or Remove now: the removal or downgrade is under way), `reclaimed`, `downgraded`, `restored`
+ * (Ask for it back), `cancelled` (nothing left to do: `result` says why). At most one case per access is open
+ * (`warned` or `removing`): the unique index keeps a second warning out, whatever restarts in between.
+ */
+export const reclaimCases = sqliteTable(
+  'reclaim_cases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => reclaimRuns.id),
+    appId: text('app_id').notNull(),
+    roleId: text('role_id').notNull(),
+    provider: text('provider').notNull(),
+    idpUserId: text('idp_user_id').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    slackId: text('slack_id').notNull(),
+    /** The role's groups the person was a member of at the scan (JSON array). */
+    groups: text('groups', { mode: 'json' }).$type<string[]>().notNull(),
+    lastSignInAt: integer('last_sign_in_at'),
+    /** `app` or `overall`: what the last sign-in is of. */
+    lastSignInScope: text('last_sign_in_scope').notNull(),
+    /** The Keycard grant behind the access, and its request (null: not granted through Keycard). */
+    grantId: integer('grant_id'),
+    requestId: integer('request_id'),
+    /** `revoke` or `downgrade:<role id>`, as the catalog said at the warning. */
+    action: text('action').notNull(),
+    /** What one seat costs a month, as the catalog said at the warning (null: not given). */
+    seatCost: real('seat_cost'),
+    status: text('status').notNull(),
+    warnedAt: integer('warned_at').notNull(),
+    removeAt: integer('remove_at').notNull(),
+    keptAt: integer('kept_at'),
+    keptReason: text('kept_reason'),
+    /** Who moved it on: the person (Keep it, Remove now, Ask for it back) or `system`. */
+    decidedBy: text('decided_by'),
+    removingSince: integer('removing_since'),
+    /** Groups removed outside a Keycard grant, each with its outcome (JSON map group → outcome). */
+    removed: text('removed', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** The lower role's request of a downgrade, and the restore's request. */
+    downgradeRequestId: integer('downgrade_request_id'),
+    restoreRequestId: integer('restore_request_id'),
+    /** How it ended, in words (`removed`, `kept: …`, `nothing to do: …`); the last failure while removing. */
+    result: text('result'),
+    error: text('error'),
+    closedAt: integer('closed_at'),
+    /** Until when Ask for it back restores without approval. */
+    restoreUntil: integer('restore_until'),
+    /** Where the warning DM and the reclaimed DM are, so their buttons can change with the case. */
+    warningChannel: text('warning_channel'),
+    warningTs: text('warning_ts'),
+    resultChannel: text('result_channel'),
+    resultTs: text('result_ts'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reclaim_cases_open_uq')
+      .on(t.appId, t.roleId, t.provider, t.idpUserId)
+      .where(sql`${t.status} in ('warned', 'removing')`),
+    index('reclaim_cases_app_idx').on(t.appId, t.status),
+    index('reclaim_cases_run_idx').on(t.runId),
+    index('reclaim_cases_grant_idx').on(t.grantId),
+  ],
+);
+
+/** A person an admin excluded from reclaim for one app (`/access-admin reclaim exclude`). */
+export const reclaimExclusions = sqliteTable(
+  'reclaim_exclusions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    appId: text('app_id').notNull(),
+    /** The person as the admin named them: a Slack id, an email, or both once known. */
+    slackId: text('slack_id'),
+    email: text('email'),
+    reason: text('reason'),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('reclaim_exclusions_app_idx').on(t.appId)],
+);
+
+/**
+ * A membership removed outside any Keycard grant (an access review's revoke, a reclaim), one row per account
+ * and group while it is being removed. Whoever comes second finds the row and records that there was nothing
+ * left to do, so one membership is removed once. `status`: `removing`, `done` (`outcome` as the provider
+ * said), `failed` (`error`; the next one to come takes it over).
+ */
+export const groupRemovals = sqliteTable(
+  'group_removals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    provider: text('provider').notNull(),
+    idpUserId: text('idp_user_id').notNull(),
+    groupId: text('group_id').notNull(),
+    status: text('status').notNull(),
+    outcome: text('outcome'),
+    /** Who removes it, in words: `review #3 item 12`, `reclaim case 4`. */
+    by: text('by').notNull(),
+    error: text('error'),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    uniqueIndex('group_removals_open_uq')
+      .on(t.provider, t.idpUserId, t.groupId)
+      .where(sql`${t.status} in ('removing', 'failed')`),
+    index('group_removals_account_idx').on(t.provider, t.idpUserId, t.groupId, t.finishedAt),
+  ],
 );

@@ -13,6 +13,8 @@ import { InsightRepo } from './insight.repo.js';
 import { JobsRepo } from './jobs.repo.js';
 import { LifecycleRepo } from './lifecycle.repo.js';
 import { OpsRepo } from './ops.repo.js';
+import { ReclaimRepo } from './reclaim.repo.js';
+import { RemovalsRepo } from './removals.repo.js';
 import { RequestsRepo } from './requests.repo.js';
 import { ReviewsRepo } from './reviews.repo.js';
 import { TasksRepo } from './tasks.repo.js';
@@ -44,6 +46,10 @@ export class Store {
   readonly drift: DriftRepo;
   /** Approvers away and who decides for them. */
   readonly delegations: DelegationsRepo;
+  /** Auto reclaim: scans, cases, exclusions. */
+  readonly reclaim: ReclaimRepo;
+  /** Memberships removed outside any Keycard grant, so each is removed once. */
+  readonly removals: RemovalsRepo;
 
   constructor(
     readonly handle: DbHandle,
@@ -62,6 +68,8 @@ export class Store {
     this.insight = new InsightRepo(handle.db, handle.sqlite);
     this.drift = new DriftRepo(handle.db);
     this.delegations = new DelegationsRepo(handle.db);
+    this.reclaim = new ReclaimRepo(handle.db);
+    this.removals = new RemovalsRepo(handle.db);
   }
 
   /**

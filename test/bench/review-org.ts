@@ -29,6 +29,15 @@ const APP_SIZES: Readonly<Record<BenchProvider, readonly number[]>> = {
   google: [250, 100, 50],
 };
 
+/** How big an organisation to build: the people pool (at least the biggest role) and each provider's app sizes. */
+export interface OrgShape {
+  readonly pool: number;
+  readonly sizes: Readonly<Record<BenchProvider, readonly number[]>>;
+}
+
+/** The access review benchmark's organisation: 5,000 items over 20 apps, 2,000 people. */
+export const REVIEW_SHAPE: OrgShape = { pool: POOL, sizes: APP_SIZES };
+
 const DEPARTMENTS = ['Sales', 'Engineering', 'Data', 'Finance', 'Support', 'Marketing', 'Legal', 'People', 'Security', 'Operations'];
 const DAY = 24 * 3600_000;
 
@@ -150,21 +159,22 @@ function signInAppId(provider: BenchProvider, app: number, n: number): string | 
   return n === 0 ? `Bench SAML App ${app}` : undefined;
 }
 
-export function buildOrg(): BenchOrg {
-  const people = Array.from({ length: POOL }, (_, i) => person(i, false));
+export function buildOrg(shape: OrgShape = REVIEW_SHAPE): BenchOrg {
+  const pool = shape.pool;
+  const people = Array.from({ length: pool }, (_, i) => person(i, false));
   const managers = Array.from({ length: MANAGERS }, (_, i) => person(i, true));
   const apps: BenchApp[] = [];
   const signIns = new Map<string, BenchSignIn[]>();
   const granted = new Set<string>();
   let k = 0;
   for (const provider of ['okta', 'entra', 'google'] as const) {
-    APP_SIZES[provider].forEach((size, n) => {
+    shape.sizes[provider].forEach((size, n) => {
       const roleCount = n === 0 ? 1 : 1 + (k % 3);
       const roles = roleSizes(size, roleCount).map((count, r): BenchRole => {
         // The provider's biggest app has one big group, so its listing takes several pages.
         const groupCount = n === 0 ? 1 : 1 + ((k + r) % 3);
-        const offset = (k * 131 + r * 17) % POOL;
-        const chosen = Array.from({ length: count }, (_, s) => (offset + s * 7) % POOL);
+        const offset = (k * 131 + r * 17) % pool;
+        const chosen = Array.from({ length: count }, (_, s) => (offset + s * 7) % pool);
         const members: number[][] = Array.from({ length: groupCount }, () => []);
         chosen.forEach((p, s) => {
           members[s % groupCount]?.push(p);

@@ -9,6 +9,7 @@
  * 4. `-- review`: an access review of 5,000 items: build calls against the minimum, CSV export, reviewer list (review.ts).
  * 5. `-- evidence`: audit, export and stats on 100,000 requests and 1,000,000 audit events (evidence.ts).
  * 6. `-- drift`: `/access-admin sync` over the same 5,000 memberships: wall time, calls per provider, findings checked (drift.ts).
+ * 7. `-- reclaim`: an auto reclaim scan of 20,000 members over 50 apps: provider calls against the minimum, wall time, peak RSS (reclaim.ts).
  * 6. `-- faults [--seed N]`: access requests through random faults and SIGKILLs, then IdP vs records (faults.ts);
  *    only when asked for.
  */
@@ -26,6 +27,7 @@ import { benchEvidence } from './evidence.js';
 import { benchFaults, faultOptions } from './faults.js';
 import { benchReview } from './review.js';
 import { benchDrift } from './drift.js';
+import { benchReclaim } from './reclaim.js';
 
 const { priya, marco, owen } = PEOPLE;
 
@@ -279,6 +281,7 @@ async function main(): Promise<void> {
   if (!only || only === 'review') await benchReview();
   if (!only || only === 'evidence') await benchEvidence();
   if (!only || only === 'drift') await benchDrift();
+  if (!only || only === 'reclaim') await benchReclaim();
   // Minutes long, so only when asked for: `npm run bench -- faults [--seed N]`.
   if (only === 'faults') await benchFaults(faultOptions(process.argv.slice(3)));
 }

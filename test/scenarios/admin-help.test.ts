@@ -37,7 +37,10 @@ function listenerCommands(): string[] {
   // `offboard` and `onboard` have their own file too (src/slack/listeners/admin-lifecycle.ts), with `offboard status`.
   const lifecycle = [...read('src/slack/listeners/admin-lifecycle.ts').matchAll(/case '([a-z]+)'/g)].map((m) => m[1] ?? '');
   expect(lifecycle.sort()).toEqual(['offboard', 'onboard']);
-  return [...new Set([...all, ...lifecycle, 'offboard status'])];
+  // `reclaim` too, in src/slack/listeners/admin-reclaim.ts.
+  const reclaim = [...read('src/slack/listeners/admin-reclaim.ts').matchAll(/case '([a-z]+)'/g)].map((m) => `reclaim ${m[1] ?? ''}`);
+  expect(reclaim.length).toBeGreaterThan(0);
+  return [...new Set([...all.filter((v) => v !== 'reclaim'), ...lifecycle, 'offboard status', ...reclaim])];
 }
 
 function usageHint(): string {
@@ -60,7 +63,8 @@ describe('/access-admin help', () => {
   it('answers an empty or unknown command with every command, and understands every command it lists', async () => {
     h = await Harness.start();
     const listed = [...adminHelpText().matchAll(/`\/access-admin ([^`]+)`/g)].map((m) => (m[1] ?? '').replace(/<request id>|<job id>|<id>/g, '999').replace(/<group id>/g, '00g1admin').replace(/<reason>/g, 'left the project')
-        .replace(/<@user>|<@approver>/g, '<@UMARCO>').replace(/<@delegate>/g, '<@USAM>').replace(/<app\[\/role\]>|<app\/role>/g, 'salesforce/admin').replace(/<duration>/g, '1h').replace(/<date>/g, '2026-01-20').replace(/ \[path\]/g, '').replace(/<person>/g, 'nobody@acme.com').replace(/<bundle>/g, 'data-eng').replace(/<issue key>/g, 'ACCESS-999'));
+        .replace(/<@user>|<@approver>/g, '<@UMARCO>').replace(/<@delegate>/g, '<@USAM>').replace(/<app\[\/role\]>|<app\/role>/g, 'salesforce/admin').replace(/<duration>/g, '1h').replace(/<date>/g, '2026-01-20').replace(/ \[path\]/g, '').replace(/<bundle>/g, 'data-eng').replace(/<issue key>/g, 'ACCESS-999'))
+      .map((line) => (line.startsWith('reclaim') ? line.replace(/<app>/g, 'salesforce').replace(/<person>/g, 'priya@acme.com').replace(/ \[reason\]/g, ' on leave') : line.replace(/<person>/g, 'nobody@acme.com')));
 
     const empty = await h.driver.command(ada.slackId, '/access-admin', '');
     const unknown = await h.driver.command(ada.slackId, '/access-admin', 'frobnicate');

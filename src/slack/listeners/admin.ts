@@ -13,6 +13,7 @@ import { reviewCommand } from './admin-review.js';
 import { AUDIT_USAGE, auditCommand, exportCommand, grantsCommand, isAuditLookup, pendingCommand, statsCommand, type AdminListenerDeps } from './admin-evidence.js';
 import { REVOKE_USAGE, steerCommand, type SteerTools } from './admin-steer.js';
 import { isLifecycleCommand, lifecycleCommand } from './admin-lifecycle.js';
+import { isReclaimPreview, reclaimCommand, reclaimPreviewCommand, type ReclaimPreviewer } from './admin-reclaim.js';
 
 export type { CatalogReloader } from '../../workflows/admin/index.js';
 import { adminHelpText } from '../help.js';
@@ -124,6 +125,8 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
       return pendingCommand(deps, rest);
     case 'review':
       return reviewCommand(deps, userId, rest);
+    case 'reclaim':
+      return reclaimCommand(deps, userId, rest);
     case 'catalog':
       // `catalog reload` is answered by the listener (see registerAdminListeners), the others by admin-steer.ts.
       return 'Usage: `/access-admin catalog reload`.';
@@ -134,7 +137,7 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
   }
 }
 
-export function registerAdminListeners(app: App, deps: AdminListenerDeps & SideEffectDeps, reload: CatalogReloader, steer: SteerTools): void {
+export function registerAdminListeners(app: App, deps: AdminListenerDeps & SideEffectDeps, reload: CatalogReloader, steer: SteerTools, reclaimPreview: ReclaimPreviewer): void {
   app.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
@@ -164,6 +167,12 @@ export function registerAdminListeners(app: App, deps: AdminListenerDeps & SideE
         const text = await answer.later().catch((error: unknown) => `:warning: That did not finish: ${error instanceof Error ? error.message : String(error)}. See \`/access-admin status\`.`);
         await respond({ response_type: 'ephemeral', text });
       }
+      return;
+    }
+    if (isReclaimPreview(command.text ?? '')) {
+      // Reading every provider may outlast Slack's 3 s: acknowledge, then answer through respond().
+      await ack({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Reading members and sign-ins from the identity providers for the reclaim preview...' });
+      await respond({ response_type: 'ephemeral', text: await reclaimPreviewCommand(reclaimPreview, command.text ?? '') });
       return;
     }
     if (/^\s*review\s+start\s*$/i.test(command.text ?? '')) {

@@ -8,6 +8,7 @@ import { jiraWords } from '../shared/jira-words.js';
 import { alertWords, slackWords } from '../shared/slack-words.js';
 import { moveRequest } from '../shared/transitions.js';
 import { endingReasonOf, startRemoval } from '../grant/index.js';
+import { reclaimScanDead } from '../reclaim/index.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueAlert, enqueueDeprovision, enqueueDm, enqueueJiraComment, enqueueProvision, enqueueRoute } from '../shared/effects.js';
 
@@ -58,6 +59,10 @@ const KIND_WORDS = {
   'insight.export': 'export requests as CSV',
   'drift.check': 'check the catalog against the identity providers (drift)',
   'drift.filed': "tell an admin a drift report's Jira issue",
+  'reclaim.scan': 'read the members and sign-ins of an app for auto reclaim',
+  'reclaim.notice': 'send or update an auto reclaim DM',
+  'reclaim.enforce': 'remove or downgrade access reclaimed for inactivity',
+  'reclaim.settle': 'confirm a reclaim once its removal ended',
 } as const satisfies Record<JobKind, string>;
 
 const QUEUE = { kind: 'system', reason: 'job queue' } as const;
@@ -67,7 +72,7 @@ const QUEUE = { kind: 'system', reason: 'job queue' } as const;
  * before "you now have it"; none needs the one before it to have arrived. So a dead one releases its key at
  * once (on record, alerted, retryable by job id) instead of holding back every later message to that person.
  */
-const INDEPENDENT_NOTIFICATIONS: ReadonlySet<string> = new Set<JobKind>(['slack.dm', 'slack.request_receipt', 'slack.grant_notice']);
+const INDEPENDENT_NOTIFICATIONS: ReadonlySet<string> = new Set<JobKind>(['slack.dm', 'slack.request_receipt', 'slack.grant_notice', 'reclaim.notice']);
 
 /** Runs inside the transaction that marks `job` dead. */
 export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
@@ -79,6 +84,11 @@ export function onJobDead(deps: WorkflowDeps, job: Job, error: string): void {
   if (job.kind === 'slack.home') {
     // A Home is re-rendered on the next change or when opened: a failed refresh must not hold back later ones.
     store.jobs.release(job.id, now);
+    return;
+  }
+  if (job.kind === 'reclaim.scan') {
+    // The run fails (its admin, else the alert channel, is told) and the provider's later scans go ahead.
+    reclaimScanDead(deps, job, error);
     return;
   }
   const requestId = job.requestId;

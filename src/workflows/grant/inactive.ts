@@ -31,7 +31,7 @@ export function endAccessOfInactiveAccount(deps: WorkflowDeps, provider: string,
     const note = `account inactive in ${provider}`;
     const revoked: number[] = [];
     const holders = new Set<string>();
-    for (const held of store.reviews.liveGrantsOf(provider, idpUserId)) {
+    for (const held of store.grants.liveOfAccount(provider, idpUserId)) {
       const grant = store.grants.get(held.id);
       if (!grant) continue;
       holders.add(grant.userSlackId);

@@ -9,6 +9,7 @@ export { relinquishGrant, type RelinquishResult } from './relinquish.js';
 export { revokeAccess, revokeByJiraKey, type RevokeResult } from './revoke.js';
 export { endingReasonOf, startRemoval, sweepExpired } from './expire.js';
 export { deprovisionJob } from './remove.js';
+export { busyError, removeOutsideGrants, type OutsideRemoval, type OutsideResult } from './remove-outside.js';
 export { recheckRemovalJob } from './recheck.js';
 export { recordRemovedByHand, type RemovedByHandResult } from './removed-by-hand.js';
 export { extendByAdmin, type AdminExtendResult } from './admin-extend.js';

@@ -71,6 +71,8 @@ export async function provisionJob(deps: SideEffectDeps, job: JobOf<'idp.provisi
       now,
     );
     if (!moved) return;
+    // A reclaim's downgrade waits for this lower role before it removes the higher one (src/workflows/reclaim/enforce.ts).
+    if (store.reclaim.waitingOnRequest(requestId).length > 0) store.jobs.enqueue({ kind: 'reclaim.settle', payload: { grantId: grant.id } }, now);
     enqueueJiraComment(
       store,
       requestId,

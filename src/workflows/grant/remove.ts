@@ -115,6 +115,9 @@ export function finishRemoval(deps: WorkflowDeps, grantId: number, actor: Actor)
     if (!endGrant(store, grant, reason, actor, { groups: outcomes, idpUserId: grant.idpUserId, heldMs, ...(grant.endingNote ? { note: grant.endingNote } : {}) }, now)) return false;
     // An access review waits for this removal to confirm its Revoke (src/workflows/review/enforce.ts).
     if (store.reviews.revokingThroughGrant(grant.id).length > 0) store.jobs.enqueue({ kind: 'review.settle', payload: { grantId: grant.id } }, now);
+    // An auto reclaim too (src/workflows/reclaim/enforce.ts); its own DM, with Ask for it back, tells the holder.
+    const reclaimed = store.reclaim.removingThroughGrant(grant.id).length > 0;
+    if (reclaimed) store.jobs.enqueue({ kind: 'reclaim.settle', payload: { grantId: grant.id } }, now);
     if (rows.some((r) => r.outcome === 'removed')) {
       store.jobs.enqueue({ kind: 'idp.recheck_removal', payload: { grantId: grant.id }, requestId: request.id, runAt: new Date(now.getTime() + deps.timing.removalRecheckMs) }, now);
     }
@@ -126,7 +129,7 @@ export function finishRemoval(deps: WorkflowDeps, grantId: number, actor: Actor)
     enqueueJiraComment(store, request.id, [jiraWords.ended({ reason, userSlackId: grant.userSlackId, groups: removed, provider: grant.provider, at: now, heldMs, note: grant.endingNote }), ...notes], now);
     enqueueJiraTransition(store, request.id, 'ended', now);
     if (deps.jiraFields.accessEnd) enqueueJiraFields(store, request.id, { end: now }, now);
-    enqueueDm(store, grant.userSlackId, slackWords.ended(accessLabel(request.snapshot.appName, request.snapshot.roleName), reason, heldMs, grant.endingNote), now, request.id);
+    if (!reclaimed) enqueueDm(store, grant.userSlackId, slackWords.ended(accessLabel(request.snapshot.appName, request.snapshot.roleName), reason, heldMs, grant.endingNote), now, request.id);
     return true;
   });
 }

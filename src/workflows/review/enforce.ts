@@ -13,8 +13,8 @@ import { accessLabel } from '../../domain/format.js';
 import type { Actor } from '../../domain/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, ReviewItemRow } from '../../store/reviews.repo.js';
-import { startRemoval } from '../grant/index.js';
-import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
+import { busyError, removeOutsideGrants, startRemoval } from '../grant/index.js';
+import type { SideEffectDeps, WorkflowDeps } from '../shared/deps.js';
 import { enqueueDm, enqueueJiraComment } from '../shared/effects.js';
 import { campaignJiraKey } from './start.js';
 import { reviewJiraWords, reviewSlackWords } from './words.js';
@@ -56,24 +56,12 @@ export async function reviewRevokeJob(deps: SideEffectDeps, job: JobOf<'review.r
   const live = grant !== undefined && (grant.status === 'active' || grant.status === 'ending');
   const grantHolds = new Set(live ? store.grants.groupRows(grant.id).map((r) => r.groupId) : []);
   const extras = item.groups.filter((g) => !grantHolds.has(g) && item.removed[g] === undefined);
-  const failures: Array<{ group: string; error: unknown }> = [];
-  if (extras.length > 0) {
-    const provider = providerFor(deps, item.provider);
-    deps.throttle(item.provider, extras.length, `job:${job.id}`);
-    for (const group of extras) {
-      const keeper = store.reviews.liveGrantsOf(item.provider, item.idpUserId).find((g) => g.id !== item.grantId && g.groups.includes(group));
-      if (keeper) {
-        recordGroup(deps, campaign, item, group, 'kept', `still needed by request #${keeper.requestId}`);
-        continue;
-      }
-      try {
-        const outcome = await provider.removeFromGroup(item.idpUserId, group);
-        recordGroup(deps, campaign, item, group, outcome, null);
-      } catch (error) {
-        failures.push({ group, error });
-      }
-    }
-  }
+  const { failures, busy } = await removeOutsideGrants(
+    deps,
+    { provider: item.provider, idpUserId: item.idpUserId, groups: extras, exceptGrantId: item.grantId, seenAt: campaign.createdAt, by: `access review #${campaign.id} (item ${item.id})`, actor: reviewerActor(item), ticket: `job:${job.id}` },
+    (result) => recordGroup(deps, campaign, item, result.group, result.outcome, result.note),
+  );
+  if (failures.length === 0 && busy.length > 0) throw busyError(busy);
   if (failures.length > 0) {
     const why = failures.map((f) => `${f.group} (${f.error instanceof Error ? f.error.message : String(f.error)})`).join('; ');
     const message = `could not remove ${why}`;
@@ -90,6 +78,11 @@ function startGrantRemoval(deps: WorkflowDeps, campaign: CampaignRow, item: Revi
   const { store } = deps;
   if (!item.grantId) return;
   const grant = store.grants.get(item.grantId);
+  if (grant?.status === 'ending') {
+    // Already being removed (an auto reclaim, an admin's revoke): the item settles when that removal ends.
+    store.audit.append({ at: now, actor: reviewerActor(item), action: 'review.already_removing', requestId: grant.requestId, data: { campaignId: campaign.id, itemId: item.id, grantId: grant.id, removing: grant.endingNote ?? grant.endingReason } });
+    return;
+  }
   if (!grant || grant.status !== 'active') return;
   const note = `revoked in review ${campaign.name}`;
   if (!startRemoval(store, grant, 'revoked', reviewerActor(item), { review: campaign.name, campaignId: campaign.id, itemId: item.id, reason: item.decisionReason }, now, note)) return;

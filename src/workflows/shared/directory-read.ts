@@ -4,7 +4,7 @@
  * name it, each provider's reads go a few at a time, and the first failure stops the reads not yet started
  * and is thrown once the reads under way have ended (so a retried run never races a failed one).
  */
-import type { ProviderKind } from '../../domain/types.js';
+import type { CatalogApp, CatalogRole, ProviderKind } from '../../domain/types.js';
 import type { GroupMember, IdentityProvider, LastSignIn } from '../../identity/types.js';
 import { providerFor, type SideEffectDeps } from './deps.js';
 
@@ -110,4 +110,62 @@ export async function readMemberships(deps: SideEffectDeps, groups: Iterable<{ r
     found.set(list.value[0], list.value[1]);
   }
   return found;
+}
+
+/** One person's membership of one role of an app: the groups of the role they are in. */
+export interface RoleMember {
+  readonly app: CatalogApp;
+  readonly role: CatalogRole;
+  readonly member: GroupMember;
+  readonly groups: string[];
+}
+
+/**
+ * Which sign-ins to read for an app: `app` (the provider's id of the app: its own sign-in log), `overall`
+ * (the last sign-in anywhere), or `none` (no call at all).
+ */
+export type SignInRead = { readonly kind: 'app'; readonly appId: string } | { readonly kind: 'overall' } | { readonly kind: 'none' };
+
+/** One app: every role's groups listed, merged into one entry per role and member, then the members' sign-ins. */
+async function readRoleMembers(app: CatalogApp, reader: DirectoryReader, signIn: SignInRead): Promise<{ found: RoleMember[]; signIns: ReadonlyMap<string, LastSignIn> }> {
+  const roles = await allEnded(app.roles.map(async (role) => ({ role, lists: await allEnded(role.groups.map(async (group) => ({ group, members: await reader.members(app.provider, group) }))) })));
+  const byEntry = new Map<string, RoleMember>();
+  for (const { role, lists } of roles) {
+    for (const { group, members } of lists) {
+      for (const member of members) {
+        const key = `${role.id}\u0000${member.id}`;
+        const entry = byEntry.get(key);
+        if (entry) entry.groups.push(group);
+        else byEntry.set(key, { app, role, member, groups: [group] });
+      }
+    }
+  }
+  const found = [...byEntry.values()];
+  const users = [...new Set(found.map((i) => i.member.id))];
+  const signIns = users.length === 0 || signIn.kind === 'none' ? new Map<string, LastSignIn>() : await reader.signIns(app.provider, users, signIn.kind === 'app' ? signIn.appId : undefined);
+  return { found, signIns };
+}
+
+/** What the providers said: the role members of every app, and sign-ins keyed `${appId}\0${userId}`. */
+export interface DirectoryRead {
+  readonly found: RoleMember[];
+  readonly signIns: Map<string, LastSignIn>;
+}
+
+/**
+ * Every app's role members and sign-ins (which sign-ins: `signInRead`, per app), every app at once through
+ * one reader (auto reclaim judges inactivity by it); entries come out in catalog order whatever order the
+ * answers came in.
+ */
+export async function readDirectory(deps: SideEffectDeps, apps: readonly CatalogApp[], signInRead: (app: CatalogApp) => SignInRead, reader = directoryReader(deps)): Promise<DirectoryRead> {
+  const perApp = await Promise.allSettled(apps.map((app) => readRoleMembers(app, reader, signInRead(app))));
+  reader.throwIfFailed();
+  const found: RoleMember[] = [];
+  const signIns = new Map<string, LastSignIn>();
+  perApp.forEach((read, i) => {
+    if (read.status === 'rejected') throw read.reason;
+    found.push(...read.value.found);
+    for (const [user, answer] of read.value.signIns) signIns.set(`${apps[i]?.id}\u0000${user}`, answer);
+  });
+  return { found, signIns };
 }

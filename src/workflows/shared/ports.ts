@@ -103,6 +103,16 @@ export interface BundleOfferCard {
   readonly text: string;
 }
 
+/**
+ * An auto reclaim DM: the warning (Keep it, Remove now) or the result (Ask for it back), drawn from the
+ * case as it is when sent; buttons only while they can still do something.
+ */
+export interface ReclaimNotice {
+  readonly caseId: number;
+  readonly text: string;
+  readonly buttons: ReadonlyArray<'keep' | 'remove_now' | 'ask_back'>;
+}
+
 export interface Notifier {
   /** Posts a task card to the alert channel; null when no alert channel is configured. */
   sendTask(card: TaskCard): Promise<MessageRef | null>;
@@ -118,6 +128,9 @@ export interface Notifier {
   sendReviewInvite(userSlackId: string, invite: ReviewInvite): Promise<MessageRef>;
   /** The DM offering a bundle after a move, with **File these requests**. */
   sendBundleOffer(userSlackId: string, offer: BundleOfferCard): Promise<MessageRef>;
+  /** An auto reclaim DM (src/workflows/reclaim/), and the same message redrawn when its case moves on. */
+  sendReclaimNotice(userSlackId: string, notice: ReclaimNotice): Promise<MessageRef>;
+  updateReclaimNotice(ref: MessageRef, notice: ReclaimNotice): Promise<void>;
   /** A direct message in mrkdwn. */
   sendDm(userSlackId: string, text: string): Promise<MessageRef>;
   /**
