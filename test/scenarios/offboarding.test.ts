@@ -72,6 +72,11 @@ function jiraUser(h: Harness, person: PersonKey): string {
   return accountId;
 }
 
+/** A request's Jira key: keys follow the order the issues were created in, which the job queue does not fix across requests. */
+function jiraKeyOf(h: Harness, requestId: number): string {
+  return h.store.requests.get(requestId)?.jiraKey ?? '';
+}
+
 describe('offboarding', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -98,8 +103,8 @@ describe('offboarding', () => {
     expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(true);
     expect(h.graph.isMember('e-sales-admin', priya.entraId)).toBe(false);
     const failing = await h.driver.command(ada.slackId, '/access-admin', `offboard status ${priya.email}`);
-    expect(failing.body).toContain('Salesforce / Viewer (request #1, ACCESS-1): failing: could not remove 00g1viewer');
-    expect(failing.body).toContain('Figma / Editor (request #3, ACCESS-3): in progress: a removal task is open');
+    expect(failing.body).toContain(`Salesforce / Viewer (request #1, ${jiraKeyOf(h!, 1)}): failing: could not remove 00g1viewer`);
+    expect(failing.body).toContain(`Figma / Editor (request #3, ${jiraKeyOf(h!, 3)}): in progress: a removal task is open`);
     expect(h.okta.userStatus(priya.oktaId)).toBe('SUSPENDED');
     expect(h.graph.accountEnabled(priya.entraId)).toBe(false);
 
@@ -119,15 +124,15 @@ describe('offboarding', () => {
     expect(comments[0]).toContain('Keycard offboarding #1 of Priya Shah (priya@acme.com) started by Ada Admin (ada@acme.com), suspending their accounts');
     const finished = comments.at(-1)!;
     expect(finished).toContain('Offboarding #1 of Priya Shah (priya@acme.com) finished at 2026-01-06');
-    expect(finished).toContain('Salesforce / Viewer (request #1, ACCESS-1): done: removed from 00g1viewer');
-    expect(finished).toContain('Power BI / Workspace Admin (request #2, ACCESS-2): done: removed from e-sales-admin');
-    expect(finished).toContain('Figma / Editor (request #3, ACCESS-3): done: removed by hand (confirmed in Slack)');
-    expect(finished).toContain("GitHub / Write (request #4, ACCESS-4): done: cancelled while it waited for approval; its approvers' cards are closed");
+    expect(finished).toContain(`Salesforce / Viewer (request #1, ${jiraKeyOf(h!, 1)}): done: removed from 00g1viewer`);
+    expect(finished).toContain(`Power BI / Workspace Admin (request #2, ${jiraKeyOf(h!, 2)}): done: removed from e-sales-admin`);
+    expect(finished).toContain(`Figma / Editor (request #3, ${jiraKeyOf(h!, 3)}): done: removed by hand (confirmed in Slack)`);
+    expect(finished).toContain(`GitHub / Write (request #4, ${jiraKeyOf(h!, 4)}): done: cancelled while it waited for approval; its approvers' cards are closed`);
     expect(finished).toContain(`suspend the okta account ${priya.oktaId} (priya@acme.com): done: suspended`);
     expect(finished).toContain(`suspend the entra account ${priya.entraId} (priya@acme.com): done: suspended`);
     // Each request's own issue says why it ended.
-    expect(h.jira.comments('ACCESS-2').join('\n')).toContain('Revoked: Priya Shah (priya@acme.com) is being offboarded (Keycard offboarding #1, started by Ada Admin (ada@acme.com))');
-    expect(h.jira.comments('ACCESS-4').join('\n')).toContain('Cancelled: Priya Shah (priya@acme.com) is being offboarded');
+    expect(h.jira.comments(jiraKeyOf(h!, 2)).join('\n')).toContain('Revoked: Priya Shah (priya@acme.com) is being offboarded (Keycard offboarding #1, started by Ada Admin (ada@acme.com))');
+    expect(h.jira.comments(jiraKeyOf(h!, 4)).join('\n')).toContain('Cancelled: Priya Shah (priya@acme.com) is being offboarded');
     const summary = h.lastDm('ada')?.text ?? '';
     expect(summary).toContain(`Offboarding #1 of *Priya Shah (priya@acme.com)* is done (Jira ${issue.key})`);
     const status = await h.driver.command(ada.slackId, '/access-admin', `offboard status <@${priya.slackId}>`);
@@ -145,7 +150,7 @@ describe('offboarding', () => {
     await h.drain();
 
     const issue = h.jira.issueByLabel('keycard-offboard-1')!;
-    expect(h.jira.comments(issue.key).at(-1)).toContain('Salesforce / Viewer (request #1, ACCESS-1): failing: could not remove 00g1viewer: Okta refused');
+    expect(h.jira.comments(issue.key).at(-1)).toContain(`Salesforce / Viewer (request #1, ${jiraKeyOf(h!, 1)}): failing: could not remove 00g1viewer: Okta refused`);
     const status = await h.driver.command(ada.slackId, '/access-admin', `offboard status ${priya.email}`);
     expect(status.body).toContain('failing: could not remove 00g1viewer');
     expect(status.body).toContain('`/access-admin retry <request id>`');
@@ -155,7 +160,7 @@ describe('offboarding', () => {
     await h.drain();
 
     expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(false);
-    expect(h.jira.comments(issue.key).at(-1)).toContain('Salesforce / Viewer (request #1, ACCESS-1): done: removed from 00g1viewer');
+    expect(h.jira.comments(issue.key).at(-1)).toContain(`Salesforce / Viewer (request #1, ${jiraKeyOf(h!, 1)}): done: removed from 00g1viewer`);
     expect(h.lastDm('ada')?.text).toContain('Offboarding #1 of *Priya Shah (priya@acme.com)* is done');
   });
 
@@ -210,7 +215,7 @@ describe('offboarding', () => {
     const comments = h.jira.comments(key);
     expect(comments[0]).toContain('Keycard offboarding #1 of Priya Shah (priya@acme.com) started by Ada Admin (ada@acme.com), suspending their accounts');
     expect(comments.at(-1)).toContain('Offboarding #1 of Priya Shah (priya@acme.com) finished');
-    expect(comments.at(-1)).toContain('Salesforce / Viewer (request #1, ACCESS-1): done: removed from 00g1viewer');
+    expect(comments.at(-1)).toContain(`Salesforce / Viewer (request #1, ${jiraKeyOf(h!, 1)}): done: removed from 00g1viewer`);
     expect(comments.filter((c) => c.includes('finished'))).toHaveLength(1);
     expect(h.jira.issues().filter((i) => i.labels.some((l) => l.startsWith('keycard-offboard')))).toEqual([]);
     expect(h.lastDm('ada')?.text).toContain(`Offboarding #1 of *Priya Shah (priya@acme.com)* is done (Jira ${key})`);
@@ -276,8 +281,8 @@ describe('offboarding', () => {
     expect(h.okta.isMember('00g1viewer', priya.oktaId)).toBe(false);
     expect(h.store.grants.forRequest(1)).toMatchObject({ status: 'revoked', endingNote: 'account inactive in okta' });
     expect(h.store.requests.get(2)?.status).toBe('cancelled');
-    expect(h.jira.comments('ACCESS-1').join('\n')).toContain('okta reports the account 00uPRIYA suspended or deactivated outside Keycard (seen during access review "Q1 Sales"): Keycard ends this access.');
-    expect(h.jira.comments('ACCESS-2').join('\n')).toContain('Keycard cancels this request');
+    expect(h.jira.comments(jiraKeyOf(h!, 1)).join('\n')).toContain('okta reports the account 00uPRIYA suspended or deactivated outside Keycard (seen during access review "Q1 Sales"): Keycard ends this access.');
+    expect(h.jira.comments(jiraKeyOf(h!, 2)).join('\n')).toContain('Keycard cancels this request');
     // The review item still says what the provider listed; deciding it has nothing left to remove.
     const item = h.store.reviews.items(1).find((i) => i.email === priya.email)!;
     expect(decideItems(h.keycard.deps, PEOPLE.owen.slackId, [item.id], { decision: 'revoke', reason: 'left_team', note: null }).decided).toHaveLength(1);
