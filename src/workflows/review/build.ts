@@ -12,65 +12,26 @@
 import { findApp } from '../../domain/catalog.js';
 import { PermanentError } from '../../domain/errors.js';
 import { recommend } from '../../domain/review.js';
-import type { CatalogApp, CatalogRole, ProviderKind } from '../../domain/types.js';
-import type { GroupMember, LastSignIn } from '../../identity/types.js';
+import type { CatalogApp, ProviderKind } from '../../domain/types.js';
+import type { GroupMember } from '../../identity/types.js';
 import type { JobOf } from '../../store/jobs.repo.js';
 import type { CampaignRow, NewReviewItem } from '../../store/reviews.repo.js';
 import { endAccessOfInactiveAccount } from '../grant/index.js';
 import { providerFor, type SideEffectDeps, type WorkflowDeps } from '../shared/deps.js';
-import { allEnded, directoryReader, READS_AT_ONCE, readGate, type DirectoryReader, type ReadState } from '../shared/directory-read.js';
+import { allEnded, READS_AT_ONCE, readDirectory, readGate, type DirectoryRead, type ReadState, type RoleMember, type SignInRead } from '../shared/directory-read.js';
 import { enqueueReviewerDms } from './notify.js';
 import { campaignJiraKey } from './start.js';
 
-interface Found {
-  readonly app: CatalogApp;
-  readonly role: CatalogRole;
-  readonly member: GroupMember;
-  readonly groups: string[];
-}
-
-interface AppRead {
-  readonly found: Found[];
-  readonly signIns: ReadonlyMap<string, LastSignIn>;
-}
-
-/** One app: every role's groups listed, merged into one item per role and member, then the members' sign-ins. */
-async function readApp(app: CatalogApp, reader: DirectoryReader): Promise<AppRead> {
-  const roles = await allEnded(app.roles.map(async (role) => ({ role, lists: await allEnded(role.groups.map(async (group) => ({ group, members: await reader.members(app.provider, group) }))) })));
-  const byItem = new Map<string, Found>();
-  for (const { role, lists } of roles) {
-    for (const { group, members } of lists) {
-      for (const member of members) {
-        const key = `${role.id}\u0000${member.id}`;
-        const item = byItem.get(key);
-        if (item) item.groups.push(group);
-        else byItem.set(key, { app, role, member, groups: [group] });
-      }
-    }
-  }
-  const found = [...byItem.values()];
-  const users = [...new Set(found.map((i) => i.member.id))];
-  return { found, signIns: users.length === 0 ? new Map() : await reader.signIns(app.provider, users, app.signInApp) };
-}
+type Found = RoleMember;
 
 /**
- * Reads every app's members and sign-ins; the calls made are what the campaign costs the providers. Every
- * app is read at once, each provider's reads through its gate (shared/directory-read.ts); each group is listed once
- * however many roles name it. The items come out in catalog order whatever order the answers came in; the
- * first failure is thrown once the reads under way have ended.
+ * Reads every app's members and sign-ins (per app where the catalog names the provider's app with
+ * `signInApp`, else overall); the calls made are what the campaign costs the providers. Every app is read at
+ * once through shared/directory-read.ts: each group listed once however many roles name it, the items in
+ * catalog order, the first failure thrown once the reads under way have ended.
  */
-async function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]): Promise<{ found: Found[]; signIns: Map<string, LastSignIn> }> {
-  const reader = directoryReader(deps);
-  const perApp = await Promise.allSettled(apps.map((app) => readApp(app, reader)));
-  reader.throwIfFailed();
-  const found: Found[] = [];
-  const signIns = new Map<string, LastSignIn>();
-  perApp.forEach((read, i) => {
-    if (read.status === 'rejected') throw read.reason;
-    found.push(...read.value.found);
-    for (const [user, answer] of read.value.signIns) signIns.set(`${apps[i]?.id}\u0000${user}`, answer);
-  });
-  return { found, signIns };
+function readProviders(deps: SideEffectDeps, apps: readonly CatalogApp[]): Promise<DirectoryRead> {
+  return readDirectory(deps, apps, (app): SignInRead => (app.signInApp ? { kind: 'app', appId: app.signInApp } : { kind: 'overall' }));
 }
 
 /**
