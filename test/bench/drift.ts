@@ -13,7 +13,7 @@ import { lastDrift } from '../../src/workflows/drift/index.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, type BenchOrg, type BenchProvider } from './review-org.js';
+import { buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -36,24 +36,7 @@ function seedGrants(h: Harness, org: BenchOrg): number {
         for (const index of role.people) {
           const p = org.people[index];
           if (!p || !org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
-          const groups = role.groups.filter((_, g) => role.members[g]?.includes(index));
-          const request = h.store.requests.insert(
-            {
-              requesterSlackId: p.slackId,
-              requesterEmail: p.email,
-              requesterName: `${p.first} ${p.last}`,
-              appId: app.id,
-              roleId: role.id,
-              snapshot: { appName: app.name, roleName: role.id, roleDescription: 'Benchmark role', provider: app.provider, groups: [...role.groups], owner: app.owner, approval: 'auto', maxDurationMs: null },
-              durationMs: null,
-              justification: 'seeded for the drift benchmark',
-              status: 'active',
-            },
-            now,
-          );
-          const idpUserId = app.provider === 'okta' ? p.oktaId : app.provider === 'entra' ? p.entraId : p.googleId;
-          const grant = h.store.grants.insert({ requestId: request.id, userSlackId: p.slackId, appId: app.id, roleId: role.id, provider: app.provider, idpUserId, groups, startsAt: now.getTime(), endsAt: null });
-          for (const group of groups) h.store.grants.markHeld(grant.id, group, now);
+          seedKeycardGrant(h, app, role, p, index, { why: 'seeded for the drift benchmark', startsAt: now.getTime(), held: true });
           count += 1;
         }
       }

@@ -9,7 +9,7 @@
  * Also here: what the build must cost each provider at least (`minimumCalls`), from the adapters' real page
  * and batch sizes, so the benchmark can hold the calls made against it.
  */
-import type { Fakes } from '../support/harness.js';
+import type { Fakes, Harness } from '../support/harness.js';
 import { OKTA_IDS_PER_FILTER, OKTA_LOG_PAGE, OKTA_MEMBER_PAGE } from '../../src/identity/okta/okta.js';
 import { GRAPH_IN_MAX, GRAPH_MEMBER_PAGE, GRAPH_SIGN_IN_PAGE } from '../../src/identity/entra/entra.js';
 import { GOOGLE_MEMBER_PAGE, GOOGLE_REPORT_PAGE, GOOGLE_USER_PAGE } from '../../src/identity/google/google.js';
@@ -368,4 +368,37 @@ export function minimumCalls(org: BenchOrg, provider: BenchProvider): MinimumCal
   }
   const joins = { okta: Math.ceil(org.managers.length / Math.floor(OKTA_IDS_PER_FILTER / 2)), entra: Math.ceil(everyone.size / GRAPH_IN_MAX), google: Math.ceil(domain / GOOGLE_USER_PAGE) }[provider];
   return { members, logs, users: overall + joins, joins };
+}
+
+/**
+ * A Keycard grant of `role` to `person`, as if requested and approved: the request row and the grant of the
+ * role's groups the person is in (marked held when `held`). The benchmarks seed their Keycard grants with it.
+ */
+export function seedKeycardGrant(
+  h: Harness,
+  app: BenchApp,
+  role: BenchRole,
+  person: BenchPerson,
+  index: number,
+  options: { why: string; startsAt: number; held?: boolean },
+): void {
+  const now = h.clock.now();
+  const groups = role.groups.filter((_, g) => role.members[g]?.includes(index));
+  const request = h.store.requests.insert(
+    {
+      requesterSlackId: person.slackId,
+      requesterEmail: person.email,
+      requesterName: `${person.first} ${person.last}`,
+      appId: app.id,
+      roleId: role.id,
+      snapshot: { appName: app.name, roleName: role.id, roleDescription: 'Benchmark role', provider: app.provider, groups: [...role.groups], owner: app.owner, approval: 'auto', maxDurationMs: null },
+      durationMs: null,
+      justification: options.why,
+      status: 'active',
+    },
+    now,
+  );
+  const idpUserId = app.provider === 'okta' ? person.oktaId : app.provider === 'entra' ? person.entraId : person.googleId;
+  const grant = h.store.grants.insert({ requestId: request.id, userSlackId: person.slackId, appId: app.id, roleId: role.id, provider: app.provider, idpUserId, groups, startsAt: options.startsAt, endsAt: null });
+  if (options.held) for (const group of groups) h.store.grants.markHeld(grant.id, group, now);
 }

@@ -22,7 +22,7 @@ import { buildReviewListModal } from '../../src/slack/blocks/review.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
+import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -60,23 +60,7 @@ function seedGrants(h: Harness, org: BenchOrg): number {
           if (!org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
           const p = org.people[index];
           if (!p) continue;
-          const groups = role.groups.filter((_, g) => role.members[g]?.includes(index));
-          const request = h.store.requests.insert(
-            {
-              requesterSlackId: p.slackId,
-              requesterEmail: p.email,
-              requesterName: `${p.first} ${p.last}`,
-              appId: app.id,
-              roleId: role.id,
-              snapshot: { appName: app.name, roleName: role.id, roleDescription: 'Benchmark role', provider: app.provider, groups: [...role.groups], owner: app.owner, approval: 'auto', maxDurationMs: null },
-              durationMs: null,
-              justification: 'seeded for the review benchmark',
-              status: 'active',
-            },
-            now,
-          );
-          const idpUserId = app.provider === 'okta' ? p.oktaId : app.provider === 'entra' ? p.entraId : p.googleId;
-          h.store.grants.insert({ requestId: request.id, userSlackId: p.slackId, appId: app.id, roleId: role.id, provider: app.provider, idpUserId, groups, startsAt: now.getTime() - 30 * 24 * 3600_000, endsAt: null });
+          seedKeycardGrant(h, app, role, p, index, { why: 'seeded for the review benchmark', startsAt: now.getTime() - 30 * 24 * 3600_000 });
           count += 1;
         }
       }
