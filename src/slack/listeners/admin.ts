@@ -10,6 +10,8 @@ import { recordRemovedByHand, revokeAccess } from '../../workflows/grant/index.j
 import { reviewStartChoices } from '../../workflows/review/index.js';
 import { buildReviewStartModal } from '../blocks/review-start.js';
 import { reviewCommand } from './admin-review.js';
+import { parseRequestArg } from '../../domain/admin-args.js';
+import { findRequest, requestNotFound } from '../../workflows/insight/index.js';
 import { AUDIT_USAGE, auditCommand, exportCommand, grantsCommand, isAuditLookup, pendingCommand, statsCommand, type AdminListenerDeps } from './admin-evidence.js';
 import { REVOKE_USAGE, steerCommand, type SteerTools } from './admin-steer.js';
 import { isLifecycleCommand, lifecycleCommand } from './admin-lifecycle.js';
@@ -35,6 +37,17 @@ function statusText(deps: WorkflowDeps): string {
     lines.push(`  – request #${r.requestId} ${r.what} of <@${r.holder}> (${r.reason.replace(/_/g, ' ')}): ${holds}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The request a word names, as a Keycard id (`42`, `#42`) or its Jira key (`ACCESS-12`); null when the word is
+ * neither (the caller answers with its usage), a sentence when it names no request Keycard has.
+ */
+function requestIdOf(deps: WorkflowDeps, word: string | undefined): number | string | null {
+  const arg = parseRequestArg(word ?? '');
+  if (!arg) return null;
+  if (arg.kind === 'id') return arg.id;
+  return findRequest(deps, arg)?.id ?? requestNotFound(arg);
 }
 
 function requestText(deps: WorkflowDeps, id: number): string {
@@ -64,8 +77,9 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
     case 'status':
       return statusText(deps);
     case 'request': {
-      const id = Number.parseInt(rest[0] ?? '', 10);
-      return Number.isSafeInteger(id) ? requestText(deps, id) : 'Usage: `/access-admin request <id>` (a request number, e.g. `42`).';
+      const id = requestIdOf(deps, rest[0]);
+      if (typeof id === 'string') return id;
+      return id !== null ? requestText(deps, id) : 'Usage: `/access-admin request <id>` (a request number, e.g. `42`, or its Jira key, e.g. `ACCESS-12`).';
     }
     case 'retry': {
       if (rest[0] === 'job') {
@@ -73,8 +87,9 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
         if (!Number.isSafeInteger(jobId)) return 'Usage: `/access-admin retry job <job id>` (see `/access-admin status`).';
         return retryJob(deps, userId, jobId) ? `Job ${jobId} is queued again.` : `Job ${jobId} is not dead, or does not exist.`;
       }
-      const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
-      if (!Number.isSafeInteger(id)) return 'Usage: `/access-admin retry <request id>`, e.g. `/access-admin retry 42`.';
+      const id = requestIdOf(deps, rest[0]);
+      if (typeof id === 'string') return id;
+      if (id === null) return 'Usage: `/access-admin retry <request id>`, e.g. `/access-admin retry 42` or `/access-admin retry ACCESS-12`.';
       const result = retryRequest(deps, id, userId);
       if (result.kind === 'not_found') return `No request #${id}.`;
       if (result.kind === 'nothing_to_retry') return `Request #${id} has nothing to retry (it is ${result.status.replace(/_/g, ' ')}).`;
@@ -101,10 +116,11 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
       return result.kind === 'started' ? result.text : result.message;
     }
     case 'removed': {
-      const id = Number.parseInt((rest[0] ?? '').replace(/^#/, ''), 10);
+      const id = requestIdOf(deps, rest[0]);
+      if (typeof id === 'string') return id;
       const group = rest[1] ?? '';
       const reason = rest.slice(2).join(' ').trim();
-      if (!Number.isSafeInteger(id) || !group || reason.length < 3) {
+      if (id === null || !group || reason.length < 3) {
         return 'Usage: `/access-admin removed <request id> <group id> <reason>`, e.g. `/access-admin removed 42 00g1admin removed in the Okta console, group is read-only for Keycard` (records a group of an access being removed as removed by hand).';
       }
       const result = recordRemovedByHand(deps, id, group, userId, reason);

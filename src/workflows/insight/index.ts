@@ -3,7 +3,7 @@
  * access and requests, every request of a range as CSV (`export`), the figures of a period (`stats`), and
  * what is active and what waits (`grants`, `pending`), paged.
  */
-export { auditPerson, auditRequest, resolvePerson, type AuditDeps } from './audit.js';
+export { auditPerson, auditRequest, findRequest, requestNotFound, resolvePerson, type AuditDeps } from './audit.js';
 export { unknownApp } from './apps.js';
 export { requestRequestsExport, requestsExportJob, requestsCsv, readRange, REQUESTS_CSV_COLUMNS } from './export.js';
 export { computeStats, statsText, type Stats } from './stats.js';
