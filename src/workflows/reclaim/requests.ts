@@ -4,13 +4,13 @@
  * approved automatically and recorded as such, with why: "downgrade by reclaim #4", "restore of reclaim #4".
  */
 import { accessLabel } from '../../domain/format.js';
-import { stageToString } from '../../domain/routing.js';
 import type { CatalogApp, CatalogRole } from '../../domain/types.js';
 import type { ReclaimCaseRow } from '../../store/reclaim.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueJiraComment, enqueueProvision, jiraKey } from '../shared/effects.js';
 import { jiraWords } from '../shared/jira-words.js';
+import { requestSnapshot } from '../shared/snapshot.js';
 import { createRequest, moveRequest } from '../shared/transitions.js';
 
 export interface AutoRequestInput {
@@ -40,17 +40,8 @@ export function fileAutoApprovedRequest(deps: WorkflowDeps, input: AutoRequestIn
       requesterName: who.name,
       appId: app.id,
       roleId: role.id,
-      snapshot: {
-        appName: app.name,
-        roleName: role.name,
-        roleDescription: role.description,
-        provider: app.provider,
-        groups: [...role.groups],
-        owner: app.owner,
-        // What the catalog asks for this role; this request was approved as `approvedAs` instead.
-        approval: role.approval.kind === 'auto' ? 'auto' : role.approval.stages.map(stageToString),
-        maxDurationMs: role.maxDurationMs ?? null,
-      },
+      // What the catalog asks for this role; this request was approved as `approvedAs` instead.
+      snapshot: requestSnapshot(app, role),
       durationMs: null,
       justification: input.justification,
     },

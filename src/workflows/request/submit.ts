@@ -11,6 +11,7 @@ import type { RequestRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueJiraComment, enqueueProvision, enqueueRoute, jiraKey } from '../shared/effects.js';
 import { jiraWords } from '../shared/jira-words.js';
+import { requestSnapshot } from '../shared/snapshot.js';
 import { createRequest, moveRequest } from '../shared/transitions.js';
 
 export interface SubmitInput {
@@ -57,18 +58,7 @@ export function submitRequest(deps: WorkflowDeps, input: SubmitInput): SubmitRes
         requesterName: null,
         appId: app.id,
         roleId: role.id,
-        snapshot: {
-          appName: app.name,
-          roleName: role.name,
-          roleDescription: role.description,
-          provider: app.provider,
-          groups: [...role.groups],
-          owner: app.owner,
-          approval: role.approval.kind === 'auto' ? 'auto' : role.approval.stages.map(stageToString),
-          maxDurationMs: role.maxDurationMs ?? null,
-          // Kept with the request, so a catalog change does not loosen or tighten a request in flight.
-          ...(role.distinctApprovers === false ? { distinctApprovers: false as const } : {}),
-        },
+        snapshot: requestSnapshot(app, role),
         durationMs: input.durationMs,
         justification: input.justification,
       },
