@@ -13,17 +13,13 @@ import { lastDrift } from '../../src/workflows/drift/index.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider } from './review-org.js';
+import { buildOrg, callKind, catalogYaml, minimumCalls, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 /** Keycard grants for the organisation's granted items, each holding the role's groups the person is in. */

@@ -18,7 +18,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { buildOrg, callKind, minimumCalls, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind, type OrgShape } from './review-org.js';
+import { buildOrg, callKind, minimumCalls, overlap, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind, type OrgShape } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -37,10 +37,6 @@ export const RECLAIM_SHAPE: OrgShape = {
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 function mb(bytes: number): string {
@@ -98,24 +94,6 @@ function setLatency(fakes: Fakes, ms: number): void {
   if (fakes.google) fakes.google.latencyMs = ms;
   fakes.slack.latencyMs = ms;
   fakes.jira.latencyMs = ms;
-}
-
-function overlap(calls: readonly RecordedCall[]): { maxInFlight: number; parallelism: number } {
-  if (calls.length === 0) return { maxInFlight: 0, parallelism: 0 };
-  const edges = calls.flatMap((c) => [
-    { at: c.receivedAt, d: 1 },
-    { at: c.answeredAt, d: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const e of edges) {
-    now += e.d;
-    max = Math.max(max, now);
-  }
-  const span = Math.max(...calls.map((c) => c.answeredAt)) - Math.min(...calls.map((c) => c.receivedAt));
-  const busy = calls.reduce((sum, c) => sum + (c.answeredAt - c.receivedAt), 0);
-  return { maxInFlight: max, parallelism: span > 0 ? busy / span : 1 };
 }
 
 function countBy<T>(values: readonly T[], key: (v: T) => string): Map<string, number> {

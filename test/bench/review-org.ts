@@ -9,6 +9,7 @@
  * Also here: what the build must cost each provider at least (`minimumCalls`), from the adapters' real page
  * and batch sizes, so the benchmark can hold the calls made against it.
  */
+import type { RecordedCall } from '../fakes/http-fake.js';
 import type { Fakes, Harness } from '../support/harness.js';
 import { OKTA_IDS_PER_FILTER, OKTA_LOG_PAGE, OKTA_MEMBER_PAGE } from '../../src/identity/okta/okta.js';
 import { GRAPH_IN_MAX, GRAPH_MEMBER_PAGE, GRAPH_SIGN_IN_PAGE } from '../../src/identity/entra/entra.js';
@@ -401,4 +402,27 @@ export function seedKeycardGrant(
   const idpUserId = app.provider === 'okta' ? person.oktaId : app.provider === 'entra' ? person.entraId : person.googleId;
   const grant = h.store.grants.insert({ requestId: request.id, userSlackId: person.slackId, appId: app.id, roleId: role.id, provider: app.provider, idpUserId, groups, startsAt: options.startsAt, endsAt: null });
   if (options.held) for (const group of groups) h.store.grants.markHeld(grant.id, group, now);
+}
+
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** The most calls in flight at once, and the sum of their durations over the time they spanned. */
+export function overlap(calls: readonly RecordedCall[]): { maxInFlight: number; parallelism: number } {
+  if (calls.length === 0) return { maxInFlight: 0, parallelism: 0 };
+  const edges = calls.flatMap((c) => [
+    { at: c.receivedAt, d: 1 },
+    { at: c.answeredAt, d: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.d - b.d);
+  let now = 0;
+  let max = 0;
+  for (const e of edges) {
+    now += e.d;
+    max = Math.max(max, now);
+  }
+  const span = Math.max(...calls.map((c) => c.answeredAt)) - Math.min(...calls.map((c) => c.receivedAt));
+  const busy = calls.reduce((sum, c) => sum + (c.answeredAt - c.receivedAt), 0);
+  return { maxInFlight: max, parallelism: span > 0 ? busy / span : 1 };
 }

@@ -22,7 +22,7 @@ import { buildReviewListModal } from '../../src/slack/blocks/review.js';
 import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
+import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, overlap, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -39,10 +39,6 @@ function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index] ?? Number.NaN;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 function verdict(value: number, target: number): string {
@@ -67,25 +63,6 @@ function seedGrants(h: Harness, org: BenchOrg): number {
     }
   });
   return count;
-}
-
-/** The most calls in flight at once, and the sum of their durations over the time they spanned. */
-function overlap(calls: readonly RecordedCall[]): { maxInFlight: number; parallelism: number } {
-  if (calls.length === 0) return { maxInFlight: 0, parallelism: 0 };
-  const edges = calls.flatMap((c) => [
-    { at: c.receivedAt, d: 1 },
-    { at: c.answeredAt, d: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.d - b.d);
-  let now = 0;
-  let max = 0;
-  for (const e of edges) {
-    now += e.d;
-    max = Math.max(max, now);
-  }
-  const span = Math.max(...calls.map((c) => c.answeredAt)) - Math.min(...calls.map((c) => c.receivedAt));
-  const busy = calls.reduce((sum, c) => sum + (c.answeredAt - c.receivedAt), 0);
-  return { maxInFlight: max, parallelism: span > 0 ? busy / span : 1 };
 }
 
 function identityFakes(fakes: Fakes): Array<{ provider: BenchProvider; calls: RecordedCall[] }> {
