@@ -103,7 +103,9 @@ async function spawnApp(name: string, script: string, env: NodeJS.ProcessEnv, fa
   // BENCH_CPU_PROF=keycard (or bare, or 1 for both) writes a V8 CPU profile to /tmp/prof when the process exits.
   const prof = process.env.BENCH_CPU_PROF;
   const profile = prof && (prof === '1' || prof === name.toLowerCase().split(' ')[0]) ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_NODE_FLAGS (e.g. "--trace-gc" or "--heap-prof --heap-prof-dir=/tmp/prof") go to both apps: Node refuses some in NODE_OPTIONS.
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', script], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit'] });
   const driver = new SlackDriver({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRETS.signingSecret, slack: fakes.slack });
   try {
     await waitHealthy(`http://127.0.0.1:${port}/healthz`, child);
@@ -178,14 +180,18 @@ async function benchRequestModal(rounds: number, concurrency: number): Promise<v
     }
     if (fakes.slack.rejections.length > 0) throw new Error(`Slack fake rejected calls: ${JSON.stringify(fakes.slack.rejections[0])}`);
     print(`/request → views.open sent, ${rounds} rounds × ${concurrency} concurrent commands, each app in its own process, rounds alternating:`);
+    const cpuPerCommand = (app: AppProcess) => (app.cpuMs.length > 0 ? app.cpuMs.reduce((a, b) => a + b, 0) / (app.cpuMs.length * concurrency) : null);
     for (const app of apps) {
       const l = app.latencies;
-      const cpu = app.cpuMs.length > 0 ? `; CPU ${(app.cpuMs.reduce((a, b) => a + b, 0) / (app.cpuMs.length * concurrency)).toFixed(2)} ms per command` : '';
+      const perCommand = cpuPerCommand(app);
+      const cpu = perCommand !== null ? `; CPU ${perCommand.toFixed(2)} ms per command` : '';
       print(`  ${app.name.padEnd(13)} (n=${l.length}): p50 ${ms(percentile(l, 50))}, p90 ${ms(percentile(l, 90))}, p99 ${ms(percentile(l, 99))}, max ${ms(Math.max(...l))}${cpu}`);
     }
     const [keycard, bare] = apps as [AppProcess, AppProcess];
     const ratio = (p: number) => (percentile(keycard.latencies, p) / percentile(bare.latencies, p)).toFixed(2);
-    print(`  Keycard / bare Bolt app: p50 ${ratio(50)}×, p99 ${ratio(99)}× (target at p99 ≤ 1.0×)`);
+    const [keycardCpu, bareCpu] = [cpuPerCommand(keycard), cpuPerCommand(bare)];
+    const cpuRatio = keycardCpu !== null && bareCpu !== null ? `; CPU per command ${(keycardCpu / bareCpu).toFixed(2)}×` : '';
+    print(`  Keycard / bare Bolt app: p50 ${ratio(50)}×, p99 ${ratio(99)}× (target at p99 ≤ 1.0×)${cpuRatio}`);
     print(`  Keycard's p99 is ${((percentile(keycard.latencies, 99) / 3000) * 100).toFixed(1)}% of Slack's 3000 ms window`);
   } finally {
     for (const app of apps) await stopApp(app);
