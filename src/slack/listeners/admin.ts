@@ -1,7 +1,7 @@
 /**
  * `/access-admin`: only the Slack users in KEYCARD_ADMINS; everyone else is refused, and the refusal is audited.
  */
-import type { App } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import type { SideEffectDeps, WorkflowDeps } from '../../workflows/shared/deps.js';
 import { admitAdminCommand, adminStatus, reloadCatalog, requestHistory, retryJob, retryRequest, skipJob, type CatalogReloader } from '../../workflows/admin/index.js';
@@ -153,8 +153,8 @@ function adminCommand(deps: AdminListenerDeps, userId: string, text: string): st
   }
 }
 
-export function registerAdminListeners(app: App, deps: AdminListenerDeps & SideEffectDeps, reload: CatalogReloader, steer: SteerTools, reclaimPreview: ReclaimPreviewer): void {
-  app.command('/access-admin', async ({ command, ack, respond, client }) => {
+export function registerAdminListeners(router: ListenerRouter, deps: AdminListenerDeps & SideEffectDeps, reload: CatalogReloader, steer: SteerTools, reclaimPreview: ReclaimPreviewer): void {
+  router.command('/access-admin', async ({ command, ack, respond, client }) => {
     if (!admitAdminCommand(deps, command.user_id, command.text ?? '')) {
       await ack({ response_type: 'ephemeral', text: ':no_entry: `/access-admin` is for Keycard admins (KEYCARD_ADMINS). Ask IT if you need something done.' });
       return;

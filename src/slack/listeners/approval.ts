@@ -2,7 +2,8 @@
  * Approve and Deny on the approval cards, and the deny-reason modal. The button value and the modal's
  * private_metadata only point at a step: `decideStep` re-reads it and checks the clicker every time.
  */
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
 import { accessLabel, formatDateTimeUtc } from '../../domain/format.js';
 import { canDecide, decideStep, type DecideResult } from '../../workflows/approval/index.js';
 
@@ -30,16 +31,16 @@ function decisionFeedback(result: DecideResult): string | null {
   }
 }
 
-export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
+export function registerApprovalListeners(router: ListenerRouter, deps: WorkflowDeps): void {
   // From App Home there is no response_url (Bolt gives no respond()): tellUser falls back to a DM.
-  app.action<BlockAction<ButtonAction>>({ action_id: APPROVE_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(APPROVE_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const result = decideStep(deps, { stepId: idFromValue(action.value), actorSlackId: body.user.id, decision: 'approve', reason: null });
     const feedback = decisionFeedback(result);
     if (feedback) await tellUser({ body, client, respond }, feedback);
   });
 
-  app.action<BlockAction<ButtonAction>>({ action_id: DENY_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(DENY_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const stepId = idFromValue(action.value);
     // Check before asking for a reason, so nobody types one for nothing; the submission checks again.
@@ -54,7 +55,7 @@ export function registerApprovalListeners(app: App, deps: WorkflowDeps): void {
     await client.views.open({ trigger_id: body.trigger_id, view: buildDenyModal(stepId, accessLabel(check.request.snapshot.appName, check.request.snapshot.roleName)) });
   });
 
-  app.view<ViewSubmitAction>(DENY_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(DENY_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const stepId = idFromMetadata(view.private_metadata, 'stepId');
     const reason = view.state.values[DENY_REASON_BLOCK]?.[DENY_REASON_ACTION]?.value?.trim() || null;
     const result = decideStep(deps, { stepId, actorSlackId: body.user.id, decision: 'deny', reason });

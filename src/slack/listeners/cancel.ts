@@ -2,7 +2,8 @@
  * Cancel on a pending request, from the requester's receipt DM and from App Home (same action id). The
  * button value only points at a request: `cancelRequest` re-reads it and checks that the clicker asked.
  */
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
 import { formatDateTimeUtc } from '../../domain/format.js';
 import { cancelRequest } from '../../workflows/request/index.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
@@ -11,8 +12,8 @@ import { buildCancelledReceiptBlocks } from '../blocks/request-receipt.js';
 import { tellUser } from './feedback.js';
 import { idFromValue } from './ids.js';
 
-export function registerCancelListeners(app: App, deps: WorkflowDeps): void {
-  app.action<BlockAction<ButtonAction>>({ action_id: REQUEST_CANCEL_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+export function registerCancelListeners(router: ListenerRouter, deps: WorkflowDeps): void {
+  router.action<BlockAction<ButtonAction>>(REQUEST_CANCEL_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const result = cancelRequest(deps, idFromValue(action.value), body.user.id);
     if (result.kind !== 'cancelled') {

@@ -2,7 +2,8 @@
  * Extend and I'm done, from the ends-soon DM, from App Home and from a duplicate /request. The button
  * value only points at a grant: the workflows re-read it and check that the clicker holds it.
  */
-import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
 import { parseDuration } from '../../domain/duration.js';
 import { JUSTIFICATION_MAX, JUSTIFICATION_MIN } from '../../domain/request-input.js';
 import type { WorkflowDeps } from '../../workflows/shared/deps.js';
@@ -12,8 +13,8 @@ import { EXTEND_REASON_ACTION, EXTEND_REASON_BLOCK, buildExtendModal } from '../
 import { tellUser } from './feedback.js';
 import { idFromMetadata, idFromValue } from './ids.js';
 
-export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
-  app.action<BlockAction<ButtonAction>>({ action_id: GRANT_EXTEND_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+export function registerGrantListeners(router: ListenerRouter, deps: WorkflowDeps): void {
+  router.action<BlockAction<ButtonAction>>(GRANT_EXTEND_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const result = offerExtension(deps, idFromValue(action.value), body.user.id, true);
     if (result.kind === 'refused') {
@@ -23,7 +24,7 @@ export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
     await client.views.open({ trigger_id: body.trigger_id, view: buildExtendModal(result.offer) });
   });
 
-  app.view<ViewSubmitAction>(EXTEND_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(EXTEND_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const grantId = idFromMetadata(view.private_metadata, 'grantId');
     const durationText = view.state.values[EXTEND_DURATION_BLOCK]?.[EXTEND_DURATION_ACTION]?.selected_option?.value ?? '';
     const reason = (view.state.values[EXTEND_REASON_BLOCK]?.[EXTEND_REASON_ACTION]?.value ?? '').trim();
@@ -49,7 +50,7 @@ export function registerGrantListeners(app: App, deps: WorkflowDeps): void {
     await client.chat.postMessage({ channel: body.user.id, text });
   });
 
-  app.action<BlockAction<ButtonAction>>({ action_id: GRANT_RELINQUISH_ACTION, type: 'block_actions' }, async ({ ack, body, action, client, respond }) => {
+  router.action<BlockAction<ButtonAction>>(GRANT_RELINQUISH_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const result = relinquishGrant(deps, idFromValue(action.value), body.user.id);
     const text = result.kind === 'started' ? `:wave: Removing your *${result.what}* now. You'll get a DM when it's done.` : result.message;

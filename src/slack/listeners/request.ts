@@ -2,7 +2,8 @@
  * `/request`: the command, the modal's app and role pickers, the app search, and the submission.
  * Listeners parse, call a workflow and answer; every rule lives in the domain.
  */
-import type { App, BlockAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
 import { findApp, findRole } from '../../domain/catalog.js';
 import { formatDuration } from '../../domain/duration.js';
 import type { KnownBlock } from '@slack/types';
@@ -131,7 +132,7 @@ function prefillSelection(draft: RequestDraft, errors: RequestErrors): { selecti
 /** The workflow deps and the Jira link builder (the answer to a duplicate request links the first one). */
 export type RequestListenerDeps = WorkflowDeps & Pick<SideEffectDeps, 'ticketing'>;
 
-export function registerRequestListeners(app: App, deps: RequestListenerDeps): void {
+export function registerRequestListeners(router: ListenerRouter, deps: RequestListenerDeps): void {
   // The empty form depends on the catalog alone: build and serialise it once per catalog in force (a
   // reload puts a new catalog object in force, so its entry is built afresh and the old one is collected).
   const openingViews = new WeakMap<Catalog, string>();
@@ -143,7 +144,7 @@ export function registerRequestListeners(app: App, deps: RequestListenerDeps): v
     return view;
   }
 
-  app.command('/request', async ({ command, ack, client }) => {
+  router.command('/request', async ({ command, ack, client }) => {
     const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
     switch (parsed.kind) {
       case 'help':
@@ -190,16 +191,16 @@ export function registerRequestListeners(app: App, deps: RequestListenerDeps): v
     const draft = draftFromState((view.state?.values ?? {}) as StateValues);
     await client.views.update({ view_id: view.id, hash: view.hash, view: buildRequestModal(deps.catalog(), draft) });
   };
-  app.action<BlockAction>({ action_id: APP_ACTION, type: 'block_actions' }, redraw);
-  app.action<BlockAction>({ action_id: ROLE_ACTION, type: 'block_actions' }, redraw);
+  router.action<BlockAction>(APP_ACTION, redraw);
+  router.action<BlockAction>(ROLE_ACTION, redraw);
   // A duration choice needs no redraw, but Slack expects every action to be acknowledged.
-  app.action<BlockAction>({ action_id: DURATION_ACTION, type: 'block_actions' }, async ({ ack }) => ack());
+  router.action<BlockAction>(DURATION_ACTION, async ({ ack }) => ack());
 
-  app.options(APP_ACTION, async ({ ack, payload }) => {
+  router.options(APP_ACTION, async ({ ack, payload }) => {
     await ack({ option_groups: searchAppOptions(deps.catalog(), payload.value ?? '') });
   });
 
-  app.view<ViewSubmitAction>(REQUEST_CALLBACK_ID, async ({ ack, body, view }) => {
+  router.view(REQUEST_CALLBACK_ID, async ({ ack, body, view }) => {
     const draft = draftFromState(view.state.values as StateValues);
     const result = validateRequestDraft(deps.catalog(), draft);
     if (!result.ok) {

@@ -4,7 +4,8 @@
  * admins' start form. The views carry only what to show: every decision is checked again by the
  * workflow, and a refusal is shown in the list rather than dropped.
  */
-import type { App, BlockAction, ButtonAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type { ListenerRouter } from '../router.js';
+import type { BlockAction, ButtonAction, StaticSelectAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { formatDuration } from '../../domain/duration.js';
 import { isRevokeReason } from '../../domain/review.js';
@@ -80,14 +81,14 @@ function listOf(body: BlockAction): ListView | null {
   return view ? { id: view.id, hash: view.hash, private_metadata: view.private_metadata } : null;
 }
 
-function registerListListeners(app: App, deps: WorkflowDeps): void {
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_OPEN_ACTION, type: 'block_actions' }, async ({ ack, body, action, client }) => {
+function registerListListeners(router: ListenerRouter, deps: WorkflowDeps): void {
+  router.action<BlockAction<ButtonAction>>(REVIEW_OPEN_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const view = reviewView(deps, idFromValue(action.value), body.user.id, 'all', 0);
     await client.views.open({ trigger_id: body.trigger_id, view: buildReviewListModal(view, body.user.id) });
   });
 
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_KEEP_ACTION, type: 'block_actions' }, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<ButtonAction>>(REVIEW_KEEP_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const list = listOf(body);
     if (!list) return;
@@ -97,7 +98,7 @@ function registerListListeners(app: App, deps: WorkflowDeps): void {
     await redraw(deps, client, body.user.id, list, reviewListPlaceOf(list.private_metadata), notice);
   });
 
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_KEEP_RECOMMENDED_ACTION, type: 'block_actions' }, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<ButtonAction>>(REVIEW_KEEP_RECOMMENDED_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const list = listOf(body);
     if (!list) return;
@@ -109,7 +110,7 @@ function registerListListeners(app: App, deps: WorkflowDeps): void {
     await redraw(deps, client, body.user.id, list, reviewListPlaceOf(list.private_metadata), notice);
   });
 
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_REVOKE_ACTION, type: 'block_actions' }, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<ButtonAction>>(REVIEW_REVOKE_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const list = listOf(body);
     if (!list) return;
@@ -124,7 +125,7 @@ function registerListListeners(app: App, deps: WorkflowDeps): void {
     await client.views.push({ trigger_id: body.trigger_id, view: form });
   });
 
-  app.view<ViewSubmitAction>(REVOKE_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(REVOKE_CALLBACK_ID, async ({ ack, body, view, client }) => {
     const values = view.state.values;
     const reason = values[REVOKE_REASON_BLOCK]?.[REVOKE_REASON_ACTION]?.selected_option?.value ?? '';
     const note = (values[REVOKE_NOTE_BLOCK]?.[REVOKE_NOTE_ACTION]?.value ?? '').trim();
@@ -146,7 +147,7 @@ function registerListListeners(app: App, deps: WorkflowDeps): void {
     if (parent) await redraw(deps, client, body.user.id, { id: parent }, place, notice);
   });
 
-  app.action<BlockAction<StaticSelectAction>>({ action_id: REVIEW_FILTER_ACTION, type: 'block_actions' }, async ({ ack, body, action, client }) => {
+  router.action<BlockAction<StaticSelectAction>>(REVIEW_FILTER_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const list = listOf(body);
     if (!list) return;
@@ -161,16 +162,16 @@ function registerListListeners(app: App, deps: WorkflowDeps): void {
     const target = Number.parseInt(action.value ?? '', 10);
     await redraw(deps, client, body.user.id, list, { ...reviewListPlaceOf(list.private_metadata), page: Number.isSafeInteger(target) && target >= 0 ? target : 0 });
   };
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_PREVIOUS_ACTION, type: 'block_actions' }, page);
-  app.action<BlockAction<ButtonAction>>({ action_id: REVIEW_NEXT_ACTION, type: 'block_actions' }, page);
+  router.action<BlockAction<ButtonAction>>(REVIEW_PREVIOUS_ACTION, page);
+  router.action<BlockAction<ButtonAction>>(REVIEW_NEXT_ACTION, page);
 }
 
-function registerStartListeners(app: App, deps: WorkflowDeps): void {
-  app.options(REVIEW_START_ACTIONS.apps, async ({ ack, payload }) => {
+function registerStartListeners(router: ListenerRouter, deps: WorkflowDeps): void {
+  router.options(REVIEW_START_ACTIONS.apps, async ({ ack, payload }) => {
     await ack({ options: reviewStartAppOptions(reviewStartChoices(deps), payload.value ?? '') });
   });
 
-  app.view<ViewSubmitAction>(REVIEW_START_CALLBACK_ID, async ({ ack, body, view, client }) => {
+  router.view(REVIEW_START_CALLBACK_ID, async ({ ack, body, view, client }) => {
     // The form opens for admins only, but a submission is its own request: checked (and audited) again.
     if (!admitAdminCommand(deps, body.user.id, 'review start (form)')) {
       await ack({ response_action: 'update', view: buildNoticeModal(':no_entry: Only Keycard admins (KEYCARD_ADMINS) can start an access review.', 'Access review') });
@@ -202,7 +203,7 @@ function registerStartListeners(app: App, deps: WorkflowDeps): void {
   });
 }
 
-export function registerReviewListeners(app: App, deps: WorkflowDeps): void {
-  registerListListeners(app, deps);
-  registerStartListeners(app, deps);
+export function registerReviewListeners(router: ListenerRouter, deps: WorkflowDeps): void {
+  registerListListeners(router, deps);
+  registerStartListeners(router, deps);
 }
