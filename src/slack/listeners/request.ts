@@ -43,6 +43,7 @@ import {
   searchAppOptions,
 } from '../blocks/request-modal.js';
 import { requestHelpText } from '../help.js';
+import { openViewJson } from '../open-view.js';
 
 type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; value?: string | null }>>;
 
@@ -144,7 +145,7 @@ export function registerRequestListeners(router: ListenerRouter, deps: RequestLi
     return view;
   }
 
-  router.command('/request', async ({ command, ack, client }) => {
+  router.command('/request', async ({ command, ack, client, context, logger }) => {
     const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
     switch (parsed.kind) {
       case 'help':
@@ -175,9 +176,9 @@ export function registerRequestListeners(router: ListenerRouter, deps: RequestLi
         // Ack first: the trigger id lives three seconds and views.open must use it.
         await (prefill.fullText === undefined ? ack() : ack({ response_type: 'ephemeral', text: prefill.fullText }));
         const view = parsed.kind === 'open' ? openingView(deps.catalog()) : JSON.stringify(buildRequestModal(deps.catalog(), prefill.selection));
-        // The view goes as the JSON text Slack receives anyway: the WebClient would otherwise serialise it
-        // again on every call and walk every key of it to build a debug line it formats even when debug is off.
-        await client.apiCall('views.open', { trigger_id: command.trigger_id, view });
+        // The JSON text goes to Slack as it is: through the WebClient it would be URL-encoded on every call
+        // and the echoed view copied for a debug line (see open-view.ts).
+        await openViewJson({ client, logger, teamId: context.teamId }, command.trigger_id, view);
         return;
       }
     }
