@@ -122,6 +122,26 @@ async function stopApp(app: AppProcess): Promise<void> {
   await new Promise((resolve) => app.child.once('exit', resolve));
 }
 
+/**
+ * Waits (bounded) until the app's CPU time has stopped moving for `quietMs`. A round ends when the last
+ * `views.open` arrives, but the app still reads Slack's answers after that: without this wait, that work
+ * ran during the other app's next round (slowing it) and was left out of the app's own CPU figure.
+ */
+async function waitIdle(app: AppProcess, quietMs = 30, deadlineMs = 1000): Promise<void> {
+  let last = processCpuMs(app.child.pid);
+  if (last === null) return;
+  const until = performance.now() + deadlineMs;
+  let stillSince = performance.now();
+  while (performance.now() < until && performance.now() - stillSince < quietMs) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const now = processCpuMs(app.child.pid);
+    if (now !== last) {
+      last = now;
+      stillSince = performance.now();
+    }
+  }
+}
+
 /** One burst of `concurrency` `/request` commands; the time from each command sent to its `views.open` arriving. */
 async function requestRound(app: AppProcess, slack: Fakes['slack'], concurrency: number): Promise<number[]> {
   const sentAt = new Map<string, number>();
@@ -151,7 +171,8 @@ async function requestRound(app: AppProcess, slack: Fakes['slack'], concurrency:
  * `/request` → `views.open`, Keycard against a bare Bolt app (bare-bolt.ts) in the same run. Each runs as
  * its own process (Keycard through `src/main.ts`, as in production) so the fakes and the driver, which live
  * in this process, do not share its event loop. Rounds alternate between the two (and which goes first),
- * so a noisy moment on a shared machine falls on both alike.
+ * so a noisy moment on a shared machine falls on both alike, and each app finishes its round (goes idle)
+ * before the other's starts, so neither pays for the other's leftover work on the same two cores.
  */
 async function benchRequestModal(rounds: number, concurrency: number): Promise<void> {
   const fakes = await startFakes();
@@ -166,14 +187,19 @@ async function benchRequestModal(rounds: number, concurrency: number): Promise<v
     for (let i = 0; i < concurrency; i += 1) {
       fakes.slack.addUser({ id: `UBENCH${i}`, name: `bench${i}`, realName: `Bench User ${i}`, email: `bench${i}@acme.com` });
     }
-    // One warm-up round each so module loading and JIT do not count.
-    for (let round = 0; round <= rounds; round += 1) {
+    // Two warm-up rounds each so module loading, JIT and connection set-up do not count. One was not
+    // enough: each app's second burst was still among its slowest (Keycard's p50 in it about twice its
+    // later rounds'; the bare app opened some 40 more connections to Slack in it), and that one round set
+    // Keycard's p99.
+    const warmupRounds = 2;
+    for (let round = 0; round < rounds + warmupRounds; round += 1) {
       const order = round % 2 === 0 ? apps : [...apps].reverse();
       for (const app of order) {
         const cpuBefore = processCpuMs(app.child.pid);
         const latencies = await requestRound(app, fakes.slack, concurrency);
+        await waitIdle(app);
         const cpuAfter = processCpuMs(app.child.pid);
-        if (round === 0) continue;
+        if (round < warmupRounds) continue;
         app.latencies.push(...latencies);
         if (cpuBefore !== null && cpuAfter !== null) app.cpuMs.push(cpuAfter - cpuBefore);
       }
