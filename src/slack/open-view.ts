@@ -77,3 +77,26 @@ export async function openViewJson(ctx: OpenViewContext, triggerId: string, view
     throw new WebAPIPlatformError({ ...answer, ok: false, error: String(answer.error ?? 'unknown_error'), response_metadata: notes });
   }
 }
+
+/** Slack's errors for a trigger that cannot open anything any more (it lives three seconds, once). */
+const SPENT_TRIGGER = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
+
+/**
+ * What the person who typed `/request` is told when the form did not open (they would otherwise see
+ * nothing): what happened in plain words, and what to do. Nothing was filed, so nothing is lost.
+ */
+export function formNotOpened(error: unknown): string {
+  const again = 'Nothing was filed. Type `/request` again, or `/request help` for the one-line request that needs no form.';
+  if (error instanceof WebAPIRateLimitedError) {
+    return `:hourglass: Slack is limiting how fast Keycard may open forms (it asked to wait ${error.retryAfter} s), so the request form did not open. ${again}`;
+  }
+  if (error instanceof WebAPIPlatformError) {
+    const code = String(error.data.error);
+    if (SPENT_TRIGGER.has(code)) return `:hourglass: Slack allows 3 seconds to open the request form and that time had passed (\`${code}\`). ${again}`;
+    return `:warning: Slack refused to open the request form (\`${code}\`). ${again} If it keeps happening, tell IT: the Keycard log has the details.`;
+  }
+  if (error instanceof WebAPIHTTPError) {
+    return `:warning: Slack answered HTTP ${error.statusCode} when Keycard opened the request form. ${again}`;
+  }
+  return `:warning: Keycard could not reach Slack to open the request form. ${again} If it keeps happening, tell IT: the Keycard log has the details.`;
+}

@@ -43,7 +43,7 @@ import {
   searchAppOptions,
 } from '../blocks/request-modal.js';
 import { requestHelpText } from '../help.js';
-import { openViewJson } from '../open-view.js';
+import { formNotOpened, openViewJson } from '../open-view.js';
 
 type StateValues = Record<string, Record<string, { selected_option?: { value?: string } | null; value?: string | null }>>;
 
@@ -145,7 +145,7 @@ export function registerRequestListeners(router: ListenerRouter, deps: RequestLi
     return view;
   }
 
-  router.command('/request', async ({ command, ack, client, context, logger }) => {
+  router.command('/request', async ({ command, ack, client, context, logger, respond }) => {
     const parsed = parseRequestCommand(command.text ?? '', deps.catalog());
     switch (parsed.kind) {
       case 'help':
@@ -178,7 +178,13 @@ export function registerRequestListeners(router: ListenerRouter, deps: RequestLi
         const view = parsed.kind === 'open' ? openingView(deps.catalog()) : JSON.stringify(buildRequestModal(deps.catalog(), prefill.selection));
         // The JSON text goes to Slack as it is: through the WebClient it would be URL-encoded on every call
         // and the echoed view copied for a debug line (see open-view.ts).
-        await openViewJson({ client, logger, teamId: context.teamId }, command.trigger_id, view);
+        try {
+          await openViewJson({ client, logger, teamId: context.teamId }, command.trigger_id, view);
+        } catch (error) {
+          // Without this the person would see nothing at all; the error still goes on to app.error's log.
+          await respond({ response_type: 'ephemeral', text: formNotOpened(error) }).catch(() => undefined);
+          throw error;
+        }
         return;
       }
     }
