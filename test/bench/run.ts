@@ -78,6 +78,8 @@ interface AppProcess {
   readonly latencies: number[];
   /** CPU time (user + system) the app's process spent on each measured round, in ms. */
   readonly cpuMs: number[];
+  /** The slowest command of each measured burst, in ms (the bursts of the two apps pair up by index). */
+  readonly slowest: number[];
 }
 
 /**
@@ -113,7 +115,7 @@ async function spawnApp(name: string, script: string, env: NodeJS.ProcessEnv, fa
     child.kill('SIGKILL');
     throw error;
   }
-  return { name, child, driver, latencies: [], cpuMs: [] };
+  return { name, child, driver, latencies: [], cpuMs: [], slowest: [] };
 }
 
 async function stopApp(app: AppProcess): Promise<void> {
@@ -201,6 +203,7 @@ async function benchRequestModal(rounds: number, concurrency: number): Promise<v
         const cpuAfter = processCpuMs(app.child.pid);
         if (round < warmupRounds) continue;
         app.latencies.push(...latencies);
+        app.slowest.push(Math.max(...latencies));
         if (cpuBefore !== null && cpuAfter !== null) app.cpuMs.push(cpuAfter - cpuBefore);
       }
     }
@@ -218,6 +221,12 @@ async function benchRequestModal(rounds: number, concurrency: number): Promise<v
     const [keycardCpu, bareCpu] = [cpuPerCommand(keycard), cpuPerCommand(bare)];
     const cpuRatio = keycardCpu !== null && bareCpu !== null ? `; CPU per command ${(keycardCpu / bareCpu).toFixed(2)}×` : '';
     print(`  Keycard / bare Bolt app: p50 ${ratio(50)}×, p99 ${ratio(99)}× (target at p99 ≤ 1.0×)${cpuRatio}`);
+    // p99 over 1,000 commands is set by the one or two slowest bursts, and one hiccup of a shared machine
+    // during a burst moves it by 2x. The bursts of the two apps run back to back, so comparing each pair
+    // shows the same thing with every moment's noise falling on both.
+    const pairs = keycard.slowest.map((k, i) => k / (bare.slowest[i] ?? Number.NaN)).filter(Number.isFinite);
+    const sooner = pairs.filter((r) => r < 1).length;
+    print(`  burst by burst (${pairs.length} pairs run back to back), Keycard's slowest command / the bare app's: median ${percentile(pairs, 50).toFixed(2)}×; Keycard's burst done sooner in ${sooner} of ${pairs.length}`);
     print(`  Keycard's p99 is ${((percentile(keycard.latencies, 99) / 3000) * 100).toFixed(1)}% of Slack's 3000 ms window`);
   } finally {
     for (const app of apps) await stopApp(app);
