@@ -12,8 +12,8 @@ import { accessLabel, formatDateTimeUtc } from '../../domain/format.js';
 import type { WorkflowDeps } from '../shared/deps.js';
 import { enqueueJiraComment } from '../shared/effects.js';
 import { jiraWords } from '../shared/jira-words.js';
-import { createRequest, moveRequest } from '../shared/transitions.js';
-import { applyExtension } from './extend.js';
+import { moveRequest } from '../shared/transitions.js';
+import { applyExtension, fileExtension } from './extend.js';
 
 export type AdminExtendResult = { readonly kind: 'extended'; readonly text: string; readonly requestId: number } | { readonly kind: 'refused'; readonly message: string };
 
@@ -40,30 +40,18 @@ export function extendByAdmin(deps: WorkflowDeps, input: { grantId: number; admi
       return { kind: 'refused', message: `${formatDurationSpec(input.durationMs)} would go past ${role.name}'s limit of ${formatDuration(choice.maxDurationMs)} in all: ${holder} has had ${formatDuration(choice.usedMs)} by the current end (${formatDateTimeUtc(new Date(grant.endsAt))}), so ${most}.` } as const;
     }
     const admin = { kind: 'user', slackId: input.adminSlackId } as const;
-    const created = createRequest(
-      store,
-      {
-        requesterSlackId: grant.userSlackId,
-        requesterEmail: original.requesterEmail,
-        requesterName: original.requesterName,
-        requesterTitle: original.requesterTitle,
-        requesterDepartment: original.requesterDepartment,
-        requesterManagerEmail: original.requesterManagerEmail,
-        appId: grant.appId,
-        roleId: grant.roleId,
-        kind: 'extension',
-        grantId: grant.id,
-        // The admin decided it: the chain on record is that one person.
-        snapshot: { ...original.snapshot, approval: [`user:${input.adminSlackId}`], maxDurationMs: choice.maxDurationMs },
-        durationMs: input.durationMs,
-        justification: input.reason,
-      },
-      admin,
-      { grantId: grant.id, of: original.id, durationMs: input.durationMs, byAdmin: true, reason: input.reason },
-      now,
-      'extension.requested',
-    );
-    store.requests.update(created.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
+    const created = fileExtension(deps, {
+      original,
+      grant,
+      requesterSlackId: grant.userSlackId,
+      // The admin decided it: the chain on record is that one person.
+      approval: [`user:${input.adminSlackId}`],
+      maxDurationMs: choice.maxDurationMs,
+      durationMs: input.durationMs,
+      justification: input.reason,
+      actor: admin,
+      data: { grantId: grant.id, of: original.id, durationMs: input.durationMs, byAdmin: true, reason: input.reason },
+    }, now);
     moveRequest(store, created.id, { from: 'submitted', to: 'approved', actor: admin, data: { byAdmin: true } }, now);
     enqueueJiraComment(store, created.id, [jiraWords.extendedByAdmin(input.adminSlackId, input.durationMs, created.id, input.reason)], now);
     const endsAt = applyExtension(deps, { ...created, status: 'approved', jiraKey: original.jiraKey }, admin);

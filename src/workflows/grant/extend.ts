@@ -9,7 +9,7 @@ import { formatDuration, formatDurationSpec } from '../../domain/duration.js';
 import { extensionChoice, type ExtensionChoice } from '../../domain/extension.js';
 import { accessLabel, formatDateTimeUtc, formatDayTimeUtc } from '../../domain/format.js';
 import { describeApprovalChain, stageToString } from '../../domain/routing.js';
-import type { CatalogRole } from '../../domain/types.js';
+import type { Actor, CatalogRole } from '../../domain/types.js';
 import type { GrantRow } from '../../store/grants.repo.js';
 import type { RequestRow } from '../../store/requests.repo.js';
 import type { WorkflowDeps } from '../shared/deps.js';
@@ -103,6 +103,53 @@ function extensionApproval(role: CatalogRole): readonly string[] | 'auto' {
   return role.extend === 'approval' ? stages : stages.slice(-1);
 }
 
+/**
+ * Files an extension of `grant` as a request of kind `extension` on the original's Jira issue (the whole
+ * story stays on one record), with the requester's details of the original. Call inside a transaction.
+ */
+export function fileExtension(
+  deps: WorkflowDeps,
+  input: {
+    original: RequestRow;
+    grant: GrantRow;
+    requesterSlackId: string;
+    approval: RequestRow['snapshot']['approval'];
+    maxDurationMs: number;
+    durationMs: number;
+    justification: string;
+    actor: Actor;
+    data: Record<string, unknown>;
+  },
+  now: Date,
+): RequestRow {
+  const { store } = deps;
+  const { original, grant } = input;
+  const created = createRequest(
+    store,
+    {
+      requesterSlackId: input.requesterSlackId,
+      requesterEmail: original.requesterEmail,
+      requesterName: original.requesterName,
+      requesterTitle: original.requesterTitle,
+      requesterDepartment: original.requesterDepartment,
+      requesterManagerEmail: original.requesterManagerEmail,
+      appId: grant.appId,
+      roleId: grant.roleId,
+      kind: 'extension',
+      grantId: grant.id,
+      snapshot: { ...original.snapshot, approval: input.approval, maxDurationMs: input.maxDurationMs },
+      durationMs: input.durationMs,
+      justification: input.justification,
+    },
+    input.actor,
+    input.data,
+    now,
+    'extension.requested',
+  );
+  store.requests.update(created.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
+  return created;
+}
+
 export type ExtensionResult =
   | { readonly kind: 'extended'; readonly endsAt: Date; readonly requestId: number }
   | { readonly kind: 'pending'; readonly requestId: number; readonly chain: string }
@@ -124,30 +171,17 @@ export function requestExtension(deps: WorkflowDeps, input: { grantId: number; a
     }
     const approval = extensionApproval(role);
     const actor = { kind: 'user', slackId: input.actorSlackId } as const;
-    const created = createRequest(
-      store,
-      {
-        requesterSlackId: input.actorSlackId,
-        requesterEmail: original.requesterEmail,
-        requesterName: original.requesterName,
-        requesterTitle: original.requesterTitle,
-        requesterDepartment: original.requesterDepartment,
-        requesterManagerEmail: original.requesterManagerEmail,
-        appId: grant.appId,
-        roleId: grant.roleId,
-        kind: 'extension',
-        grantId: grant.id,
-        snapshot: { ...original.snapshot, approval: approval === 'auto' ? 'auto' : [...approval], maxDurationMs: choice.maxDurationMs },
-        durationMs: input.durationMs,
-        justification: input.justification,
-      },
+    const created = fileExtension(deps, {
+      original,
+      grant,
+      requesterSlackId: input.actorSlackId,
+      approval: approval === 'auto' ? 'auto' : [...approval],
+      maxDurationMs: choice.maxDurationMs,
+      durationMs: input.durationMs,
+      justification: input.justification,
       actor,
-      { grantId: grant.id, of: original.id, durationMs: input.durationMs },
-      now,
-      'extension.requested',
-    );
-    // The extension writes to the grant's Jira issue: the whole story stays on one record.
-    store.requests.update(created.id, { jiraKey: original.jiraKey, idpUserId: original.idpUserId }, now);
+      data: { grantId: grant.id, of: original.id, durationMs: input.durationMs },
+    }, now);
     const to = approval === 'auto' ? 'approved' : 'pending_approval';
     moveRequest(store, created.id, { from: 'submitted', to, actor: { kind: 'system', reason: 'catalog policy' } }, now);
     const withKey = { ...created, status: to, jiraKey: original.jiraKey };
