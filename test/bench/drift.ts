@@ -10,35 +10,15 @@
  */
 import { ManualClock } from '../../src/domain/clock.js';
 import { lastDrift } from '../../src/workflows/drift/index.js';
-import type { RecordedCall } from '../fakes/http-fake.js';
-import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
+import { Harness, startFakes, stopFakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { buildOrg, callKind, catalogYaml, minimumCalls, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider } from './review-org.js';
+import { buildOrg, callKind, catalogYaml, minimumCalls, seconds, seedFakes, seedOrgGrants, identityCalls, type BenchOrg } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
 
 function print(line: string): void {
   process.stdout.write(`${line}\n`);
-}
-
-/** Keycard grants for the organisation's granted items, each holding the role's groups the person is in. */
-function seedGrants(h: Harness, org: BenchOrg): number {
-  const now = h.clock.now();
-  let count = 0;
-  h.store.tx(() => {
-    for (const app of org.apps) {
-      for (const role of app.roles) {
-        for (const index of role.people) {
-          const p = org.people[index];
-          if (!p || !org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
-          seedKeycardGrant(h, app, role, p, index, { why: 'seeded for the drift benchmark', startsAt: now.getTime(), held: true });
-          count += 1;
-        }
-      }
-    }
-  });
-  return count;
 }
 
 /** What the check must find: per app, the people in one of its groups without a Keycard grant holding it. */
@@ -60,16 +40,6 @@ function expected(org: BenchOrg): { handAdded: number; inactive: number } {
   return { handAdded, inactive: inactive.size };
 }
 
-function identityCalls(fakes: Fakes): Array<{ provider: BenchProvider; calls: RecordedCall[] }> {
-  const { okta, graph, google } = fakes;
-  if (!graph || !google) throw new Error('the drift benchmark needs the Graph and Google fakes');
-  return [
-    { provider: 'okta', calls: okta.calls },
-    { provider: 'entra', calls: graph.calls },
-    { provider: 'google', calls: google.calls },
-  ];
-}
-
 export async function benchDrift(): Promise<void> {
   const wall = performance.now();
   const org = buildOrg();
@@ -86,12 +56,12 @@ export async function benchDrift(): Promise<void> {
       else fakes.google?.addGroup({ id: `03gleg${app.id.slice(-2)}`, email: `${app.id}-legacy@acme.com`, name: `${app.id}-legacy-admins` });
     }
     h = await Harness.start({ fakes, clock, catalogYaml: catalogYaml(org) });
-    const grants = seedGrants(h, org);
+    const grants = seedOrgGrants(h, org, { why: 'seeded for the drift benchmark', startsAt: h.clock.now().getTime(), held: true });
     const want = expected(org);
     print(`\nDrift check at scale: ${org.items.toLocaleString('en')} memberships over ${org.apps.length} apps, ${grants.toLocaleString('en')} granted through Keycard, ${unmapped.length} unmapped groups (seeded in ${seconds(performance.now() - wall)})`);
 
     for (const fake of [fakes.okta, fakes.graph, fakes.google]) if (fake) fake.latencyMs = LATENCY_MS;
-    const marks = identityCalls(fakes).map((f) => f.calls.length);
+    const marks = identityCalls(fakes, 'drift').map((f) => f.calls.length);
     const dmsBefore = h.slack.dms(ada.slackId).length;
     const started = performance.now();
     await h.driver.command(ada.slackId, '/access-admin', 'sync');
@@ -106,7 +76,7 @@ export async function benchDrift(): Promise<void> {
     print(`  /access-admin sync → report DM'd: ${seconds(done - started)} (+${LATENCY_MS} ms per identity-provider call)`);
     print(`    found: ${found.toLocaleString('en')} people added by hand (${ok(found, want.handAdded)}), ${report.inactive.length} suspended accounts (${ok(report.inactive.length, want.inactive)}), ${report.unmappedGroups.length} unmapped groups (${ok(report.unmappedGroups.length, unmapped.length)}), ${report.missingGroups.length} missing groups (${ok(report.missingGroups.length, 0)})`);
     print(`    ${'provider'.padEnd(8)} ${'member pages made / minimum'.padEnd(28)} ${'user reads'.padEnd(11)} group listing + searches`);
-    identityCalls(fakes).forEach(({ provider, calls }, i) => {
+    identityCalls(fakes, 'drift').forEach(({ provider, calls }, i) => {
       const made = (calls.slice(marks[i]) ?? []).filter((c) => callKind(provider, c.path) !== 'auth');
       const members = made.filter((c) => callKind(provider, c.path) === 'members').length;
       const users = made.filter((c) => callKind(provider, c.path) === 'users').length;

@@ -15,10 +15,9 @@
  * Only errors exit non-zero.
  */
 import { ManualClock } from '../../src/domain/clock.js';
-import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { buildOrg, callKind, minimumCalls, overlap, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind, type OrgShape } from './review-org.js';
+import { buildOrg, callKind, minimumCalls, overlap, seconds, seedFakes, seedOrgGrants, identityCalls, type BenchOrg, type BenchProvider, type CallKind, type OrgShape } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -58,36 +57,6 @@ function reclaimCatalogYaml(org: BenchOrg): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Active Keycard grants behind about three in ten memberships, started 90 days ago (older than inactiveAfter). */
-function seedGrants(h: Harness, org: BenchOrg): number {
-  const now = h.clock.now();
-  let count = 0;
-  h.store.tx(() => {
-    for (const app of org.apps) {
-      for (const role of app.roles) {
-        for (const index of role.people) {
-          if (!org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
-          const p = org.people[index];
-          if (!p?.inSlack) continue;
-          seedKeycardGrant(h, app, role, p, index, { why: 'seeded for the reclaim benchmark', startsAt: now.getTime() - 90 * DAY });
-          count += 1;
-        }
-      }
-    }
-  });
-  return count;
-}
-
-function identityCalls(fakes: Fakes): Array<{ provider: BenchProvider; calls: RecordedCall[] }> {
-  const { okta, graph, google } = fakes;
-  if (!graph || !google) throw new Error('the reclaim benchmark needs the Graph and Google fakes');
-  return [
-    { provider: 'okta', calls: okta.calls },
-    { provider: 'entra', calls: graph.calls },
-    { provider: 'google', calls: google.calls },
-  ];
-}
-
 function setLatency(fakes: Fakes, ms: number): void {
   fakes.okta.latencyMs = ms;
   if (fakes.graph) fakes.graph.latencyMs = ms;
@@ -111,7 +80,7 @@ export async function benchReclaim(): Promise<void> {
   try {
     seedFakes(fakes, org, clock.now().getTime());
     h = await Harness.start({ fakes, clock, catalogYaml: reclaimCatalogYaml(org) });
-    const grants = seedGrants(h, org);
+    const grants = seedOrgGrants(h, org, { why: 'seeded for the reclaim benchmark', startsAt: h.clock.now().getTime() - 90 * DAY, inSlackOnly: true });
     const counts = { okta: 0, entra: 0, google: 0 };
     for (const app of org.apps) counts[app.provider] += 1;
     const perApp = org.apps.filter((a) => a.signInApp).length;
@@ -130,7 +99,7 @@ export async function benchReclaim(): Promise<void> {
     }, 20);
     const heapBefore = heapPeak;
     setLatency(fakes, LATENCY_MS);
-    const marks = identityCalls(fakes).map((f) => f.calls.length);
+    const marks = identityCalls(fakes, 'reclaim').map((f) => f.calls.length);
     const slackMark = fakes.slack.calls.length;
     const started = performance.now();
     const answer = await h.driver.command(ada.slackId, '/access-admin', 'reclaim run');
@@ -167,7 +136,7 @@ export async function benchReclaim(): Promise<void> {
     let made = 0;
     let least = 0;
     const notes: string[] = [];
-    identityCalls(fakes).forEach(({ provider, calls }, i) => {
+    identityCalls(fakes, 'reclaim').forEach(({ provider, calls }, i) => {
       const window = calls.slice(marks[i]).filter((c) => c.receivedAt <= scanned);
       const api = window.filter((c) => callKind(provider, c.path) !== 'auth');
       const kinds = countBy(api, (c) => callKind(provider, c.path));

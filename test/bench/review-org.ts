@@ -404,6 +404,39 @@ export function seedKeycardGrant(
   if (options.held) for (const group of groups) h.store.grants.markHeld(grant.id, group, now);
 }
 
+/**
+ * Seeds a Keycard grant (seedKeycardGrant) for every granted item of the organisation, in one transaction;
+ * `inSlackOnly` skips people Slack does not know. Returns how many were seeded.
+ */
+export function seedOrgGrants(h: Harness, org: BenchOrg, options: { why: string; startsAt: number; held?: boolean; inSlackOnly?: boolean }): number {
+  let count = 0;
+  h.store.tx(() => {
+    for (const app of org.apps) {
+      for (const role of app.roles) {
+        for (const index of role.people) {
+          const p = org.people[index];
+          if (!p || !org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
+          if (options.inSlackOnly && !p.inSlack) continue;
+          seedKeycardGrant(h, app, role, p, index, { why: options.why, startsAt: options.startsAt, ...(options.held ? { held: true } : {}) });
+          count += 1;
+        }
+      }
+    }
+  });
+  return count;
+}
+
+/** Every call each identity fake has recorded, by provider (the benchmarks run all three). */
+export function identityCalls(fakes: Fakes, bench: string): Array<{ provider: BenchProvider; calls: RecordedCall[] }> {
+  const { okta, graph, google } = fakes;
+  if (!graph || !google) throw new Error(`the ${bench} benchmark needs the Graph and Google fakes`);
+  return [
+    { provider: 'okta', calls: okta.calls },
+    { provider: 'entra', calls: graph.calls },
+    { provider: 'google', calls: google.calls },
+  ];
+}
+
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
 }

@@ -19,10 +19,9 @@ import { decideItems, itemsFor, reviewCsv, reviewView } from '../../src/workflow
 import { gatherHome } from '../../src/workflows/notify/index.js';
 import { buildHomeView } from '../../src/slack/blocks/home.js';
 import { buildReviewListModal } from '../../src/slack/blocks/review.js';
-import type { RecordedCall } from '../fakes/http-fake.js';
 import { Harness, startFakes, stopFakes, type Fakes } from '../support/harness.js';
 import { PEOPLE } from '../support/people.js';
-import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, overlap, seconds, seedFakes, seedKeycardGrant, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
+import { BUSY_REVIEWER_ITEMS, buildOrg, callKind, catalogYaml, minimumCalls, overlap, seconds, seedFakes, seedOrgGrants, identityCalls, type BenchOrg, type BenchProvider, type CallKind } from './review-org.js';
 
 const { ada } = PEOPLE;
 const LATENCY_MS = 50;
@@ -45,36 +44,6 @@ function verdict(value: number, target: number): string {
   return value < target ? 'target met' : 'target missed';
 }
 
-/** Active Keycard grants behind about three in ten items, written straight into the store (as home.test.ts does). */
-function seedGrants(h: Harness, org: BenchOrg): number {
-  const now = h.clock.now();
-  let count = 0;
-  h.store.tx(() => {
-    for (const app of org.apps) {
-      for (const role of app.roles) {
-        for (const index of role.people) {
-          if (!org.granted.has(`${app.id}/${role.id}/${index}`)) continue;
-          const p = org.people[index];
-          if (!p) continue;
-          seedKeycardGrant(h, app, role, p, index, { why: 'seeded for the review benchmark', startsAt: now.getTime() - 30 * 24 * 3600_000 });
-          count += 1;
-        }
-      }
-    }
-  });
-  return count;
-}
-
-function identityFakes(fakes: Fakes): Array<{ provider: BenchProvider; calls: RecordedCall[] }> {
-  const { okta, graph, google } = fakes;
-  if (!graph || !google) throw new Error('the review benchmark needs the Graph and Google fakes');
-  return [
-    { provider: 'okta', calls: okta.calls },
-    { provider: 'entra', calls: graph.calls },
-    { provider: 'google', calls: google.calls },
-  ];
-}
-
 function setLatency(fakes: Fakes, ms: number, which: ReadonlyArray<'identity' | 'slack' | 'jira'>): void {
   if (which.includes('identity')) {
     fakes.okta.latencyMs = ms;
@@ -94,7 +63,7 @@ function countBy<T>(values: readonly T[], key: (v: T) => string): Map<string, nu
 /** `review start` → `open`, through the worker; returns the campaign id. */
 async function benchBuild(h: Harness, org: BenchOrg): Promise<number> {
   const fakes = h.fakes;
-  const marks = identityFakes(fakes).map((f) => f.calls.length);
+  const marks = identityCalls(fakes, 'review').map((f) => f.calls.length);
   const slackMark = fakes.slack.calls.length;
   const started = performance.now();
   const answer = await h.driver.command(ada.slackId, '/access-admin', `review start "Bench 5k" apps=${org.apps.map((a) => a.id).join(',')} reviewer=manager due=14d unreviewed=keep`);
@@ -116,7 +85,7 @@ async function benchBuild(h: Harness, org: BenchOrg): Promise<number> {
   const items = h.store.reviews.items(campaign.id);
   if (items.length !== org.items) throw new Error(`expected ${org.items} items, the campaign has ${items.length}`);
 
-  const perProvider = identityFakes(fakes).map(({ provider, calls }, i) => ({ provider, calls: calls.slice(marks[i]).filter((c) => c.receivedAt <= opened) }));
+  const perProvider = identityCalls(fakes, 'review').map(({ provider, calls }, i) => ({ provider, calls: calls.slice(marks[i]).filter((c) => c.receivedAt <= opened) }));
   const all = perProvider.flatMap((p) => p.calls);
   const readDone = Math.max(...all.map((c) => c.answeredAt));
   const readStart = Math.min(...all.map((c) => c.receivedAt));
@@ -295,7 +264,7 @@ export async function benchReview(): Promise<void> {
     seedFakes(fakes, org, clock.now().getTime());
     // Keycard checks at start-up that the catalog's groups exist, so the fakes are seeded first.
     h = await Harness.start({ fakes, clock, catalogYaml: catalogYaml(org) });
-    const grants = seedGrants(h, org);
+    const grants = seedOrgGrants(h, org, { why: 'seeded for the review benchmark', startsAt: h.clock.now().getTime() - 30 * 24 * 3600_000 });
     const counts = { okta: 0, entra: 0, google: 0 };
     for (const app of org.apps) counts[app.provider] += 1;
     print(
